@@ -1,0 +1,347 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Cma.Host.Regions;
+
+/// <summary>
+/// One configured region: its address range, its allocator plugin instance, the lock that serialises calls
+/// into that instance, and the host's own registry of live chunks (the guard). Every plugin result is
+/// verified before it is handed out — inside the region, aligned, no overlap with the live neighbours, and
+/// free bytes equal to the region size minus what the live chunks reserve per the plugin's traits. A plugin
+/// that breaks this, throws, or calls back into the host from inside a call fences the region: the result
+/// is discarded, the fault is logged and counted, and the plugin is never called again until the region is
+/// empty and reopened with a fresh allocator.
+/// Concurrency: callers hold <see cref="Sync"/> around every method that mutates (the service does).
+/// </summary>
+internal sealed class Region
+{
+    /// <summary>The region whose plugin this thread is inside, or null: detects a plugin calling back into the host
+    /// (a <c>lock</c> is re-entrant and would let it through).</summary>
+    [ThreadStatic]
+    private static Region? t_insidePlugin;
+
+    /// <summary>Set when this region's plugin called back into the host during the current call.</summary>
+    private bool _reentered;
+
+    /// <summary>Sum of <see cref="CmaAllocatorTraits.ReservedBytes"/> over the live chunks.</summary>
+    private ulong _reserved;
+
+    /// <summary>The owner (device/type) table: index 0 is "no owner".</summary>
+    private readonly List<string> _owners = [""];
+
+    /// <summary>Owner text → index in <see cref="_owners"/>.</summary>
+    private readonly Dictionary<(string Device, string Type), int> _ownerIndex = [];
+
+    /// <summary>Logs faults and frees of unknown addresses.</summary>
+    private readonly ILogger _logger;
+
+    public Region(CmaRegion info, ulong alignment, string allocatorName, ICmaAllocatorProvider? provider, IConfiguration settings, ILogger logger)
+    {
+        Info = info;
+        Alignment = alignment;
+        AllocatorName = allocatorName;
+        Provider = provider;
+        Settings = settings;
+        _logger = logger;
+    }
+
+    /// <summary>Name, start, size and granule.</summary>
+    public CmaRegion Info { get; }
+
+    /// <summary>The region's configured alignment (of its start).</summary>
+    public ulong Alignment { get; }
+
+    /// <summary>The allocator name the configuration chose.</summary>
+    public string AllocatorName { get; }
+
+    /// <summary>The provider that creates this region's allocators (null if it failed to load).</summary>
+    public ICmaAllocatorProvider? Provider { get; }
+
+    /// <summary>The region's plugin settings section.</summary>
+    public IConfiguration Settings { get; }
+
+    /// <summary>Serialises every call into the allocator and every registry change.</summary>
+    public Lock Sync { get; } = new();
+
+    /// <summary>The current allocator instance; null until created or when creation failed.</summary>
+    public ICmaAllocator? Allocator { get; private set; }
+
+    /// <summary>The allocator's traits, read once at creation.</summary>
+    public CmaAllocatorTraits Traits { get; private set; }
+
+    /// <summary>The live chunks.</summary>
+    public ChunkIndex Chunks { get; } = new();
+
+    /// <summary>Active or fenced.</summary>
+    public RegionState State { get; private set; } = RegionState.Fenced;
+
+    /// <summary>Why the region is fenced, or null.</summary>
+    public string? FenceReason { get; private set; } = "not created yet";
+
+    /// <summary>Plugin faults seen (each fences the region).</summary>
+    public long FaultCount { get; private set; }
+
+    /// <summary>Frees of chunks that arrived while the region was fenced (removed from the registry only).</summary>
+    public long FreesWhileFenced { get; private set; }
+
+    /// <summary>Stats as of the last operation (a snapshot; never read from the plugin outside the lock).</summary>
+    public CmaAllocatorStats LastStats { get; private set; }
+
+    /// <summary>Bytes the live chunks reserve, per the allocator's traits.</summary>
+    public ulong ReservedBytes => _reserved;
+
+    /// <summary>Creates a fresh allocator. Returns null on success; the exception thrown by Create otherwise
+    /// (the region is then fenced, except for a <see cref="CmaSettingsException"/>, which the caller reports).</summary>
+    public Exception? Open()
+    {
+        Debug.Assert(Chunks.Count == 0);
+        if (Provider is null)
+        {
+            Fence($"allocator '{AllocatorName}' is not loaded", countFault: false);
+            return null;
+        }
+        ICmaAllocator allocator;
+        try
+        {
+            allocator = EnterPlugin(() => Provider.Create(Info, Settings));
+        }
+        catch (Exception e)
+        {
+            Fence($"{AllocatorName}: Create threw {e.GetType().Name}: {e.Message}", countFault: e is not CmaSettingsException);
+            return e;
+        }
+        Allocator = allocator;
+        _reserved = 0;
+        State = RegionState.Active;
+        FenceReason = null;
+        try
+        {
+            Traits = EnterPlugin(() => allocator.Traits);
+            if (Traits.MaxRegionSize < Info.Size)
+                return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
+            CheckStats("Create");
+        }
+        catch (Exception e)
+        {
+            Fence($"{AllocatorName}: Traits/Stats threw {e.GetType().Name}: {e.Message}");
+        }
+        return null;
+
+        Exception? Fail(string reason)
+        {
+            Fence(reason);
+            return new CmaSettingsException(reason + ".");
+        }
+    }
+
+    /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and
+    /// <paramref name="alignment"/> are already normalised to this region's granule.</summary>
+    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address)
+    {
+        address = 0;
+        if (State != RegionState.Active)
+            return RegionAllocateResult.Fenced;
+        if (size > Info.Size)
+            return RegionAllocateResult.NoSpace;
+        ICmaAllocator allocator = Allocator!;
+        bool placed;
+        ulong at;
+        Region? outer = t_insidePlugin;
+        t_insidePlugin = this;
+        try
+        {
+            placed = allocator.TryAllocate(size, alignment, out at);
+        }
+        catch (Exception e)
+        {
+            Fence($"TryAllocate({size}, {alignment}) threw {e.GetType().Name}: {e.Message}");
+            return RegionAllocateResult.Fenced;
+        }
+        finally
+        {
+            t_insidePlugin = outer;
+        }
+        if (_reentered)
+        {
+            Fence("the plugin called back into the Cma host from inside TryAllocate");
+            return RegionAllocateResult.Fenced;
+        }
+        if (!placed)
+            return CheckStats("a failed TryAllocate") ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
+        if (RangeFault(at, size, alignment) is { } fault)
+        {
+            Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, which {fault}; the range was not handed out");
+            return RegionAllocateResult.Fenced;
+        }
+        Chunks.Insert(at, new ChunkEntry(size, owner));
+        _reserved += Traits.ReservedBytes(size);
+        if (!CheckStats($"TryAllocate({size}, {alignment}) at 0x{at:X}"))
+        {
+            Chunks.Remove(at, out _);
+            _reserved -= Traits.ReservedBytes(size);
+            return RegionAllocateResult.Fenced;
+        }
+        address = at;
+        return RegionAllocateResult.Ok;
+    }
+
+    /// <summary>Frees the chunk that starts at <paramref name="address"/>. Caller holds <see cref="Sync"/>.
+    /// Returns false (and changes nothing) when no live chunk starts there.</summary>
+    public bool TryFree(ulong address, out ChunkEntry entry)
+    {
+        if (!Chunks.Remove(address, out entry))
+        {
+            _logger.LogWarning("Free of 0x{Address:X} in region {Region}: no chunk starts at this address; nothing changed.", address, Info.Name);
+            return false;
+        }
+        _reserved -= Traits.ReservedBytes(entry.Size);
+        if (State != RegionState.Active)
+        {
+            FreesWhileFenced++;
+            return true;
+        }
+        Region? outer = t_insidePlugin;
+        t_insidePlugin = this;
+        try
+        {
+            Allocator!.Free(address, entry.Size);
+        }
+        catch (Exception e)
+        {
+            Fence($"Free(0x{address:X}, {entry.Size}) threw {e.GetType().Name}: {e.Message}");
+            return true;
+        }
+        finally
+        {
+            t_insidePlugin = outer;
+        }
+        if (_reentered)
+            Fence("the plugin called back into the Cma host from inside Free");
+        else
+            CheckStats($"Free(0x{address:X}, {entry.Size})");
+        return true;
+    }
+
+    /// <summary>Reopens a fenced, empty region with a fresh allocator instance. Caller holds <see cref="Sync"/>.</summary>
+    public bool TryReopen(out string? reason)
+    {
+        if (State == RegionState.Active)
+        {
+            reason = null;
+            return true;
+        }
+        if (Chunks.Count != 0)
+        {
+            reason = $"region '{Info.Name}' still holds {Chunks.Count} chunk(s); free them first";
+            return false;
+        }
+        _reentered = false;
+        _reserved = 0;
+        Exception? e = Open();
+        reason = e is null && State == RegionState.Active ? null : FenceReason;
+        return State == RegionState.Active;
+    }
+
+    /// <summary>The owner index for a device/type pair (interned; 0 for none).</summary>
+    public int OwnerIndex(string device, string type)
+    {
+        if (device.Length == 0 && type.Length == 0)
+            return 0;
+        if (!_ownerIndex.TryGetValue((device, type), out int index))
+        {
+            index = _owners.Count;
+            _owners.Add(type.Length == 0 ? device : device + "/" + type);
+            _ownerIndex.Add((device, type), index);
+        }
+        return index;
+    }
+
+    /// <summary>The owner text ("device/type") of an owner index.</summary>
+    public string OwnerName(int index) => _owners[index];
+
+    /// <summary>Marks the plugin whose call this thread is inside as having called back into the host, and throws.</summary>
+    public static void ThrowIfInsidePluginCall()
+    {
+        if (t_insidePlugin is { } region)
+        {
+            region._reentered = true;
+            throw new InvalidOperationException(
+                $"The allocator of region '{region.Info.Name}' called back into the Cma host from inside a call; the region is fenced.");
+        }
+    }
+
+    /// <summary>Why a returned range is unacceptable, or null when it is inside, aligned and free.</summary>
+    private string? RangeFault(ulong at, ulong size, ulong alignment)
+    {
+        if (!Info.Contains(at, size))
+            return $"is outside region '{Info.Name}' [0x{Info.Start:X}, 0x{Info.End:X})";
+        if ((at & (alignment - 1)) != 0)
+            return $"is not aligned to {alignment}";
+        if (Chunks.Overlaps(at, size))
+            return $"overlaps a live chunk";
+        return null;
+    }
+
+    /// <summary>Reads the plugin's stats and checks free bytes against what the live chunks reserve; fences on a
+    /// mismatch or a throw. Returns whether the region is still active.</summary>
+    private bool CheckStats(string after)
+    {
+        CmaAllocatorStats stats;
+        Region? outer = t_insidePlugin;
+        t_insidePlugin = this;
+        try
+        {
+            stats = Allocator!.Stats;
+        }
+        catch (Exception e)
+        {
+            Fence($"Stats threw {e.GetType().Name}: {e.Message} after {after}");
+            return false;
+        }
+        finally
+        {
+            t_insidePlugin = outer;
+        }
+        ulong expected = Info.Size - _reserved;
+        if (stats.FreeBytes != expected || stats.LargestFreeBlock > stats.FreeBytes)
+        {
+            Fence($"after {after} the plugin reports {stats.FreeBytes} free bytes (largest block {stats.LargestFreeBlock}), "
+                + $"but its {Chunks.Count} live chunk(s) reserve {_reserved}, so {expected} should be free");
+            return false;
+        }
+        LastStats = stats;
+        return true;
+    }
+
+    private T EnterPlugin<T>(Func<T> call)
+    {
+        Region? outer = t_insidePlugin;
+        t_insidePlugin = this;
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            t_insidePlugin = outer;
+        }
+    }
+
+    /// <summary>Fences the region: no more calls into its plugin until it is empty and reopened.</summary>
+    private void Fence(string reason, bool countFault = true)
+    {
+        State = RegionState.Fenced;
+        FenceReason = reason;
+        _reentered = false;
+        if (countFault)
+        {
+            FaultCount++;
+            Faulted?.Invoke(this, reason);
+            _logger.LogError("Region {Region} ({Allocator}) fenced: {Reason}.", Info.Name, AllocatorName, reason);
+        }
+    }
+
+    /// <summary>Raised (under the lock) when a plugin fault fences the region; the metrics count it.</summary>
+    public event Action<Region, string>? Faulted;
+}
