@@ -4,7 +4,7 @@ namespace Cma;
 internal static class NameSuggestion
 {
     /// <summary>The candidate closest to <paramref name="name"/>, or null when none is close enough
-    /// (more than a third of the name's letters, and at least two, would have to change).</summary>
+    /// (more than a third of the name's letters, and at least one, would have to change).</summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
         string? best = null;
@@ -18,7 +18,7 @@ internal static class NameSuggestion
                 best = candidate;
             }
         }
-        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+        return bestDistance <= Math.Max(1, name.Length / 3) ? best : null;
     }
 
     /// <summary>" Did you mean 'X'?" or the empty string.</summary>

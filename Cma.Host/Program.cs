@@ -1,1 +1,3 @@
-return 0;
+using Cma.Host.Cli;
+
+return CmaCli.Run(args, CliConsole.ForProcess());

@@ -100,10 +100,10 @@ internal sealed partial class PluginCatalog : IDisposable
             if (seen.Add(file))
                 catalog.LoadFile(file, sha256Pins, pinsSeen, services);
         }
-        foreach ((string pinned, _) in sha256Pins ?? new Dictionary<string, string>())
+        foreach ((string pinned, string hash) in sha256Pins ?? new Dictionary<string, string>())
         {
             if (!pinsSeen.Contains(pinned))
-                catalog._failures.Add(new PluginLoadFailure(pinned, "is pinned in Plugins:Sha256 but was not found in any plugin directory; install it or remove the pin."));
+                catalog._failures.Add(new PluginLoadFailure(pinned, $"is pinned in Plugins:Sha256 to {hash.ToLowerInvariant()} but was not found in any plugin directory (no file, so no SHA-256 to compare); install it or remove the pin."));
         }
         catalog.RemoveDuplicateNames();
         return catalog;

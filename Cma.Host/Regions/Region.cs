@@ -111,6 +111,11 @@ internal sealed class Region
             Fence($"{AllocatorName}: Create threw {e.GetType().Name}: {e.Message}", countFault: e is not CmaSettingsException);
             return e;
         }
+        if (_reentered)
+        {
+            Fence($"{AllocatorName}: Create called back into the Cma host");
+            return null;
+        }
         Allocator = allocator;
         _reserved = 0;
         State = RegionState.Active;
@@ -133,6 +138,14 @@ internal sealed class Region
             Fence(reason);
             return new CmaSettingsException(reason + ".");
         }
+    }
+
+    /// <summary>A request as this region's plugin must receive it: the size rounded up to the granule, the alignment
+    /// raised to at least the granule (0 means the granule). The caller has checked that neither overflows.</summary>
+    public (ulong Size, ulong Alignment) Normalize(ulong size, ulong alignment)
+    {
+        ulong granule = Info.Granule;
+        return ((size + granule - 1) & ~(granule - 1), alignment < granule ? granule : alignment);
     }
 
     /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and

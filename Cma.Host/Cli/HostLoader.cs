@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.Text;
+using Cma.Host.Configuration;
+using Cma.Host.Plugins;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cma.Host.Cli;
+
+/// <summary>
+/// What every command starts from: the plugins loaded (first-party <c>plugins/</c> beside the executable, the
+/// configured <c>Plugins:Directories</c>, and the operator's <c>--plugin</c> paths — never a path from a trace or an
+/// API caller), then the configuration validated against the loaded allocator names, then the regions bound. Any
+/// configuration problem ends the command with exit code 2 and every problem listed.
+/// </summary>
+internal sealed class HostLoader : IDisposable
+{
+    private HostLoader(PluginCatalog catalog, ILoggerFactory loggerFactory)
+    {
+        Catalog = catalog;
+        LoggerFactory = loggerFactory;
+    }
+
+    /// <summary>The loaded plugins.</summary>
+    public PluginCatalog Catalog { get; }
+
+    /// <summary>Logging for the host (warnings and errors to standard error).</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The validated configuration (after <see cref="LoadConfiguration"/>).</summary>
+    public CmaOptions? Options { get; private set; }
+
+    /// <summary>The configuration file used.</summary>
+    public string? ConfigPath { get; private set; }
+
+    /// <summary>The bound service (after <see cref="BuildService"/>).</summary>
+    public CmaService? Service { get; private set; }
+
+    /// <summary>Loads the plugins the configuration and the command line name.</summary>
+    public static HostLoader LoadPlugins(ParseResult parse, CliConsole console)
+    {
+        string? explicitPath = parse.GetValue(CliOptions.Config);
+        string[] extra = parse.GetValue(CliOptions.Plugin) ?? [];
+        ILoggerFactory loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => { o.SingleLine = true; o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled; })
+            .AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Cma", StringComparison.Ordinal) == true)
+            .SetMinimumLevel(LogLevel.Warning));
+        (IReadOnlyList<string> directories, IReadOnlyDictionary<string, string> pins) = PeekPluginSettings(ResolveConfigPath(explicitPath));
+        IServiceProvider services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().BuildServiceProvider();
+        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. directories], extra, pins, services);
+        foreach (string warning in catalog.Warnings)
+            console.Error.WriteLine("cma: warning: " + warning);
+        return new HostLoader(catalog, loggerFactory);
+    }
+
+    /// <summary>Validates the configuration; every problem ends the command with exit code 2.</summary>
+    public CmaOptions LoadConfiguration(ParseResult parse)
+    {
+        string? explicitPath = parse.GetValue(CliOptions.Config);
+        ConfigLoadResult result = CmaConfigurationLoader.Load(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory,
+            [.. Catalog.Providers.Select(p => p.Name)]);
+        ConfigPath = result.SourcePath;
+        if (!result.IsValid)
+            throw new CliExitException(2, ProblemReport(result.SourcePath, result.Problems, Catalog));
+        Options = result.Options!;
+        return Options;
+    }
+
+    /// <summary>Binds the regions to their plugins; configuration problems end the command with exit code 2.</summary>
+    public CmaService BuildService(ParseResult parse)
+    {
+        CmaOptions options = Options ?? LoadConfiguration(parse);
+        (CmaService? service, IReadOnlyList<ConfigProblem> problems) = CmaRuntimeBuilder.Build(options, Catalog, LoggerFactory);
+        if (service is null)
+            throw new CliExitException(2, ProblemReport(ConfigPath, problems, Catalog));
+        Service = service;
+        return service;
+    }
+
+    /// <summary>One paragraph listing every problem, with the fix in each line.</summary>
+    public static string ProblemReport(string? path, IReadOnlyList<ConfigProblem> problems, PluginCatalog catalog)
+    {
+        var text = new StringBuilder();
+        string where = path is null ? "the configuration" : $"the configuration in {path}";
+        text.Append("cma: ").Append(where).Append(problems.Count == 1 ? " has 1 problem:" : $" has {problems.Count} problems:").AppendLine();
+        foreach (ConfigProblem p in problems)
+            text.Append("  - ").AppendLine(p.ToString());
+        if (catalog.Failures.Count > 0 && problems.Any(p => p.Field.EndsWith(":Allocator", StringComparison.Ordinal) || p.Field.EndsWith("DefaultAllocator", StringComparison.Ordinal)))
+        {
+            text.AppendLine("Plugins that failed to load:");
+            foreach (PluginLoadFailure f in catalog.Failures)
+                text.Append("  - ").AppendLine(f.ToString());
+        }
+        text.Append("Nothing was changed. Fix the configuration and run again.");
+        return text.ToString();
+    }
+
+    /// <summary>The configuration file DESIGN.md's order picks: --config, else ./appsettings.json, else the copy beside cma.</summary>
+    public static string? ResolveConfigPath(string? explicitPath)
+    {
+        if (explicitPath is not null)
+            return Path.GetFullPath(explicitPath);
+        string local = Path.Combine(Environment.CurrentDirectory, "appsettings.json");
+        if (File.Exists(local))
+            return local;
+        string beside = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        return File.Exists(beside) ? beside : null;
+    }
+
+    /// <summary>Reads Plugins:Directories and Plugins:Sha256 before validation (the allocator names the validation needs
+    /// come from the plugins these name). A file that does not parse yields nothing here; validation reports it.</summary>
+    private static (IReadOnlyList<string> Directories, IReadOnlyDictionary<string, string> Pins) PeekPluginSettings(string? path)
+    {
+        if (path is null || !File.Exists(path))
+            return ([], new Dictionary<string, string>());
+        try
+        {
+            IConfiguration config = new ConfigurationBuilder().AddJsonFile(path, optional: false).AddEnvironmentVariables("CMA_").Build();
+            string baseDir = Path.GetDirectoryName(path)!;
+            var dirs = config.GetSection("Cma:Plugins:Directories").GetChildren()
+                .Select(c => c.Value).OfType<string>().Where(v => v.Length > 0)
+                .Select(v => Path.GetFullPath(Path.IsPathRooted(v) ? v : Path.Combine(baseDir, v))).ToList();
+            var pins = config.GetSection("Cma:Plugins:Sha256").GetChildren()
+                .Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
+            return (dirs, pins);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or IOException or System.Text.Json.JsonException)
+        {
+            return ([], new Dictionary<string, string>());
+        }
+    }
+
+    public void Dispose()
+    {
+        Service?.Dispose();
+        Catalog.Dispose();
+        LoggerFactory.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text.Json;
+using Cma.Host.Configuration;
+using Cma.Host.Mapping;
+using Spectre.Console;
+
+namespace Cma.Host.Cli;
+
+/// <summary><c>cma info</c>: the regions (name, range, size, allocator, state, chunks, free, largest free) and the map;
+/// with <c>--device</c> (and <c>--type</c>) what that device reaches, as the RFC's cma_info.</summary>
+internal static class InfoCommand
+{
+    public static Command Build(CliConsole console)
+    {
+        Option<bool> json = CliOptions.Json();
+        Option<string?> device = new("--device") { Description = "Show what this device reaches through the map.", HelpName = "NAME" };
+        Option<string?> type = new("--type") { Description = "The device's type (default: common).", HelpName = "TYPE" };
+        var command = new Command("info", "Show the configured regions, their allocators and state, and the map.") { device, type, json };
+        command.SetAction(parse => Run(parse, console, parse.GetValue(device), parse.GetValue(type), parse.GetValue(json)));
+        return command;
+    }
+
+    public static int Run(ParseResult parse, CliConsole console, string? device, string? type, bool json)
+    {
+        if (type is not null && device is null)
+            throw new CliExitException(2, "cma info: --type needs --device (e.g. --device camera --type preview).");
+        using HostLoader host = HostLoader.LoadPlugins(parse, console);
+        CmaService service = host.BuildService(parse);
+        CmaInfo? info = null;
+        bool matched = device is null || service.TryGetInfo(device, type, out info) == CmaOutcome.Ok;
+        if (json)
+        {
+            var doc = new
+            {
+                config = host.ConfigPath,
+                regions = service.GetRegions(),
+                map = service.Map.Rules.Select(r => r.ToString()),
+                device = device is null ? null : new { name = device, type = type ?? DeviceMap.CommonType, matched, info },
+            };
+            console.Output.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
+            return 0;
+        }
+        WriteRegions(console, service.GetRegions(), host.ConfigPath);
+        console.Ansi.WriteLine();
+        console.Ansi.MarkupLine("[bold]Map[/] (first matching rule wins; regions are tried in order):");
+        foreach (MapRule rule in service.Map.Rules)
+            console.Ansi.MarkupLine("  " + Markup.Escape(rule.ToString()));
+        if (device is not null)
+        {
+            console.Ansi.WriteLine();
+            string who = $"{device}/{type ?? DeviceMap.CommonType}";
+            if (info is null)
+                console.Ansi.MarkupLine($"[yellow]{Markup.Escape(who)}[/]: no map rule matches (allocations would fail with NoMatchingRule).");
+            else
+                console.Ansi.MarkupLine($"[bold]{Markup.Escape(who)}[/] → {Markup.Escape(string.Join(", ", info.Regions))}: "
+                    + $"[0x{info.LowerBound:X}, 0x{info.UpperBound:X}), total {CmaSize.FormatApproximate(info.TotalSize)}, "
+                    + $"free {CmaSize.FormatApproximate(info.FreeSize)}, {info.Count} region(s)");
+        }
+        return 0;
+    }
+
+    /// <summary>The region table, shared with the main job and replay.</summary>
+    public static void WriteRegions(CliConsole console, IReadOnlyList<CmaRegionSnapshot> regions, string? configPath)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.Title = new TableTitle(configPath is null ? "Regions" : $"Regions ({Markup.Escape(configPath)})");
+        table.AddColumn("Region");
+        table.AddColumn("Range");
+        table.AddColumn(new TableColumn("Size").RightAligned());
+        table.AddColumn("Allocator");
+        table.AddColumn("State");
+        table.AddColumn(new TableColumn("Chunks").RightAligned());
+        table.AddColumn(new TableColumn("Free").RightAligned());
+        table.AddColumn(new TableColumn("Largest free").RightAligned());
+        foreach (CmaRegionSnapshot r in regions)
+        {
+            string state = r.State == Regions.RegionState.Active ? "[green]active[/]" : $"[red]fenced[/]: {Markup.Escape(r.FenceReason ?? "")}";
+            table.AddRow(Markup.Escape(r.Name), $"0x{r.Start:X}–0x{r.End:X}", CmaSize.FormatApproximate(r.Size), Markup.Escape(r.Allocator), state,
+                r.Chunks.ToString(System.Globalization.CultureInfo.InvariantCulture), CmaSize.FormatApproximate(r.FreeBytes), CmaSize.FormatApproximate(r.LargestFreeBlock));
+        }
+        console.Ansi.Write(table);
+    }
+}

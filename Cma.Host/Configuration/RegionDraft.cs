@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Cma.Host.Configuration;
+
+/// <summary>
+/// A region whose fields each passed validation but which is not placed yet: <see cref="Start"/> null means
+/// "after the previous region". <see cref="Field"/> is where it came from; <see cref="StartField"/> and
+/// <see cref="SizeField"/> are the fields to blame for placement problems.
+/// </summary>
+internal sealed record RegionDraft(string Name, ulong? Start, ulong Size, ulong Alignment, ulong Granule,
+    string Allocator, IConfiguration Settings, string Field, string StartField, string SizeField);

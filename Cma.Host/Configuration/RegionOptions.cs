@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Cma.Host.Configuration;
+
+/// <summary>
+/// One validated region: name, absolute start (given or placed), size (a positive multiple of
+/// <see cref="Granule"/>), alignment (a power of two, at least the granule, dividing <see cref="Start"/>), the
+/// allocator's provider name as the catalog spells it, the <c>Settings</c> section handed to the plugin (empty
+/// when absent), and the configuration field it came from (<c>Cma:Regions:2</c> or <c>Cma:CommandLine (cma=)</c>).
+/// <c>Start + Size</c> does not pass 2^64 - 1.
+/// </summary>
+internal sealed record RegionOptions(string Name, ulong Start, ulong Size, ulong Alignment, ulong Granule,
+    string Allocator, IConfiguration Settings, string Field)
+{
+    /// <summary>One past the region's last byte.</summary>
+    public ulong End => Start + Size;
+}

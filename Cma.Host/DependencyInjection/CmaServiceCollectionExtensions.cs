@@ -1,0 +1,52 @@
+using System.Diagnostics.Metrics;
+using Cma.Host;
+using Cma.Host.Configuration;
+using Cma.Host.Plugins;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Cma runtime in an application's service collection.</summary>
+public static class CmaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ICmaService"/> (a singleton over the regions the section configures) and the plugin catalog.
+    /// Plugins are loaded from <c>plugins/</c> beside the application (reference the plugin projects, or copy them
+    /// there) and from the section's <c>Plugins:Directories</c>, resolved against the application's folder.
+    /// The configuration is validated when the service is first resolved; resolve it at start-up to fail early:
+    /// an invalid configuration throws <see cref="CmaConfigurationException"/> listing every problem.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="cmaSection">The <c>Cma</c> section, e.g. <c>configuration.GetSection("Cma")</c>.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddCma(this IServiceCollection services, IConfiguration cmaSection)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(cmaSection);
+        string baseDirectory = AppContext.BaseDirectory;
+        services.TryAddSingleton(sp =>
+        {
+            var directories = cmaSection.GetSection("Plugins:Directories").GetChildren()
+                .Select(c => c.Value).OfType<string>().Where(v => v.Length > 0)
+                .Select(v => Path.GetFullPath(Path.IsPathRooted(v) ? v : Path.Combine(baseDirectory, v)));
+            var pins = cmaSection.GetSection("Plugins:Sha256").GetChildren()
+                .Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
+            return PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. directories], null, pins, sp);
+        });
+        services.TryAddSingleton<CmaService>(sp =>
+        {
+            PluginCatalog catalog = sp.GetRequiredService<PluginCatalog>();
+            ConfigLoadResult result = CmaConfigurationLoader.FromSection(cmaSection, baseDirectory, [.. catalog.Providers.Select(p => p.Name)]);
+            if (!result.IsValid)
+                throw new CmaConfigurationException([.. result.Problems.Select(p => p.ToString()), .. catalog.Failures.Select(f => "plugin " + f)]);
+            ILoggerFactory loggers = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+            (CmaService? service, IReadOnlyList<ConfigProblem> problems) = CmaRuntimeBuilder.Build(result.Options!, catalog, loggers, sp.GetService<IMeterFactory>());
+            return service ?? throw new CmaConfigurationException([.. problems.Select(p => p.ToString())]);
+        });
+        services.TryAddSingleton<ICmaService>(sp => sp.GetRequiredService<CmaService>());
+        return services;
+    }
+}

@@ -1,0 +1,290 @@
+using System.Numerics;
+using Cma.Host.Mapping;
+using Cma.Host.Regions;
+using Microsoft.Extensions.Logging;
+
+namespace Cma.Host;
+
+/// <summary>
+/// The host API over a set of regions and a map. One lock per region and no global lock on the hot path: an
+/// allocation looks up the map rule (allocation-free), then tries the rule's regions in order, each under its
+/// own lock; a free finds the region by binary search over region starts. A slow plugin therefore delays only
+/// the callers of its own region.
+/// </summary>
+public sealed class CmaService : ICmaService, IDisposable
+{
+    /// <summary>Regions in configuration order.</summary>
+    private readonly Region[] _regions;
+
+    /// <summary>Regions sorted by start address (they never overlap), for free-by-address.</summary>
+    private readonly Region[] _byStart;
+
+    /// <summary>Region starts parallel to <see cref="_byStart"/>.</summary>
+    private readonly ulong[] _starts;
+
+    /// <summary>Region by name.</summary>
+    private readonly Dictionary<string, Region> _byName;
+
+    /// <summary>Span-keyed view of <see cref="_byName"/> for allocation-free parsing of region lists.</summary>
+    private readonly Dictionary<string, Region>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
+
+    /// <summary>The map.</summary>
+    private readonly DeviceMap _map;
+
+    /// <summary>Per map rule, its regions in fallback order (names resolved once).</summary>
+    private readonly Region[][] _ruleRegions;
+
+    /// <summary>The largest granule of any region: sizes that overflow when rounded to it are rejected.</summary>
+    private readonly ulong _maxGranule;
+
+    /// <summary>Metrics, or null.</summary>
+    private readonly CmaMetrics? _metrics;
+
+    /// <summary>Logs rejected arguments and not-found frees.</summary>
+    private readonly ILogger _logger;
+
+    internal CmaService(IReadOnlyList<Region> regions, DeviceMap map, ILogger logger, CmaMetrics? metrics = null)
+    {
+        _regions = [.. regions];
+        _byStart = [.. regions.OrderBy(r => r.Info.Start)];
+        _starts = [.. _byStart.Select(r => r.Info.Start)];
+        _byName = regions.ToDictionary(r => r.Info.Name, StringComparer.Ordinal);
+        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        _map = map;
+        _ruleRegions = [.. map.Rules.Select(rule => rule.Regions.Select(n => _byName[n]).ToArray())];
+        _maxGranule = regions.Count == 0 ? 1 : regions.Max(r => r.Info.Granule);
+        _logger = logger;
+        _metrics = metrics;
+        metrics?.Observe(this);
+    }
+
+    /// <summary>The map the service routes by.</summary>
+    internal DeviceMap Map => _map;
+
+    /// <summary>The regions in configuration order.</summary>
+    internal IReadOnlyList<Region> Regions => _regions;
+
+    /// <inheritdoc/>
+    public CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, out CmaChunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Region.ThrowIfInsidePluginCall();
+        ValidateRequest(size, alignment);
+        int rule = _map.FindRule(device, type);
+        if (rule < 0)
+        {
+            chunk = default;
+            _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
+            return CmaOutcome.NoMatchingRule;
+        }
+        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, out chunk);
+    }
+
+    /// <inheritdoc/>
+    public CmaChunk Allocate(string device, string? type, ulong size, ulong alignment = 0)
+    {
+        CmaOutcome outcome = TryAllocate(device, type, size, alignment, out CmaChunk chunk);
+        return outcome == CmaOutcome.Ok
+            ? chunk
+            : throw new CmaException(outcome, $"Allocation of {size} bytes (alignment {alignment}) for device '{device}' type '{type ?? DeviceMap.CommonType}' failed: {Describe(outcome)}.");
+    }
+
+    /// <inheritdoc/>
+    public CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(regions);
+        Region.ThrowIfInsidePluginCall();
+        ValidateRequest(size, alignment);
+        // Resolve every name first so that an unknown one is an ArgumentException and nothing changes.
+        Span<int> picked = stackalloc int[Math.Min(64, _regions.Length + 1)];
+        int count = 0;
+        foreach (Range part in regions.AsSpan().Split(','))
+        {
+            ReadOnlySpan<char> name = regions.AsSpan()[part].Trim();
+            if (!_byNameSpan.TryGetValue(name, out Region? region))
+                throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(regions));
+            if (count < picked.Length)
+                picked[count++] = Array.IndexOf(_regions, region);
+        }
+        if (count == 0)
+            throw new ArgumentException("Name at least one region, e.g. \"a\" or \"a,b\".", nameof(regions));
+        Region[] candidates = new Region[count];
+        for (int i = 0; i < count; i++)
+            candidates[i] = _regions[picked[i]];
+        return AllocateFrom(candidates, "", "", size, alignment, out chunk);
+    }
+
+    /// <summary>Tries <paramref name="candidates"/> in order.</summary>
+    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, out CmaChunk chunk)
+    {
+        bool anyTried = false;
+        foreach (Region region in candidates)
+        {
+            (ulong rounded, ulong align) = region.Normalize(size, alignment);
+            long started = _metrics?.StartTimer() ?? 0;
+            RegionAllocateResult result;
+            ulong address;
+            lock (region.Sync)
+            {
+                int owner = region.OwnerIndex(device, type);
+                result = region.TryAllocate(rounded, align, owner, out address);
+            }
+            if (result == RegionAllocateResult.Fenced)
+                continue;
+            anyTried = true;
+            if (result == RegionAllocateResult.Ok)
+            {
+                _metrics?.Allocation(region, CmaOutcome.Ok, started);
+                chunk = new CmaChunk(address, rounded, region.Info.Name);
+                return CmaOutcome.Ok;
+            }
+        }
+        chunk = default;
+        CmaOutcome outcome = anyTried ? CmaOutcome.NoSpace : CmaOutcome.AllRegionsFenced;
+        _metrics?.Allocation(candidates.Length > 0 ? candidates[0] : null, outcome);
+        return outcome;
+    }
+
+    /// <inheritdoc/>
+    public CmaOutcome TryFree(ulong address)
+    {
+        Region.ThrowIfInsidePluginCall();
+        int i = Array.BinarySearch(_starts, address);
+        i = i >= 0 ? i : ~i - 1;
+        if (i >= 0)
+        {
+            Region region = _byStart[i];
+            if (address < region.Info.End)
+            {
+                bool freed;
+                lock (region.Sync)
+                    freed = region.TryFree(address, out _);
+                _metrics?.Free(region, freed ? CmaOutcome.Ok : CmaOutcome.NotFound);
+                return freed ? CmaOutcome.Ok : CmaOutcome.NotFound;
+            }
+        }
+        _logger.LogWarning("Free of 0x{Address:X}: the address is in no region; nothing changed.", address);
+        _metrics?.Free(null, CmaOutcome.NotFound);
+        return CmaOutcome.NotFound;
+    }
+
+    /// <inheritdoc/>
+    public void Free(ulong address)
+    {
+        if (TryFree(address) != CmaOutcome.Ok)
+            throw new CmaException(CmaOutcome.NotFound, $"No chunk starts at 0x{address:X}; nothing was freed.");
+    }
+
+    /// <inheritdoc/>
+    public CmaOutcome TryGetInfo(string device, string? type, out CmaInfo? info)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Region.ThrowIfInsidePluginCall();
+        int rule = _map.FindRule(device, type);
+        if (rule < 0)
+        {
+            info = null;
+            return CmaOutcome.NoMatchingRule;
+        }
+        Region[] regions = _ruleRegions[rule];
+        ulong lower = ulong.MaxValue, upper = 0, total = 0, free = 0;
+        foreach (Region r in regions)
+        {
+            lower = Math.Min(lower, r.Info.Start);
+            upper = Math.Max(upper, r.Info.End);
+            total += r.Info.Size;
+            free += r.State == RegionState.Active ? r.LastStats.FreeBytes : 0;
+        }
+        info = new CmaInfo(lower, upper, total, free, regions.Length, [.. regions.Select(r => r.Info.Name)]);
+        return CmaOutcome.Ok;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<CmaRegionSnapshot> GetRegions()
+    {
+        // Snapshots take every region's lock: from inside a plugin call that could deadlock with another region's plugin.
+        Region.ThrowIfInsidePluginCall();
+        return [.. _regions.Select(Snapshot)];
+    }
+
+    /// <inheritdoc/>
+    public CmaRegionSnapshot GetRegion(string name)
+    {
+        Region.ThrowIfInsidePluginCall();
+        return _byName.TryGetValue(name, out Region? r) ? Snapshot(r)
+        : throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(name));
+    }
+
+    /// <inheritdoc/>
+    public bool TryReopen(string region, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        Region.ThrowIfInsidePluginCall();
+        if (!_byName.TryGetValue(region, out Region? r))
+            throw new ArgumentException($"Unknown region '{region}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(region));
+        lock (r.Sync)
+            return r.TryReopen(out reason);
+    }
+
+    /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
+    internal Region? FindRegion(string name) => _byName.GetValueOrDefault(name);
+
+    private static CmaRegionSnapshot Snapshot(Region r)
+    {
+        lock (r.Sync)
+        {
+            CmaAllocatorStats s = r.State == RegionState.Active ? r.LastStats : default;
+            return new CmaRegionSnapshot(r.Info.Name, r.Info.Start, r.Info.Size, r.Info.Granule, r.AllocatorName, r.State, r.FenceReason,
+                r.Chunks.Count, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount, r.FaultCount, r.FreesWhileFenced);
+        }
+    }
+
+    /// <summary>Rejects a zero size, a non-power-of-two alignment, and a size that overflows when rounded.</summary>
+    private void ValidateRequest(ulong size, ulong alignment)
+    {
+        if (size == 0)
+            Reject("The size must be greater than zero.", nameof(size));
+        if (size > ulong.MaxValue - (_maxGranule - 1))
+            Reject($"The size {size} overflows when rounded up to the granule ({_maxGranule}).", nameof(size));
+        if (alignment != 0 && !BitOperations.IsPow2(alignment))
+            Reject($"The alignment must be 0 (the granule) or a power of two; {alignment} is not.", nameof(alignment));
+    }
+
+    private void Reject(string message, string parameter)
+    {
+        _metrics?.RejectedArgument(parameter);
+        throw new ArgumentException(message, parameter);
+    }
+
+    private static string Describe(CmaOutcome outcome) => outcome switch
+    {
+        CmaOutcome.NoSpace => "no candidate region has room",
+        CmaOutcome.NoMatchingRule => "no map rule matches the device and type",
+        CmaOutcome.AllRegionsFenced => "every candidate region is fenced after a plugin fault",
+        CmaOutcome.NotFound => "no chunk starts at that address",
+        _ => outcome.ToString(),
+    };
+
+    /// <summary>Disposes the allocators of active regions.</summary>
+    public void Dispose()
+    {
+        foreach (Region r in _regions)
+        {
+            lock (r.Sync)
+            {
+                if (r.State == RegionState.Active)
+                {
+                    try
+                    {
+                        r.Allocator?.Dispose();
+                    }
+                    catch (Exception e)
+                    {
+                        _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", r.Info.Name, e.Message);
+                    }
+                }
+            }
+        }
+        _metrics?.Dispose();
+    }
+}
