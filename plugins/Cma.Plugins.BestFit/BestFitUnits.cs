@@ -1,0 +1,62 @@
+using System.Numerics;
+
+namespace Cma.Plugins.BestFit;
+
+/// <summary>The unit maths of best fit, each step a tiny helper with a worked example.</summary>
+internal static class BestFitUnits
+{
+    /// <summary>Size classes per power of two of the granule count (TLSF's second level).</summary>
+    public const int ClassesPerOctave = 16;
+
+    /// <summary>Bytes from <paramref name="start"/> up to the next multiple of <paramref name="alignment"/>,
+    /// without forming <c>start + alignment - 1</c> (which could wrap near 2^64).
+    /// E.g. start 0x13000, alignment 64K (0x10000) → misalignment 0x3000 → padding 0xD000; start 0x20000 → 0.</summary>
+    /// <param name="start">An address.</param>
+    /// <param name="alignment">A power of two.</param>
+    /// <returns>The padding, less than <paramref name="alignment"/>.</returns>
+    public static ulong AlignPadding(ulong start, ulong alignment)
+    {
+        ulong misalignment = start & (alignment - 1);
+        return misalignment == 0 ? 0 : alignment - misalignment;
+    }
+
+    /// <summary>Whether a hole of <paramref name="holeSize"/> bytes holds <paramref name="size"/> bytes after
+    /// skipping <paramref name="padding"/>. E.g. hole 64K, padding 52K, size 12K → yes (exactly); size 16K → no.</summary>
+    /// <param name="holeSize">The hole's size.</param>
+    /// <param name="padding">Bytes skipped at the hole's start to reach an aligned address.</param>
+    /// <param name="size">Bytes wanted.</param>
+    /// <returns><see langword="true"/> if <c>padding + size ≤ holeSize</c>.</returns>
+    public static bool Holds(ulong holeSize, ulong padding, ulong size) =>
+        padding < holeSize && holeSize - padding >= size;
+
+    /// <summary>The size class of a granule count: counts below 16 have a class each; above, every power of two
+    /// [2^k, 2^(k+1)) is cut into 16 classes of equal width 2^(k-4). Classes grow with the count, so walking
+    /// them upwards visits sizes in ascending order. E.g. 1 → 1; 17 → 17; 100 (k = 6, width 4) →
+    /// (6 - 3) × 16 + (100 &gt;&gt; 2) % 16 = 48 + 9 = 57; 2^64 - 1 → 60 × 16 + 15 = 975.</summary>
+    /// <param name="granules">A positive granule count.</param>
+    /// <returns>The class, from 1 to 975.</returns>
+    public static int SizeClass(ulong granules)
+    {
+        if (granules < ClassesPerOctave)
+            return (int)granules;
+        int octave = 63 - BitOperations.LeadingZeroCount(granules);
+        return ((octave - 3) * ClassesPerOctave) + (int)((granules >> (octave - 4)) & (ClassesPerOctave - 1));
+    }
+
+    /// <summary>Where the chunk goes in the chosen hole, as a padding from its start. The chunk goes at the aligned
+    /// head; but when that would leave space on both sides and the tail is a multiple of the alignment, it goes
+    /// at the hole's end instead (the RFC's rule), so the hole shrinks instead of splitting in two.
+    /// E.g. hole [0x13000, 0x43000), 64K alignment, size 64K: head padding 0xD000, tail 0x30000 − 0xD000 − 0x10000
+    /// = 0x13000, not a multiple of 64K → padding 0xD000 (split). Hole [0x13000, 0x50000): tail 0x20000, a multiple
+    /// → padding 0xD000 + 0x20000 = 0x2D000 (chunk at 0x40000, one hole [0x13000, 0x40000) left).</summary>
+    /// <param name="holeSize">The hole's size.</param>
+    /// <param name="padding">The head padding to the first aligned address; the request fits after it.</param>
+    /// <param name="size">Bytes wanted.</param>
+    /// <param name="alignment">A power of two.</param>
+    /// <returns>The chunk's offset in the hole.</returns>
+    public static ulong PlacementOffset(ulong holeSize, ulong padding, ulong size, ulong alignment)
+    {
+        ulong tail = holeSize - padding - size;
+        return padding != 0 && tail != 0 && (tail & (alignment - 1)) == 0 ? padding + tail : padding;
+    }
+}
