@@ -1,0 +1,91 @@
+namespace Cma.Plugins.Tests.BestFit;
+
+/// <summary>Best fit's placement is fully determined: a seeded random sequence is checked address by address
+/// against a naive model (a sorted list of holes searched in full), long enough to run the allocator's
+/// periodic Debug audit several times.</summary>
+public sealed class BestFitModelTests
+{
+    /// <summary>The granule used throughout: 4 KiB.</summary>
+    private const ulong G = BestFitPlacementTests.G;
+
+    [Theory]
+    [InlineData(1, 0UL)]
+    [InlineData(2, 3 * G)]
+    [InlineData(3, (1UL << 62) + 5 * G)]
+    public void Every_placement_is_the_smallest_aligned_fit_of_a_naive_model(int seed, ulong start)
+    {
+        var random = new Random(seed);
+        const ulong size = 512 * G;
+        using ICmaAllocator bestFit = BestFitPlacementTests.Create(start, size);
+        var holes = new SortedDictionary<ulong, ulong> { [start] = size }; // start → size
+        var live = new List<(ulong Address, ulong Size)>();
+
+        for (int op = 0; op < 3000; op++)
+        {
+            if (live.Count == 0 || random.Next(100) < 55)
+            {
+                ulong request = (ulong)random.Next(1, random.Next(2) == 0 ? 4 : 40) * G;
+                ulong alignment = G << random.Next(0, random.Next(2) == 0 ? 1 : 7);
+                ulong? expected = ModelAllocate(holes, request, alignment);
+
+                bool placed = bestFit.TryAllocate(request, alignment, out ulong address);
+
+                Assert.Equal(expected.HasValue, placed);
+                if (placed)
+                {
+                    Assert.Equal(expected, address);
+                    live.Add((address, request));
+                }
+            }
+            else
+            {
+                int victim = random.Next(live.Count);
+                (ulong address, ulong chunkSize) = live[victim];
+                live.RemoveAt(victim);
+                bestFit.Free(address, chunkSize);
+                ModelFree(holes, address, chunkSize);
+            }
+            Assert.Equal((ulong)holes.Count, bestFit.Stats.FreeBlockCount);
+        }
+    }
+
+    /// <summary>Best fit done the slow way: every hole is tried, the smallest (then lowest) that holds the aligned
+    /// request wins; the chunk goes at the aligned head, or at the end when the tail is a multiple of the alignment.</summary>
+    private static ulong? ModelAllocate(SortedDictionary<ulong, ulong> holes, ulong size, ulong alignment)
+    {
+        ulong bestStart = 0, bestSize = ulong.MaxValue, bestHead = 0;
+        foreach ((ulong holeStart, ulong holeSize) in holes)
+        {
+            ulong head = (alignment - (holeStart % alignment)) % alignment;
+            if (head + size <= holeSize && holeSize < bestSize)
+                (bestStart, bestSize, bestHead) = (holeStart, holeSize, head);
+        }
+        if (bestSize == ulong.MaxValue)
+            return null;
+        ulong tail = bestSize - bestHead - size;
+        if (bestHead != 0 && tail != 0 && tail % alignment == 0)
+            (bestHead, tail) = (bestHead + tail, 0);
+        holes.Remove(bestStart);
+        if (bestHead != 0)
+            holes[bestStart] = bestHead;
+        if (tail != 0)
+            holes[bestStart + bestHead + size] = tail;
+        return bestStart + bestHead;
+    }
+
+    /// <summary>Returns a chunk to the model, merging it with the holes that touch it.</summary>
+    private static void ModelFree(SortedDictionary<ulong, ulong> holes, ulong address, ulong size)
+    {
+        ulong start = address;
+        ulong end = address + size;
+        foreach ((ulong holeStart, ulong holeSize) in holes)
+        {
+            if (holeStart + holeSize == address)
+                start = holeStart;
+        }
+        holes.Remove(start);
+        if (holes.Remove(end, out ulong after))
+            end += after;
+        holes[start] = end - start;
+    }
+}
