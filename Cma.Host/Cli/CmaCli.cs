@@ -17,6 +17,9 @@ internal static class CmaCli
         root.Options.Add(CliOptions.Plugin);
         root.Subcommands.Add(InfoCommand.Build(console));
         root.Subcommands.Add(PluginsCommand.Build(console));
+        root.Subcommands.Add(ReplayCommand.Build(console));
+        root.Subcommands.Add(CompareCommand.Build(console));
+        root.Subcommands.Add(TraceCommand.Build(console));
         root.SetAction(parse => MainJob.Run(parse, console));
         return root;
     }

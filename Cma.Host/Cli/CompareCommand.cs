@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Text.Json;
+using Cma.Host.Workloads;
+using Spectre.Console;
+
+namespace Cma.Host.Cli;
+
+/// <summary>
+/// <c>cma compare TRACE</c>: replays one workload once per allocator on an identical region and shows the results side
+/// by side; <c>--find-min-size</c> also searches each allocator's smallest region on which the whole workload succeeds.
+/// </summary>
+internal static class CompareCommand
+{
+    public static Command Build(CliConsole console)
+    {
+        var shared = new WorkloadOptions();
+        Option<string[]> allocators = new("--allocator") { Description = "An allocator to compare (repeatable; default: every loaded one).", HelpName = "NAME" };
+        Option<string?> regionSize = new("--region-size") { Description = "The region size (default: the trace's '# region' line).", HelpName = "SIZE" };
+        Option<string?> regionStart = new("--region-start") { Description = "The region's first address (default 1G).", HelpName = "ADDRESS" };
+        Option<bool> findMin = new("--find-min-size") { Description = "Search each allocator's smallest region on which every request succeeds." };
+        var command = new Command("compare", "Replay a workload once per allocator on an identical region and compare them side by side.")
+        {
+            allocators, regionSize, regionStart, findMin,
+        };
+        shared.AddTo(command);
+        command.SetAction(parse => Run(parse, console, shared, parse.GetValue(allocators) ?? [], parse.GetValue(regionSize), parse.GetValue(regionStart), parse.GetValue(findMin)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CliConsole console, WorkloadOptions shared, string[] names, string? sizeText, string? startText, bool findMin)
+    {
+        TraceFile trace = shared.OpenTrace(parse, "compare");
+        ulong granule = shared.ParseGranule(parse, "compare") ?? 4096;
+        ulong start = WorkloadOptions.ParseSize(startText, "--region-start", "compare") ?? 1UL << 30;
+        ulong? size = WorkloadOptions.ParseSize(sizeText, "--region-size", "compare") ?? trace.RegionSize;
+        if (size is null && !findMin)
+            throw new CliExitException(2, $"cma compare: {trace.Name} has no '# region <size>' line, so the region size is unknown. "
+                + "Give --region-size SIZE (e.g. --region-size 256M), or --find-min-size to search for the smallest region that works.");
+        if (start % granule != 0)
+            throw new CliExitException(2, $"cma compare: --region-start 0x{start:X} is not a multiple of the granule ({granule}).");
+        if (size is ulong s)
+            size = (s + granule - 1) / granule * granule;
+        using HostLoader host = HostLoader.LoadPlugins(parse, console);
+        var candidates = new List<AllocatorCandidate>();
+        foreach (string name in names.Length > 0 ? names : host.Catalog.Providers.Select(p => p.Name).ToArray())
+        {
+            Plugins.PluginProvider provider = host.Catalog.Find(name)
+                ?? throw new CliExitException(2, "cma compare: " + CmaRuntimeBuilder.UnknownAllocatorMessage(name, host.Catalog));
+            candidates.Add(new AllocatorCandidate(provider.Name, provider.Instance));
+        }
+        if (candidates.Count == 0)
+            throw new CliExitException(2, "cma compare: no allocator plugin is loaded; run 'cma plugins' to see why, or add one with --plugin PATH.");
+
+        string? reportPath = parse.GetValue(shared.Report);
+        var settings = new ComparisonSettings { RegionStart = start, RegionSize = size, Granule = granule, FindMinimumSize = findMin, Occupancy = reportPath is not null };
+        (TraceProfile profile, List<ReplayResult> results) = ConsoleProgress.Run(console.Ansi, console.Interactive && !parse.GetValue(shared.Json), progress =>
+        {
+            TraceProfile p = Measure(trace, granule, progress);
+            return (p, WorkloadComparison.Run(trace, p, candidates, settings, progress));
+        });
+        var comparison = new WorkloadComparisonReport(trace, profile, settings, results);
+        if (reportPath is not null)
+            HtmlReport.Write(reportPath, HtmlReport.ForComparison(comparison));
+        if (parse.GetValue(shared.Json))
+        {
+            console.Output.WriteLine(JsonSerializer.Serialize(comparison.ToJson(), CliJson.Options));
+            return 0;
+        }
+        ComparisonTable.Write(console.Ansi, comparison.Title, results);
+        foreach (string line in comparison.Notes())
+            console.Ansi.WriteLine(Markup.Escape(line));
+        if (!console.Interactive)
+        {
+            foreach (string line in ComparisonTable.Summary(results))
+                console.Output.WriteLine(line);
+        }
+        if (reportPath is not null)
+            console.Output.WriteLine($"Report written to {Path.GetFullPath(reportPath)}");
+        return 0;
+    }
+
+    /// <summary>Reads the trace once (operation count, peak live bytes); bad lines end the command with exit code 2.</summary>
+    private static TraceProfile Measure(TraceFile trace, ulong granule, IComparisonProgress? progress)
+    {
+        try
+        {
+            return TraceProfile.Measure(trace, granule, f => progress?.Report("trace", "reading " + trace.Name, f));
+        }
+        catch (TraceFormatException e)
+        {
+            throw new CliExitException(2, "cma compare: " + e.Message);
+        }
+        finally
+        {
+            progress?.Report("trace", "done", 1);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json;
+using Cma.Host.Workloads;
+using Spectre.Console;
+
+namespace Cma.Host.Cli;
+
+/// <summary>
+/// <c>cma replay TRACE</c>: replays a workload against the configured regions through the map (each operation's
+/// <c>@device/type</c>, or <c>--device</c>/<c>--region</c> for traces without them) and reports per device and per region,
+/// then the region table as the workload left it.
+/// </summary>
+internal static class ReplayCommand
+{
+    public static Command Build(CliConsole console)
+    {
+        var shared = new WorkloadOptions();
+        Option<string?> device = new("--device") { Description = "The device for operations that name none (e.g. malloc traces).", HelpName = "NAME" };
+        Option<string?> type = new("--type") { Description = "The type for --device (default: common).", HelpName = "TYPE" };
+        Option<string?> region = new("--region") { Description = "Send every request to these regions (comma-separated, in order), bypassing the map.", HelpName = "NAMES" };
+        var command = new Command("replay", "Replay a workload against the configured regions through the map and report per region.") { device, type, region };
+        shared.AddTo(command);
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(type) is not null && parse.GetValue(device) is null)
+                throw new CliExitException(2, "cma replay: --type needs --device.");
+            TraceFile trace = shared.OpenTrace(parse, "replay");
+            if (shared.ParseGranule(parse, "replay") is not null)
+                throw new CliExitException(2, "cma replay: the configured regions' granules apply here; --granule is for 'cma compare'. "
+                    + "To replay a byte-sized trace through the map, set the regions' granule in the configuration, or for one run: CMA_Cma__Granule=16 cma replay TRACE.");
+            return Run(parse, console, trace, parse.GetValue(device), parse.GetValue(type), parse.GetValue(region), parse.GetValue(shared.Json),
+                parse.GetValue(shared.Report), "replay");
+        });
+        return command;
+    }
+
+    /// <summary>Replays <paramref name="trace"/> through the configured service and shows the results (shared with the main job).</summary>
+    public static int Run(ParseResult parse, CliConsole console, TraceFile trace, string? device, string? type, string? region, bool json, string? reportPath,
+        string command)
+    {
+        using HostLoader host = HostLoader.LoadPlugins(parse, console);
+        CmaService service = host.BuildService(parse);
+        if (region is not null)
+        {
+            foreach (string name in region.Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (service.FindRegion(name) is null)
+                    throw new CliExitException(2, $"cma {command}: --region '{name}' is not a configured region. Regions: {string.Join(", ", service.Regions.Select(r => r.Info.Name))}.");
+            }
+        }
+        MapReplayResult result;
+        try
+        {
+            result = ConsoleProgress.Run(console.Ansi, console.Interactive && !json, progress =>
+            {
+                using ITraceReader reader = trace.OpenReader();
+                MapReplayResult r = MapReplay.Run(reader, service, trace.Name, device, type, region, f => progress?.Report(trace.Name, "replaying", f));
+                progress?.Report(trace.Name, "done", 1);
+                return r;
+            });
+        }
+        catch (TraceFormatException e)
+        {
+            throw new CliExitException(2, $"cma {command}: {e.Message}");
+        }
+        if (reportPath is not null)
+            HtmlReport.Write(reportPath, HtmlReport.ForReplay(trace, result));
+        if (json)
+        {
+            var doc = new { trace = trace.Path, format = trace.Format.ToString().ToLowerInvariant(), result.Operations, devices = result.Devices,
+                regionsDuringReplay = result.Regions.Select(r => new { name = r.Allocator, r.Satisfied, r.Frees, r.PeakLiveBytes, r.PeakFootprint, r.FragmentationMax, r.FragmentationMean, r.Fault }),
+                result.FreesOfFailedSkipped, result.ZeroSizeRequests, skipped = result.Trace, result.WallSeconds, result.ServiceSeconds, result.ParseSeconds,
+                regionsAfter = service.GetRegions() };
+            console.Output.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
+            return 0;
+        }
+        MapReplayView.Write(console.Ansi, $"{trace.Name} replayed through the map", result);
+        InfoCommand.WriteRegions(console, service.GetRegions(), host.ConfigPath);
+        foreach (string line in MapReplayView.Summary(result))
+            console.Ansi.WriteLine(Markup.Escape(line));
+        if (reportPath is not null)
+            console.Output.WriteLine($"Report written to {Path.GetFullPath(reportPath)}");
+        return 0;
+    }
+}

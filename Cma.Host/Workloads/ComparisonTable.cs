@@ -1,0 +1,75 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Cma.Host.Workloads;
+
+/// <summary>The side-by-side table of <c>cma compare</c> (one column per allocator) and its plain summary lines.</summary>
+internal static class ComparisonTable
+{
+    /// <summary>Writes the table.</summary>
+    public static void Write(IAnsiConsole console, string title, IReadOnlyList<ReplayResult> results)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
+        table.AddColumn("");
+        foreach (ReplayResult r in results)
+            table.AddColumn(new TableColumn($"[bold]{Markup.Escape(r.Allocator)}[/]").RightAligned());
+        Row(table, "region", results, r => CmaSize.FormatApproximate(r.RegionSize));
+        Row(table, "requests satisfied", results, r => N(r.Satisfied) + " / " + N(r.Requests));
+        Row(table, "requests failed", results, r => r.Fault is not null ? $"[red]{N(r.Failed)}, then fenced[/]" : r.Failed == 0 ? "[green]0[/]" : $"[red]{N(r.Failed)}[/]");
+        Row(table, "first failure", results, r => r.FirstFailure is { } f
+            ? $"op {N(f.Op)}: {Bytes(f.Size)}\nlive {Bytes(f.LiveBytes)}, free {Bytes(f.FreeBytes)}\nlargest free {Bytes(f.LargestFreeBlock)}"
+            : "—");
+        Row(table, "peak live bytes", results, r => Bytes(r.PeakLiveBytes));
+        Row(table, "peak footprint", results, r => Bytes(r.PeakFootprint));
+        Row(table, "utilisation (live / footprint)", results, r => Percent(r.Utilisation));
+        Row(table, "external fragmentation max / mean", results, r => Percent(r.FragmentationMax) + " / " + Percent(r.FragmentationMean));
+        Row(table, "internal fragmentation at peak", results, r => Percent(r.InternalFragmentation));
+        Row(table, "time per op p50 / p99", results, r => r.Latency is { } l ? Nanos(l.P50Ns) + " / " + Nanos(l.P99Ns) : "—");
+        Row(table, "time per op max", results, r => r.Latency is { } l ? Nanos(l.MaxNs) : "—");
+        Row(table, "allocator time total", results, r => r.Latency is { } l ? Seconds(l.TotalSeconds) : "—");
+        if (results.Any(r => r.SearchProbes > 0))
+        {
+            Row(table, "minimum region size", results, r => r.MinimumRegionSize is ulong m
+                ? $"[bold]{Bytes(m)}[/]\n({CmaSize.Format(m)}, {r.SearchProbes} probes)"
+                : $"[red]none[/] ({r.SearchProbes} probes)");
+        }
+        if (results.Any(r => r.Fault is not null))
+            Row(table, "fault", results, r => r.Fault is null ? "—" : "[red]fenced[/]: " + Markup.Escape(r.Fault));
+        console.Write(table);
+    }
+
+    /// <summary>One plain line per allocator, for logs and redirected output.</summary>
+    public static IEnumerable<string> Summary(IReadOnlyList<ReplayResult> results)
+    {
+        foreach (ReplayResult r in results)
+        {
+            string line = $"{r.Allocator}: {N(r.Satisfied)}/{N(r.Requests)} satisfied, {N(r.Failed)} failed"
+                + (r.FirstFailure is { } f ? $" (first at op {N(f.Op)}, largest free {Bytes(f.LargestFreeBlock)})" : "")
+                + $"; peak live {Bytes(r.PeakLiveBytes)}, footprint {Bytes(r.PeakFootprint)}, ext. frag. max {Percent(r.FragmentationMax)}"
+                + (r.Latency is { } l ? $", p50 {Nanos(l.P50Ns)}" : "")
+                + (r.SearchProbes > 0 ? $", minimum region {(r.MinimumRegionSize is ulong m ? CmaSize.Format(m) : "none")}" : "")
+                + (r.Fault is null ? "" : $"; FENCED: {r.Fault}");
+            yield return line;
+        }
+    }
+
+    private static void Row(Table table, string label, IReadOnlyList<ReplayResult> results, Func<ReplayResult, string> cell)
+    {
+        var cells = new List<string>(results.Count + 1) { label };
+        foreach (ReplayResult r in results)
+            cells.Add(r.Fault is not null && r.Operations == 0 && label != "fault" && label != "region" ? "—" : cell(r));
+        table.AddRow(cells.ToArray());
+    }
+
+    public static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Bytes(ulong b) => CmaSize.FormatApproximate(b);
+
+    public static string Percent(double f) => (f * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    public static string Seconds(double s) => s < 1 ? (s * 1000).ToString("0.0", CultureInfo.InvariantCulture) + " ms" : s.ToString("0.00", CultureInfo.InvariantCulture) + " s";
+
+    public static string Nanos(double ns) => ns < 1000 ? ns.ToString("0", CultureInfo.InvariantCulture) + " ns"
+        : ns < 1e6 ? (ns / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " µs"
+        : (ns / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+}

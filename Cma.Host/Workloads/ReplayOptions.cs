@@ -1,0 +1,17 @@
+namespace Cma.Host.Workloads;
+
+/// <summary>How one replay runs.</summary>
+internal sealed class ReplayOptions
+{
+    /// <summary>Stop at the first failed request (the minimum-size search needs only success or failure).</summary>
+    public bool StopAtFirstFailure { get; init; }
+
+    /// <summary>Take an occupancy map right after this operation (1-based; e.g. the peak found by an earlier run), or 0.</summary>
+    public long PeakSnapshotOp { get; init; }
+
+    /// <summary>Take an occupancy map at the first failure.</summary>
+    public bool SnapshotFirstFailure { get; init; }
+
+    /// <summary>Called now and then with the fraction of the trace read.</summary>
+    public Action<double>? Progress { get; init; }
+}

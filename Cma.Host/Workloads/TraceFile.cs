@@ -1,0 +1,169 @@
+using System.IO.Compression;
+
+namespace Cma.Host.Workloads;
+
+/// <summary>
+/// A trace on disk: its format (given, or detected from the content), the region size its <c># region</c> line states,
+/// and a way to open a fresh streaming reader over it (the replay opens it once per allocator). A <c>.zip</c> is read
+/// straight from its first entry.
+/// </summary>
+internal sealed class TraceFile
+{
+    /// <summary>Lines looked at to detect the format and find the <c># region</c> line.</summary>
+    private const int HeadLines = 64;
+
+    private TraceFile(string path, TraceFormat format, bool zipped, ulong? regionSize, bool lenient)
+    {
+        Path = path;
+        Format = format;
+        Zipped = zipped;
+        RegionSize = regionSize;
+        Lenient = lenient;
+    }
+
+    /// <summary>The file.</summary>
+    public string Path { get; }
+
+    /// <summary>The format (never <see cref="TraceFormat.Auto"/>).</summary>
+    public TraceFormat Format { get; }
+
+    /// <summary>Whether the trace is the first entry of a zip archive.</summary>
+    public bool Zipped { get; }
+
+    /// <summary>The region size from a leading <c># region &lt;size&gt;</c> comment, or null.</summary>
+    public ulong? RegionSize { get; }
+
+    /// <summary>Whether malformed lines are skipped (counted) rather than fatal.</summary>
+    public bool Lenient { get; }
+
+    /// <summary>The file name, for messages.</summary>
+    public string Name => System.IO.Path.GetFileName(Path);
+
+    /// <summary>Opens <paramref name="path"/>, detecting the format when <paramref name="format"/> is Auto.</summary>
+    /// <exception cref="TraceFormatException">The file cannot be read, or its format cannot be recognised.</exception>
+    public static TraceFile Open(string path, TraceFormat format = TraceFormat.Auto, bool lenient = false)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        string name = System.IO.Path.GetFileName(full);
+        if (!File.Exists(full))
+            throw new TraceFormatException(name, 0, $"no such file ({full}).");
+        bool zipped = IsZip(full);
+        List<string> head = ReadHead(full, zipped);
+        ulong? regionSize = FindRegionLine(head);
+        if (format == TraceFormat.Auto)
+        {
+            format = zipped ? TraceFormat.Android : Detect(head)
+                ?? throw new TraceFormatException(name, 0, "the format is not recognised: expected Cma's 'a <id> <size>' / 'f <id>' lines, a malloc-lab .rep "
+                    + "(four header numbers, then 'a id size'), or an Android memory_replay dump ('<tid>: malloc <ptr> <size>'). Name it with --format.");
+        }
+        return new TraceFile(full, format, zipped, regionSize, lenient);
+    }
+
+    /// <summary>A fresh reader from the first line.</summary>
+    public ITraceReader OpenReader()
+    {
+        TraceLineReader lines = OpenLines(Path, Zipped);
+        return Format switch
+        {
+            TraceFormat.Rep => new RepTraceReader(lines, Name, Lenient),
+            TraceFormat.Android => new AndroidTraceReader(lines, Name, Lenient),
+            _ => new CmaTraceReader(lines, Name, Lenient),
+        };
+    }
+
+    /// <summary>The format the head lines look like, or null: Android (<c>tid: action</c>), .rep (four numbers then
+    /// <c>a</c>/<c>f</c>/<c>r</c> lines), else Cma (<c>a</c>/<c>f</c> lines).</summary>
+    internal static TraceFormat? Detect(IReadOnlyList<string> head)
+    {
+        var lines = new List<string>();
+        foreach (string h in head)
+        {
+            string t = h.Trim();
+            if (t.Length > 0 && t[0] != '#')
+                lines.Add(t);
+        }
+        if (lines.Count == 0)
+            return TraceFormat.Cma;
+        string first = lines[0];
+        int colon = first.IndexOf(':');
+        if (colon > 0 && TraceTokens.TryParseDecimal(first.AsSpan(0, colon), out _))
+            return TraceFormat.Android;
+        if (lines.Count >= 4 && IsNumber(lines[0]) && IsNumber(lines[1]) && IsNumber(lines[2]) && IsNumber(lines[3]))
+            return TraceFormat.Rep;
+        return first.StartsWith("a ", StringComparison.Ordinal) || first.StartsWith("f ", StringComparison.Ordinal) ? TraceFormat.Cma : null;
+
+        static bool IsNumber(string s) => double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out _);
+    }
+
+    /// <summary>The size in a <c># region &lt;size&gt;</c> comment before the first operation.</summary>
+    internal static ulong? FindRegionLine(IReadOnlyList<string> head)
+    {
+        foreach (string h in head)
+        {
+            ReadOnlySpan<char> rest = h.AsSpan().Trim();
+            if (rest.IsEmpty)
+                continue;
+            if (rest[0] != '#')
+                return null;
+            rest = rest[1..];
+            if (TraceTokens.Next(ref rest, out ReadOnlySpan<char> word) && word is "region"
+                && TraceTokens.Next(ref rest, out ReadOnlySpan<char> size) && TraceTokens.TryParseSize(size, out ulong bytes) && bytes > 0)
+                return bytes;
+        }
+        return null;
+    }
+
+    private static List<string> ReadHead(string path, bool zipped)
+    {
+        var head = new List<string>();
+        try
+        {
+            using TraceLineReader lines = OpenLines(path, zipped);
+            while (head.Count < HeadLines && lines.TryReadLine(out ReadOnlySpan<char> line))
+                head.Add(line.Length > 400 ? line[..400].ToString() : line.ToString());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new TraceFormatException(System.IO.Path.GetFileName(path), 0, $"cannot be read: {e.Message}");
+        }
+        return head;
+    }
+
+    private static TraceLineReader OpenLines(string path, bool zipped)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
+        if (!zipped)
+            return new TraceLineReader(file);
+        try
+        {
+            var archive = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: false);
+            ZipArchiveEntry? entry = null;
+            foreach (ZipArchiveEntry e in archive.Entries)
+            {
+                if (e.Length > 0 && !e.FullName.EndsWith('/'))
+                {
+                    entry = e;
+                    break;
+                }
+            }
+            if (entry is null)
+            {
+                archive.Dispose();
+                throw new TraceFormatException(System.IO.Path.GetFileName(path), 0, "the zip archive holds no trace file.");
+            }
+            return new TraceLineReader(entry.Open(), file, archive);
+        }
+        catch (InvalidDataException e)
+        {
+            file.Dispose();
+            throw new TraceFormatException(System.IO.Path.GetFileName(path), 0, $"is not a readable zip archive: {e.Message}");
+        }
+    }
+
+    private static bool IsZip(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using FileStream s = File.OpenRead(path);
+        return s.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+    }
+}

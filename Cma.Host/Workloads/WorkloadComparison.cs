@@ -1,0 +1,119 @@
+using Cma.Host.Regions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cma.Host.Workloads;
+
+/// <summary>
+/// Replays one workload once per allocator on an identical region (same start, size and granule, default settings),
+/// each through the host's guard, and optionally searches each allocator's minimum region size. The trace is read once
+/// up front (<see cref="TraceProfile"/>: operation count, peak live bytes) and, when it fits, kept in memory so the
+/// replays measure the allocators rather than the parser.
+/// </summary>
+internal static class WorkloadComparison
+{
+    /// <summary>The empty plugin settings every compared region gets.</summary>
+    private static readonly IConfiguration s_noSettings = new ConfigurationBuilder().Build();
+
+    /// <summary>Runs the comparison; results are in the order of <paramref name="allocators"/>.</summary>
+    public static List<ReplayResult> Run(TraceFile trace, TraceProfile profile, IReadOnlyList<AllocatorCandidate> allocators,
+        ComparisonSettings settings, IComparisonProgress? progress = null)
+    {
+        var results = new List<ReplayResult>(allocators.Count);
+        foreach (AllocatorCandidate candidate in allocators)
+        {
+            ReplayResult? result = null;
+            if (settings.RegionSize is ulong size)
+            {
+                result = RunOne(trace, profile, candidate, settings.RegionStart, size, settings.Granule, new ReplayOptions
+                {
+                    SnapshotFirstFailure = settings.Occupancy,
+                    Progress = f => progress?.Report(candidate.Name, "replay", f),
+                });
+                if (settings.Occupancy && result.PeakLiveOp > 0 && result.Fault is null)
+                {
+                    ReplayResult peak = RunOne(trace, profile, candidate, settings.RegionStart, size, settings.Granule, new ReplayOptions
+                    {
+                        PeakSnapshotOp = result.PeakLiveOp,
+                        Progress = f => progress?.Report(candidate.Name, "occupancy at peak", f),
+                    });
+                    result.Occupancy.InsertRange(0, peak.Occupancy);
+                }
+            }
+            if (settings.FindMinimumSize)
+            {
+                ulong? minimum = FindMinimumSize(trace, profile, candidate, settings, progress, out int probes);
+                if (result is null)
+                {
+                    ulong shown = minimum ?? Math.Max(settings.Granule, profile.PeakLiveBytes);
+                    shown = (shown + settings.Granule - 1) / settings.Granule * settings.Granule;
+                    result = RunOne(trace, profile, candidate, settings.RegionStart, shown, settings.Granule, new ReplayOptions
+                    {
+                        SnapshotFirstFailure = settings.Occupancy,
+                        Progress = f => progress?.Report(candidate.Name, "replay at minimum", f),
+                    });
+                }
+                result.MinimumRegionSize = minimum;
+                result.SearchProbes = probes;
+            }
+            progress?.Report(candidate.Name, "done", 1);
+            results.Add(result!);
+        }
+        return results;
+    }
+
+    /// <summary>The smallest region on which every request succeeds (see <see cref="MinimumRegionSearch"/>).</summary>
+    public static ulong? FindMinimumSize(TraceFile trace, TraceProfile profile, AllocatorCandidate candidate, ComparisonSettings settings,
+        IComparisonProgress? progress, out int probes)
+    {
+        ulong granule = settings.Granule;
+        ulong basis = Math.Max(Math.Max(profile.PeakLiveBytes, profile.LargestRequest), settings.RegionSize ?? 0);
+        ulong limit = basis > (1UL << 44) ? basis : Math.Max(basis * 64, granule * 64);
+        limit = Math.Min(limit, ulong.MaxValue - settings.RegionStart);
+        int tried = 0;
+        ulong? found = MinimumRegionSearch.Find(size =>
+        {
+            tried++;
+            progress?.Report(candidate.Name, $"min-size probe {tried} ({CmaSize.FormatApproximate(size)})", 0);
+            ReplayResult r = RunOne(trace, profile, candidate, settings.RegionStart, size, granule, new ReplayOptions
+            {
+                StopAtFirstFailure = true,
+                Progress = f => progress?.Report(candidate.Name, $"min-size probe {tried} ({CmaSize.FormatApproximate(size)})", f),
+            });
+            return r.Failed == 0 && r.Fault is null;
+        }, profile.PeakLiveBytes, granule, limit, out probes);
+        return found;
+    }
+
+    /// <summary>One replay on a fresh region; a region the allocator cannot manage (or whose creation throws) is a result with a fault.</summary>
+    public static ReplayResult RunOne(TraceFile trace, TraceProfile? profile, AllocatorCandidate candidate, ulong start, ulong size, ulong granule,
+        ReplayOptions options)
+    {
+        var region = new Region(new CmaRegion("compare", start, size, granule), granule, candidate.Name, candidate.Provider, s_noSettings, NullLogger.Instance);
+        Exception? failure = region.Open();
+        if (failure is not null || region.State != RegionState.Active)
+        {
+            return new ReplayResult
+            {
+                Allocator = candidate.Name, RegionSize = size, Granule = granule,
+                Fault = region.FenceReason ?? failure?.Message ?? "the region could not be created",
+            };
+        }
+        try
+        {
+            using ITraceReader reader = profile?.OpenReader(trace) ?? trace.OpenReader();
+            return AllocatorReplay.Run(reader, region, options);
+        }
+        finally
+        {
+            try
+            {
+                region.Allocator?.Dispose();
+            }
+            catch (Exception)
+            {
+                // A plugin that throws on Dispose has nothing more to tell the comparison.
+            }
+        }
+    }
+}
