@@ -18,7 +18,13 @@ internal static class ReplayCommand
         Option<string?> device = new("--device") { Description = "The device for operations that name none (e.g. malloc traces).", HelpName = "NAME" };
         Option<string?> type = new("--type") { Description = "The type for --device (default: common).", HelpName = "TYPE" };
         Option<string?> region = new("--region") { Description = "Send every request to these regions (comma-separated, in order), bypassing the map.", HelpName = "NAMES" };
-        var command = new Command("replay", "Replay a workload against the configured regions through the map and report per region.") { device, type, region };
+        Option<int> loop = new("--loop")
+        {
+            Description = "Replay the trace this many times, freeing what it left live between passes (0: until Ctrl+C) — e.g. to watch `dotnet-counters monitor --counters Cma`.",
+            DefaultValueFactory = _ => 1,
+            HelpName = "N",
+        };
+        var command = new Command("replay", "Replay a workload against the configured regions through the map and report per region.") { device, type, region, loop };
         shared.AddTo(command);
         command.SetAction(parse =>
         {
@@ -28,15 +34,17 @@ internal static class ReplayCommand
             if (shared.ParseGranule(parse, "replay") is not null)
                 throw new CliExitException(2, "cma replay: the configured regions' granules apply here; --granule is for 'cma compare'. "
                     + "To replay a byte-sized trace through the map, set the regions' granule in the configuration, or for one run: CMA_Cma__Granule=16 cma replay TRACE.");
+            if (parse.GetValue(loop) < 0)
+                throw new CliExitException(2, "cma replay: --loop takes a count of passes, or 0 to repeat until Ctrl+C.");
             return Run(parse, console, trace, parse.GetValue(device), parse.GetValue(type), parse.GetValue(region), parse.GetValue(shared.Json),
-                parse.GetValue(shared.Report), "replay");
+                parse.GetValue(shared.Report), "replay", parse.GetValue(loop));
         });
         return command;
     }
 
     /// <summary>Replays <paramref name="trace"/> through the configured service and shows the results (shared with the main job).</summary>
     public static int Run(ParseResult parse, CliConsole console, TraceFile trace, string? device, string? type, string? region, bool json, string? reportPath,
-        string command)
+        string command, int passes = 1)
     {
         using HostLoader host = HostLoader.LoadPlugins(parse, console);
         CmaService service = host.BuildService(parse);
@@ -53,10 +61,19 @@ internal static class ReplayCommand
         {
             result = ConsoleProgress.Run(console.Ansi, console.Interactive && !json, progress =>
             {
-                using ITraceReader reader = trace.OpenReader();
-                MapReplayResult r = MapReplay.Run(reader, service, trace.Name, device, type, region, f => progress?.Report(trace.Name, "replaying", f));
-                progress?.Report(trace.Name, "done", 1);
-                return r;
+                using var cancel = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+                for (int pass = 1; ; pass++)
+                {
+                    using ITraceReader reader = trace.OpenReader();
+                    MapReplayResult r = MapReplay.Run(reader, service, trace.Name, device, type, region, f => progress?.Report(trace.Name, "replaying", f));
+                    if ((passes != 0 && pass >= passes) || cancel.IsCancellationRequested)
+                    {
+                        progress?.Report(trace.Name, "done", 1);
+                        return r;
+                    }
+                    service.FreeAll();
+                }
             });
         }
         catch (TraceFormatException e)

@@ -226,6 +226,20 @@ public sealed class CmaService : ICmaService, IDisposable
             return r.TryReopen(out reason);
     }
 
+    /// <summary>Frees every live chunk of every region (the host's own tools, e.g. <c>replay --loop</c> between passes).</summary>
+    internal void FreeAll()
+    {
+        var addresses = new List<ulong>();
+        foreach (Region r in _regions)
+        {
+            addresses.Clear();
+            lock (r.Sync)
+                r.Chunks.ForEach((start, _) => addresses.Add(start));
+            foreach (ulong address in addresses)
+                TryFree(address);
+        }
+    }
+
     /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
     internal Region? FindRegion(string name) => _byName.GetValueOrDefault(name);
 

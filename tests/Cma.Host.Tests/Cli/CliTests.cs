@@ -115,4 +115,19 @@ public class CliTests
         Assert.Equal(2, code);
         Assert.Contains("--device", error);
     }
+
+    [Fact]
+    public void Replay_loop_frees_what_a_pass_left_live_so_every_pass_sees_the_same_regions()
+    {
+        string trace = Path.Combine(AppContext.BaseDirectory, "workloads", "devices.trace");
+
+        (int once, string one, _) = CliRun.Run("replay", trace, "--json", "--config", CliRun.DefaultConfig);
+        (int thrice, string three, _) = CliRun.Run("replay", trace, "--json", "--loop", "3", "--config", CliRun.DefaultConfig);
+
+        Assert.Equal(0, once);
+        Assert.Equal(0, thrice);
+        using var a = System.Text.Json.JsonDocument.Parse(one);
+        using var b = System.Text.Json.JsonDocument.Parse(three);
+        Assert.Equal(a.RootElement.GetProperty("regionsAfter").GetRawText(), b.RootElement.GetProperty("regionsAfter").GetRawText());
+    }
 }
