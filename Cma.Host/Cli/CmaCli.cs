@@ -20,6 +20,7 @@ internal static class CmaCli
         root.Subcommands.Add(ReplayCommand.Build(console));
         root.Subcommands.Add(CompareCommand.Build(console));
         root.Subcommands.Add(TraceCommand.Build(console));
+        root.Subcommands.Add(ConformanceCommand.Build(console));
         root.SetAction(parse => MainJob.Run(parse, console));
         return root;
     }

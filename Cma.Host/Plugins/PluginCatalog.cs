@@ -63,7 +63,8 @@ internal sealed partial class PluginCatalog : IDisposable
     }
 
     /// <summary>Loads the plugins found in <paramref name="directories"/> (each scanned for <c>&lt;Name&gt;/&lt;Name&gt;.dll</c>)
-    /// and the operator's explicit <paramref name="paths"/> (a plugin DLL, or a folder of plugin folders).</summary>
+    /// and the operator's explicit <paramref name="paths"/> (a plugin DLL, one plugin's folder <c>&lt;Name&gt;/</c> holding
+    /// <c>&lt;Name&gt;.dll</c>, or a folder of plugin folders).</summary>
     /// <param name="directories">Plugin directories; a missing one is skipped (the first-party one always exists in a build).</param>
     /// <param name="paths">Explicit plugin DLLs or plugin directories from the command line; a missing one is a failure.</param>
     /// <param name="sha256Pins">DLL file name → expected SHA-256 (hex); a mismatch, or a pinned name never found, refuses it.</param>
@@ -87,6 +88,8 @@ internal sealed partial class PluginCatalog : IDisposable
         {
             if (File.Exists(path))
                 files.Add(Path.GetFullPath(path));
+            else if (File.Exists(Path.Combine(path, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + ".dll")))
+                files.Add(Path.GetFullPath(Path.Combine(path, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + ".dll"))); // one plugin's own folder
             else if (Directory.Exists(path))
                 catalog.ScanDirectory(path, files);
             else

@@ -33,4 +33,15 @@ public class FirstPartyCatalogTests
         Assert.Equal(0UL, address % (1UL << 20));
         Assert.Equal((1UL << 20) - 64 * 1024, allocator.Stats.FreeBytes);
     }
+
+    [Fact]
+    public void An_explicit_path_may_be_one_plugins_own_folder()
+    {
+        string folder = Path.Combine(PluginCatalog.FirstPartyDirectory, "Cma.Plugins.Buddy");
+
+        using PluginCatalog catalog = PluginCatalog.Load([], [folder]);
+
+        Assert.Equal(["buddy"], catalog.Providers.Select(p => p.Name));
+        Assert.Empty(catalog.Failures);
+    }
 }
