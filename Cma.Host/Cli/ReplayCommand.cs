@@ -66,7 +66,8 @@ internal static class ReplayCommand
                 for (int pass = 1; ; pass++)
                 {
                     using ITraceReader reader = trace.OpenReader();
-                    MapReplayResult r = MapReplay.Run(reader, service, trace.Name, device, type, region, f => progress?.Report(trace.Name, "replaying", f));
+                    MapReplayResult r = MapReplay.Run(reader, service, trace.Name, device, type, region, f => progress?.Report(trace.Name, "replaying", f),
+                        captureOccupancy: reportPath is not null);
                     if ((passes != 0 && pass >= passes) || cancel.IsCancellationRequested)
                     {
                         progress?.Report(trace.Name, "done", 1);

@@ -15,9 +15,11 @@ internal static class MapReplay
     /// <summary>Replays <paramref name="reader"/>; <paramref name="device"/> (with <paramref name="type"/>) serves operations
     /// without <c>@device</c>, <paramref name="region"/> sends every request to named regions instead of the map.</summary>
     /// <exception cref="TraceFormatException">An operation has no device and neither <paramref name="device"/> nor <paramref name="region"/> is given.</exception>
+    /// <remarks>With <c>captureOccupancy</c> it also takes each region's occupancy map at its peak load and at the first
+    /// failed request that could have gone there (for the HTML report).</remarks>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
     public static MapReplayResult Run(ITraceReader reader, CmaService service, string traceName, string? device, string? type, string? region,
-        Action<double>? progress = null)
+        Action<double>? progress = null, bool captureOccupancy = false)
     {
         var result = new MapReplayResult { Trace = reader.Counters };
         IReadOnlyList<Region> regions = service.Regions;
@@ -32,10 +34,19 @@ internal static class MapReplay
             series[i] = new ReplaySeries();
             result.Regions.Add(new ReplayResult { Allocator = regions[i].Info.Name + " (" + regions[i].AllocatorName + ")", RegionSize = regions[i].Info.Size, Granule = regions[i].Info.Granule });
         }
+        long op = 0;
+        OccupancyTracker? occupancy = captureOccupancy ? new OccupancyTracker([.. regions.Select(x => x.Info.Size)]) : null;
+        OccupancyMap Describe(int r, string what, long atOp)
+        {
+            CmaAllocatorStats s = regions[r].LastStats;
+            return new OccupancyMap(atOp, what, regions[r].Info.Size, regions[r].Chunks.Count, live[r], s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount,
+                occupancy!.Cells(r));
+        }
+        string[]? regionList = region?.Split(',', StringSplitOptions.TrimEntries);
         var rows = new Dictionary<(string, string?), DeviceReplayRow>();
         var slots = new SlotState();
         var regionOf = new int[1024];
-        long op = 0, parseTicks = 0, serviceTicks = 0, began = Stopwatch.GetTimestamp();
+        long parseTicks = 0, serviceTicks = 0, began = Stopwatch.GetTimestamp();
         while (true)
         {
             long t0 = Stopwatch.GetTimestamp();
@@ -83,10 +94,12 @@ internal static class MapReplay
                     rr.Satisfied++;
                     live[r] += chunk.Size;
                     footprint[r] = Math.Max(footprint[r], chunk.Address + chunk.Size - regions[r].Info.Start);
+                    occupancy?.Change(r, chunk.Address - regions[r].Info.Start, chunk.Size, +1);
                     if (live[r] > rr.PeakLiveBytes)
                     {
                         rr.PeakLiveBytes = live[r];
                         rr.PeakLiveOp = op;
+                        occupancy?.NewPeak(r, op);
                     }
                 }
                 else
@@ -96,6 +109,15 @@ internal static class MapReplay
                     {
                         row.FirstFailureOp = op;
                         row.FirstFailureLine = next.Line;
+                    }
+                    if (occupancy is not null && outcome == CmaOutcome.NoSpace)
+                    {
+                        IReadOnlyList<string>? candidates = regionList ?? service.Map.FindRegions(who!, what);
+                        foreach (string name in candidates ?? [])
+                        {
+                            if (regionIndex.TryGetValue(name, out int c))
+                                occupancy.Failed(c, op, Describe);
+                        }
                     }
                     switch (outcome)
                     {
@@ -114,10 +136,12 @@ internal static class MapReplay
                 }
                 else
                 {
+                    int r = regionOf[next.Slot];
+                    occupancy?.BeforeFree(r, Describe);
                     long t1 = Stopwatch.GetTimestamp();
                     service.TryFree(address);
                     serviceTicks += Stopwatch.GetTimestamp() - t1;
-                    int r = regionOf[next.Slot];
+                    occupancy?.Change(r, address - regions[r].Info.Start, rounded, -1);
                     live[r] -= rounded;
                     result.Regions[r].Frees++;
                 }
@@ -134,9 +158,12 @@ internal static class MapReplay
             if ((op & 0xFFFF) == 0)
                 progress?.Invoke(reader.Progress);
         }
+        occupancy?.Finish(Describe);
         for (int r = 0; r < regions.Count; r++)
         {
             ReplayResult rr = result.Regions[r];
+            if (occupancy is not null)
+                rr.Occupancy = [.. new[] { occupancy.PeakMaps[r], occupancy.FailureMaps[r] }.OfType<OccupancyMap>()];
             rr.Operations = op;
             rr.PeakFootprint = footprint[r];
             rr.FragmentationSamples = op;

@@ -29,6 +29,25 @@ public class MapReplayTests
         Assert.Equal(2, service.GetRegion("big").Chunks);
     }
 
+    [Fact]
+    public void With_occupancy_capture_each_region_gets_its_exact_peak_map_and_the_map_at_its_first_failure()
+    {
+        // small (16K): 8K + 4K live = peak 12K at op 2, then a free, then a 12K request that cannot fit (first failure, op 4).
+        Region small = OpenRegionAt("small", 1UL << 30, 16 << 10);
+        using var service = new CmaService([small], DeviceMap.Parse(["cam=small"]), NullLogger.Instance);
+        const string Trace = "a 1 8K @cam\na 2 4K @cam\nf 1\na 3 12K @cam\n";
+        using var reader = new CmaTraceReader(Lines(Trace), "t.trace", false);
+
+        MapReplayResult r = MapReplay.Run(reader, service, "t.trace", null, null, null, captureOccupancy: true);
+
+        OccupancyMap peak = r.Regions[0].Occupancy.Single(m => m.What == "peak load");
+        Assert.Equal((2L, 12UL << 10, 2L), (peak.Op, peak.LiveBytes, peak.Chunks));
+        Assert.Equal(12.0 * 1024, peak.Cells.Sum() * (16.0 * 1024 / OccupancyMap.CellCount), 6);
+        OccupancyMap failure = r.Regions[0].Occupancy.Single(m => m.What == "first failure");
+        Assert.Equal((4L, 4UL << 10), (failure.Op, failure.LiveBytes));
+        Assert.Equal(4.0 * 1024, failure.Cells.Sum() * (16.0 * 1024 / OccupancyMap.CellCount), 6);
+    }
+
     private static Region OpenRegionAt(string name, ulong start, ulong size)
     {
         var provider = new FirstFitProvider();
