@@ -75,7 +75,9 @@ internal static class InfoCommand
         foreach (CmaRegionSnapshot r in regions)
         {
             string state = r.State == Regions.RegionState.Active ? "[green]active[/]" : $"[red]fenced[/]: {Markup.Escape(r.FenceReason ?? "")}";
-            table.AddRow(Markup.Escape(r.Name), $"0x{r.Start:X}–0x{r.End:X}", CmaSize.FormatApproximate(r.Size), Markup.Escape(r.Allocator), state,
+            // A backed region's range is where its memory is mapped in this process, not a planning address.
+            string range = $"0x{r.Start:X}–0x{r.End:X}" + (r.Backing == CmaBacking.None ? "" : $"\n[dim]{r.Backing.ToString().ToLowerInvariant()}: base = mapping address[/]");
+            table.AddRow(Markup.Escape(r.Name), range, CmaSize.FormatApproximate(r.Size), Markup.Escape(r.Allocator), state,
                 r.Chunks.ToString(System.Globalization.CultureInfo.InvariantCulture), CmaSize.FormatApproximate(r.FreeBytes), CmaSize.FormatApproximate(r.LargestFreeBlock));
         }
         console.Ansi.Write(table);

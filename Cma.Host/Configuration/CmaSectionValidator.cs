@@ -83,9 +83,10 @@ internal sealed class CmaSectionValidator
         var declaredNames = new HashSet<string>(StringComparer.Ordinal);
         IReadOnlyList<RegionDraft> drafts = commandLine?.Regions is { } fromCommandLine
             ? fromCommandLine
-            : new RegionSectionReader(_fields, granule, ResolveAllocator).Read(cma.GetSection("Regions"), _prefix + ":Regions", declaredNames);
+            : new RegionSectionReader(_fields, granule, ResolveAllocator, _baseDirectory).Read(cma.GetSection("Regions"), _prefix + ":Regions", declaredNames);
         foreach (RegionDraft d in drafts)
             declaredNames.Add(d.Name);
+        ReportSharedBackingPaths(drafts);
         List<RegionOptions> regions = RegionLayout.Place(drafts, placementBase, _prefix + ":PlacementBase", _problems);
 
         var map = new MapSectionReader(_fields);
@@ -102,6 +103,22 @@ internal sealed class CmaSectionValidator
             names[i] = regions[i].Name;
         DeviceMap deviceMap = map.Rules.Count > 0 ? new DeviceMap(map.Rules) : DeviceMap.CatchAll(names);
         return new CmaOptions(granule, _defaultAllocatorResolved ?? _defaultAllocator, placementBase, directories, pins, regions, deviceMap);
+    }
+
+    /// <summary>Reports a region whose File or Shared backing file another region already maps: two allocators would
+    /// hand out the same bytes.</summary>
+    private void ReportSharedBackingPaths(IReadOnlyList<RegionDraft> drafts)
+    {
+        var owner = new Dictionary<string, RegionDraft>(StringComparer.Ordinal);
+        foreach (RegionDraft d in drafts)
+        {
+            if (d.Memory.BackingPath is not { } path)
+                continue;
+            if (owner.TryGetValue(path, out RegionDraft? first))
+                _problems.Add(d.Field + ":BackingPath", $"region '{d.Name}' maps '{path}', which region '{first.Name}' ({first.Field}) already maps; two regions over one file would hand out the same bytes. Give each region its own BackingPath.");
+            else
+                owner.Add(path, d);
+        }
     }
 
     /// <summary>Reads <c>DefaultAllocator</c>; an explicit unknown name is reported now, the implicit

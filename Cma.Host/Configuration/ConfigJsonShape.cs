@@ -135,6 +135,21 @@ internal static class ConfigJsonShape
                     case "SETTINGS":
                         ExpectKind(p.Value, JsonValueKind.Object, f, "an object of allocator settings, e.g. { \"Fit\": \"next\" }", problems);
                         break;
+                    case "BACKING":
+                    case "BACKINGPATH":
+                        ExpectKind(p.Value, JsonValueKind.String, f, "a string", problems);
+                        break;
+                    case "GUARDBYTES":
+                        CheckSize(p.Value, f, problems);
+                        break;
+                    case "ZEROONALLOCATE":
+                        if (p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                            problems.Add(f, $"expected true or false; found {Kind(p.Value)}.");
+                        break;
+                    case "POISONONFREE":
+                        if (p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.String) && !(p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetByte(out _)))
+                            problems.Add(f, $"expected true, false or a byte such as \"0x6B\"; found {Kind(p.Value)}.");
+                        break;
                 }
             }
         }

@@ -3,7 +3,8 @@ namespace Cma.Host.Configuration;
 /// <summary>
 /// Places regions and checks that they fit together: a region without a Start goes after the previous region's
 /// end (the first at the placement base), aligned up to its alignment; no region may run past 2^64 - 1; no two
-/// regions may overlap, whether they were placed or given a Start.
+/// regions may overlap, whether they were placed or given a Start. Backed regions (Backing Native, File or Shared)
+/// take no part: their addresses are their mappings', so they get Start 0 here and do not move the placement cursor.
 /// </summary>
 internal static class RegionLayout
 {
@@ -12,12 +13,19 @@ internal static class RegionLayout
     {
         var placed = new List<RegionOptions>(drafts.Count);
         var wasPlaced = new List<bool>(drafts.Count);
+        var backed = new List<RegionOptions>();
         ulong cursor = placementBase;
         string? previous = null;
         bool cursorKnown = true;
         foreach (RegionDraft d in drafts)
         {
             ulong start;
+            if (d.Memory.IsBacked)
+            {
+                // A backed region's addresses are its mapping's (CmaRuntimeBuilder checks planning regions against it).
+                backed.Add(new RegionOptions(d.Name, 0, d.Size, d.Alignment, d.Granule, d.Allocator, d.Settings, d.Field) { Memory = d.Memory });
+                continue;
+            }
             if (d.Start is ulong given)
             {
                 start = given;
@@ -48,7 +56,17 @@ internal static class RegionLayout
             wasPlaced.Add(d.Start is null);
         }
         ReportOverlaps(placed, wasPlaced, problems);
-        return placed;
+        if (backed.Count == 0)
+            return placed;
+        // Keep configuration order (it is the map's default fallback order).
+        var ordered = new List<RegionOptions>(drafts.Count);
+        foreach (RegionDraft d in drafts)
+        {
+            RegionOptions? found = placed.Find(r => r.Name == d.Name) ?? backed.Find(r => r.Name == d.Name);
+            if (found is not null)
+                ordered.Add(found);
+        }
+        return ordered;
     }
 
     /// <summary>Reports each region that overlaps an earlier-starting one, naming both.</summary>

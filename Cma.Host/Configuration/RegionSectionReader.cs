@@ -1,5 +1,6 @@
 using System.Numerics;
 using Cma.Host.Mapping;
+using Cma.Host.Memory;
 using Microsoft.Extensions.Configuration;
 
 namespace Cma.Host.Configuration;
@@ -13,7 +14,7 @@ namespace Cma.Host.Configuration;
 internal sealed class RegionSectionReader
 {
     /// <summary>The keys a region object may hold.</summary>
-    private static readonly string[] s_regionKeys = ["Name", "Size", "Start", "Alignment", "Allocator", "Granule", "Settings"];
+    private static readonly string[] s_regionKeys = ["Name", "Size", "Start", "Alignment", "Allocator", "Granule", "Settings", .. RegionMemorySectionReader.Keys];
 
     /// <summary>Reads fields and records problems.</summary>
     private readonly ConfigFieldReader _fields;
@@ -24,12 +25,16 @@ internal sealed class RegionSectionReader
     /// <summary>The granule of regions that do not override it (a power of two).</summary>
     private readonly ulong _granule;
 
-    /// <summary>Creates a reader.</summary>
-    public RegionSectionReader(ConfigFieldReader fields, ulong granule, Func<string?, string, string, string?> resolveAllocator)
+    /// <summary>Reads the real-memory keys (Backing and the debug options).</summary>
+    private readonly RegionMemorySectionReader _memory;
+
+    /// <summary>Creates a reader; relative <c>BackingPath</c>s resolve against <paramref name="baseDirectory"/>.</summary>
+    public RegionSectionReader(ConfigFieldReader fields, ulong granule, Func<string?, string, string, string?> resolveAllocator, string baseDirectory)
     {
         _fields = fields;
         _granule = granule;
         _resolveAllocator = resolveAllocator;
+        _memory = new RegionMemorySectionReader(fields, baseDirectory);
     }
 
     /// <summary>Reads every region of <paramref name="section"/>; the names of all regions, valid or not, go to
@@ -96,9 +101,11 @@ internal sealed class RegionSectionReader
         if (settings.Value is not null && !settings.GetChildren().Any() && !problems.Has(field + ":Settings"))
             problems.Add(field + ":Settings", $"{label} has Settings '{settings.Value}'; Settings is an object of allocator settings, e.g. {{ \"Fit\": \"next\" }}.");
 
-        if (problems.Count != before || name is null || size is null || allocator is null)
+        RegionMemoryOptions? memory = _memory.Read(region, field, label, start is not null);
+
+        if (problems.Count != before || name is null || size is null || allocator is null || memory is null)
             return null;
-        return new RegionDraft(name, start, size.Value, align, granule, allocator, settings, field, field + ":Start", field + ":Size");
+        return new RegionDraft(name, start, size.Value, align, granule, allocator, settings, field, field + ":Start", field + ":Size") { Memory = memory };
     }
 
     /// <summary>Reads and checks a region's Name (required, valid characters, unique).</summary>

@@ -1,43 +1,65 @@
 using System.Diagnostics;
+using System.Numerics;
 
 namespace Cma.Host.Regions;
 
 /// <summary>
-/// The live chunks of one region in start-address order: the host's own record of who owns what, against
-/// which every plugin result is checked. A two-level sorted array: blocks of at most
-/// <see cref="BlockCapacity"/> chunks, each sorted by start, and the blocks sorted by their first start.
-/// Lookup, predecessor/successor and insert/remove are two binary searches plus a memmove inside one block
-/// (O(log n + B)); a split or merge of blocks costs O(n / B) and happens once per ~B/2 inserts. Memory is
-/// about 24–48 bytes per live chunk; emptied blocks are pooled, so steady allocate/free allocates nothing.
+/// The live chunks of one region in start-address order: the host's own record of who owns what, against which every
+/// plugin result is checked.
+/// Algorithm: the region is cut into equal address buckets of 2^<see cref="_bucketShift"/> bytes (at least 64 granules;
+/// more when needed to keep at most 2^18 buckets), and each bucket keeps the chunks that start in it in a small array
+/// sorted by start. A two-level bitmap of non-empty buckets finds the nearest non-empty bucket on either side with a few
+/// bit scans, so the live predecessor and successor of any address — which decide an overlap, since live chunks are
+/// disjoint — are found without walking.
+/// Invariants: chunks are disjoint; bucket b holds exactly the chunks whose start lies in it, ascending; bit b of the
+/// bitmap is set exactly when bucket b is non-empty, and a summary bit exactly when its bitmap word is non-zero.
+/// Complexity: lookup, insert, remove and the overlap check are O(1) in the number of live chunks — one bucket search and
+/// a memmove inside one bucket (at most 64 chunks when a bucket is 64 granules) plus bit scans — so the cost does not grow
+/// from 1K to 10M chunks. Memory: 24 bytes per chunk slot in the bucket arrays (which grow by doubling and are kept when
+/// they empty, so steady allocate/free allocates nothing) plus 16 bytes per bucket (≤ 4 MiB per region).
 /// Not thread-safe: the region's lock guards it.
 /// </summary>
 internal sealed class ChunkIndex
 {
-    /// <summary>Chunks per block before it splits in two.</summary>
-    internal const int BlockCapacity = 256;
+    /// <summary>At most 2^18 buckets per region: the directory stays ≤ 4 MiB however large the region is.</summary>
+    private const int MaxBucketCountLog2 = 18;
 
-    /// <summary>Per block, the start addresses of its chunks, ascending, valid up to <see cref="_counts"/>[b].</summary>
-    private ulong[][] _starts = new ulong[4][];
+    /// <summary>A bucket spans at least 2^6 granules, so a bucket holds at most 64 chunks unless the region is huge.</summary>
+    private const int MinGranulesPerBucketLog2 = 6;
 
-    /// <summary>Per block, the chunk data parallel to <see cref="_starts"/>.</summary>
-    private ChunkEntry[][] _entries = new ChunkEntry[4][];
+    /// <summary>The region's first address; bucket b covers offsets [b·2^shift, (b+1)·2^shift) from it.</summary>
+    private readonly ulong _start;
 
-    /// <summary>Per block, how many chunks it holds; every block but a lone first one holds at least one.</summary>
-    private int[] _counts = new int[4];
+    /// <summary>The region's size in bytes: an address is inside when <c>address − _start &lt; _size</c>.</summary>
+    private readonly ulong _size;
 
-    /// <summary>Per block, its first start (== _starts[b][0]); ascending across blocks.</summary>
-    private ulong[] _firstStarts = new ulong[4];
+    /// <summary>log2 of a bucket's size in bytes.</summary>
+    private readonly int _bucketShift;
 
-    /// <summary>Blocks in use (at least 1).</summary>
-    private int _blockCount = 1;
+    /// <summary>Per bucket, its chunks ascending by start and their count.</summary>
+    private readonly ChunkBucket[] _buckets;
 
-    /// <summary>Emptied blocks kept for reuse.</summary>
-    private readonly Stack<(ulong[] Starts, ChunkEntry[] Entries)> _pool = new();
+    /// <summary>Bit b % 64 of word b / 64 is set exactly when bucket b holds a chunk.</summary>
+    private readonly ulong[] _nonEmpty;
 
-    public ChunkIndex()
+    /// <summary>Bit w % 64 of word w / 64 is set exactly when <see cref="_nonEmpty"/>[w] is not zero.</summary>
+    private readonly ulong[] _nonEmptyWords;
+
+    /// <summary>Creates the empty index of a region.</summary>
+    /// <param name="start">The region's start.</param>
+    /// <param name="size">The region's size in bytes (positive).</param>
+    /// <param name="granule">The region's granule (a power of two).</param>
+    public ChunkIndex(ulong start, ulong size, ulong granule)
     {
-        _starts[0] = new ulong[BlockCapacity];
-        _entries[0] = new ChunkEntry[BlockCapacity];
+        Debug.Assert(size > 0 && BitOperations.IsPow2(granule));
+        _start = start;
+        _size = size;
+        int sizeLog2 = 64 - BitOperations.LeadingZeroCount(size - 1); // ceil(log2 size); 0 for size 1
+        _bucketShift = Math.Min(63, Math.Max(BitOperations.TrailingZeroCount(granule) + MinGranulesPerBucketLog2, sizeLog2 - MaxBucketCountLog2));
+        int bucketCount = (int)((size - 1) >> _bucketShift) + 1;
+        _buckets = new ChunkBucket[bucketCount];
+        _nonEmpty = new ulong[(bucketCount + 63) >> 6];
+        _nonEmptyWords = new ulong[(_nonEmpty.Length + 63) >> 6];
     }
 
     /// <summary>Live chunks.</summary>
@@ -46,160 +68,215 @@ internal sealed class ChunkIndex
     /// <summary>Whether a chunk starts at <paramref name="start"/>; if so its data.</summary>
     public bool TryGet(ulong start, out ChunkEntry entry)
     {
-        int b = BlockFor(start);
-        int i = Array.BinarySearch(_starts[b], 0, _counts[b], start);
-        entry = i >= 0 ? _entries[b][i] : default;
-        return i >= 0;
+        if (!Find(start, out int b, out int i))
+        {
+            entry = default;
+            return false;
+        }
+        entry = _buckets[b].Chunks![i].Entry;
+        return true;
     }
 
-    /// <summary>Whether <c>[start, start + size)</c> overlaps a live chunk: the live predecessor (last start ≤ start)
-    /// reaching past <paramref name="start"/>, or the live successor starting before the range's end. Because live
-    /// chunks are disjoint, these two neighbours decide it: a range that starts inside a chunk, equals one,
-    /// or encloses one is caught.</summary>
+    /// <summary>Whether <c>[start, start + size)</c>, which lies inside the region, overlaps a live chunk: the live
+    /// predecessor (last start &lt; start) reaching past <paramref name="start"/>, or the live successor (first start ≥
+    /// start) beginning before the range's end. Because live chunks are disjoint, these two neighbours decide it: a range
+    /// that starts inside a chunk, equals one, or encloses one is caught.</summary>
     public bool Overlaps(ulong start, ulong size)
     {
-        ulong end = start + size; // caller guarantees no overflow (the range is inside the region)
-        int b = BlockFor(start);
-        int n = _counts[b];
-        int i = Array.BinarySearch(_starts[b], 0, n, start);
-        int pred = i >= 0 ? i : ~i - 1;       // index of last start <= start in this block, or -1
-        if (pred >= 0)
-        {
-            if (_starts[b][pred] + _entries[b][pred].Size > start)
-                return true;
-        }
-        else if (b > 0)
-        {
-            int pb = b - 1, pi = _counts[pb] - 1;
-            if (_starts[pb][pi] + _entries[pb][pi].Size > start)
-                return true;
-        }
-        int succ = pred + 1;                  // first start > start
-        if (succ < n)
-            return _starts[b][succ] < end;
-        return b + 1 < _blockCount && _firstStarts[b + 1] < end;
+        Debug.Assert(start - _start < _size && size <= _size - (start - _start), "the range lies inside the region");
+        int b = BucketOf(start);
+        return OverlapsAt(b, LowerBound(_buckets[b].Chunks, _buckets[b].Count, start), start, size);
+    }
+
+    /// <summary>Records a chunk that lies inside the region unless it overlaps a live one (see <see cref="Overlaps"/>):
+    /// one search for both. Returns false, changing nothing, on an overlap.</summary>
+    public bool TryInsert(ulong start, ChunkEntry entry)
+    {
+        Debug.Assert(start - _start < _size && entry.Size <= _size - (start - _start), "the chunk lies inside the region");
+        int b = BucketOf(start);
+        int i = LowerBound(_buckets[b].Chunks, _buckets[b].Count, start);
+        if (OverlapsAt(b, i, start, entry.Size))
+            return false;
+        InsertAt(b, i, start, entry);
+        return true;
     }
 
     /// <summary>Records a chunk; the caller has checked <see cref="Overlaps"/>.</summary>
     public void Insert(ulong start, ChunkEntry entry)
     {
-        int b = BlockFor(start);
-        if (_counts[b] == BlockCapacity)
-        {
-            Split(b);
-            if (start >= _firstStarts[b + 1])
-                b++;
-        }
-        int n = _counts[b];
-        int i = ~Array.BinarySearch(_starts[b], 0, n, start);
-        Debug.Assert(i >= 0, "a chunk already starts here");
-        Array.Copy(_starts[b], i, _starts[b], i + 1, n - i);
-        Array.Copy(_entries[b], i, _entries[b], i + 1, n - i);
-        _starts[b][i] = start;
-        _entries[b][i] = entry;
-        _counts[b] = n + 1;
-        if (i == 0)
-            _firstStarts[b] = start;
-        Count++;
+        bool inserted = TryInsert(start, entry);
+        Debug.Assert(inserted, "the chunk overlaps a live one");
     }
 
     /// <summary>Removes the chunk that starts at <paramref name="start"/>, if any.</summary>
     public bool Remove(ulong start, out ChunkEntry entry)
     {
-        int b = BlockFor(start);
-        int n = _counts[b];
-        int i = Array.BinarySearch(_starts[b], 0, n, start);
-        if (i < 0)
+        if (!Find(start, out int b, out int i))
         {
             entry = default;
             return false;
         }
-        entry = _entries[b][i];
-        Array.Copy(_starts[b], i + 1, _starts[b], i, n - i - 1);
-        Array.Copy(_entries[b], i + 1, _entries[b], i, n - i - 1);
-        _counts[b] = n - 1;
+        ref ChunkBucket bucket = ref _buckets[b];
+        IndexedChunk[] chunks = bucket.Chunks!;
+        int n = bucket.Count;
+        entry = chunks[i].Entry;
+        chunks.AsSpan(i + 1, n - i - 1).CopyTo(chunks.AsSpan(i));
+        bucket.Count = n - 1;
         Count--;
-        if (n - 1 == 0)
-            RemoveBlock(b);
-        else if (i == 0)
-            _firstStarts[b] = _starts[b][0];
+        if (n == 1 && (_nonEmpty[b >> 6] &= ~(1UL << b)) == 0)
+            _nonEmptyWords[b >> 12] &= ~(1UL << (b >> 6));
         return true;
     }
 
     /// <summary>Calls <paramref name="visit"/> for every live chunk in start order.</summary>
     public void ForEach(Action<ulong, ChunkEntry> visit)
     {
-        for (int b = 0; b < _blockCount; b++)
+        for (int b = NextNonEmpty(0); b >= 0; b = NextNonEmpty(b + 1))
         {
-            for (int i = 0; i < _counts[b]; i++)
-                visit(_starts[b][i], _entries[b][i]);
+            IndexedChunk[] chunks = _buckets[b].Chunks!;
+            for (int i = 0; i < _buckets[b].Count; i++)
+                visit(chunks[i].Start, chunks[i].Entry);
         }
     }
 
-    /// <summary>Removes every chunk.</summary>
+    /// <summary>Removes every chunk and releases the bucket arrays.</summary>
     public void Clear()
     {
-        for (int b = 1; b < _blockCount; b++)
-            _pool.Push((_starts[b], _entries[b]));
-        _blockCount = 1;
-        _counts[0] = 0;
+        Array.Clear(_buckets);
+        Array.Clear(_nonEmpty);
+        Array.Clear(_nonEmptyWords);
         Count = 0;
     }
 
-    /// <summary>The block whose range holds <paramref name="start"/>: the last block with first start ≤ start, else block 0.</summary>
-    private int BlockFor(ulong start)
+    /// <summary>The bucket holding <paramref name="address"/>, which lies inside the region.
+    /// E.g. start 0x4000_0000, 256 KiB buckets (shift 18): 0x4004_1000 → bucket 1.</summary>
+    private int BucketOf(ulong address) => (int)((address - _start) >> _bucketShift);
+
+    /// <summary>Where the chunk starting at <paramref name="start"/> is kept: bucket and index; false when none starts there.</summary>
+    private bool Find(ulong start, out int b, out int i)
     {
-        int lo = 0, hi = _blockCount - 1;
+        b = i = 0;
+        if (start - _start >= _size)
+            return false; // outside the region (below its start the subtraction wraps)
+        b = BucketOf(start);
+        ref ChunkBucket bucket = ref _buckets[b];
+        i = LowerBound(bucket.Chunks, bucket.Count, start);
+        return i < bucket.Count && bucket.Chunks![i].Start == start;
+    }
+
+    /// <summary>Whether [start, start + size) overlaps a live chunk, given its bucket <paramref name="b"/> and
+    /// <paramref name="i"/>, the index there of the first start ≥ <paramref name="start"/>.</summary>
+    private bool OverlapsAt(int b, int i, ulong start, ulong size)
+    {
+        IndexedChunk[]? chunks = _buckets[b].Chunks;
+        ulong endOffset = start - _start + size; // ≤ _size: no overflow even at the top of the address space
+        if (i < _buckets[b].Count)
+        {
+            if (chunks![i].Start - _start < endOffset)
+                return true; // the successor (or a chunk at the same start) begins inside the range
+        }
+        else if ((ulong)(b + 1) << _bucketShift < endOffset)
+        {
+            int next = NextNonEmpty(b + 1); // the range reaches past its bucket: the successor may be further on
+            if (next >= 0 && _buckets[next].Chunks![0].Start - _start < endOffset)
+                return true;
+        }
+        if (i > 0)
+            return chunks![i - 1].Start - _start + chunks[i - 1].Entry.Size > start - _start;
+        int previous = PreviousNonEmpty(b - 1);
+        if (previous < 0)
+            return false;
+        ref readonly IndexedChunk last = ref _buckets[previous].Chunks![_buckets[previous].Count - 1];
+        return last.Start - _start + last.Entry.Size > start - _start;
+    }
+
+    /// <summary>Puts a chunk at index <paramref name="i"/> of bucket <paramref name="b"/>, growing its array if full.</summary>
+    private void InsertAt(int b, int i, ulong start, ChunkEntry entry)
+    {
+        ref ChunkBucket bucket = ref _buckets[b];
+        IndexedChunk[]? chunks = bucket.Chunks;
+        int n = bucket.Count;
+        if (chunks is null || n == chunks.Length)
+        {
+            var grown = new IndexedChunk[Math.Max(4, n * 2)];
+            chunks?.AsSpan(0, n).CopyTo(grown);
+            bucket.Chunks = chunks = grown;
+        }
+        chunks.AsSpan(i, n - i).CopyTo(chunks.AsSpan(i + 1));
+        chunks[i] = new IndexedChunk(start, entry);
+        bucket.Count = n + 1;
+        Count++;
+        if (n == 0)
+        {
+            _nonEmpty[b >> 6] |= 1UL << b;
+            _nonEmptyWords[b >> 12] |= 1UL << (b >> 6);
+        }
+    }
+
+    /// <summary>The index of the first of the <paramref name="n"/> chunks whose start is ≥ <paramref name="key"/>, or n.
+    /// E.g. starts 10, 20, 30: key 20 → 1, key 25 → 2, key 40 → 3.</summary>
+    private static int LowerBound(IndexedChunk[]? chunks, int n, ulong key)
+    {
+        int lo = 0, hi = n;
         while (lo < hi)
         {
-            int mid = (lo + hi + 1) >> 1;
-            if (_firstStarts[mid] <= start)
-                lo = mid;
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (chunks![mid].Start < key)
+                lo = mid + 1;
             else
-                hi = mid - 1;
+                hi = mid;
         }
         return lo;
     }
 
-    /// <summary>Moves the upper half of full block <paramref name="b"/> into a new block b + 1.</summary>
-    private void Split(int b)
+    /// <summary>The first non-empty bucket at or after <paramref name="b"/>, or -1. E.g. non-empty buckets 3 and 700:
+    /// b = 4 → 700 (bit scan in word 0 finds nothing above bit 4; the summary points at word 10).</summary>
+    private int NextNonEmpty(int b)
     {
-        if (_blockCount == _counts.Length)
+        if (b >= _buckets.Length)
+            return -1;
+        int w = b >> 6;
+        ulong bits = _nonEmpty[w] & (~0UL << b);
+        if (bits == 0)
         {
-            int size = _counts.Length * 2;
-            Array.Resize(ref _starts, size);
-            Array.Resize(ref _entries, size);
-            Array.Resize(ref _counts, size);
-            Array.Resize(ref _firstStarts, size);
+            if (++w == _nonEmpty.Length)
+                return -1;
+            int top = w >> 6;
+            ulong words = _nonEmptyWords[top] & (~0UL << w);
+            while (words == 0)
+            {
+                if (++top == _nonEmptyWords.Length)
+                    return -1;
+                words = _nonEmptyWords[top];
+            }
+            w = (top << 6) + BitOperations.TrailingZeroCount(words);
+            bits = _nonEmpty[w];
         }
-        int move = _blockCount - b - 1;
-        Array.Copy(_starts, b + 1, _starts, b + 2, move);
-        Array.Copy(_entries, b + 1, _entries, b + 2, move);
-        Array.Copy(_counts, b + 1, _counts, b + 2, move);
-        Array.Copy(_firstStarts, b + 1, _firstStarts, b + 2, move);
-        (ulong[] starts, ChunkEntry[] entries) = _pool.Count > 0 ? _pool.Pop() : (new ulong[BlockCapacity], new ChunkEntry[BlockCapacity]);
-        const int Half = BlockCapacity / 2;
-        Array.Copy(_starts[b], Half, starts, 0, BlockCapacity - Half);
-        Array.Copy(_entries[b], Half, entries, 0, BlockCapacity - Half);
-        _starts[b + 1] = starts;
-        _entries[b + 1] = entries;
-        _counts[b + 1] = BlockCapacity - Half;
-        _firstStarts[b + 1] = starts[0];
-        _counts[b] = Half;
-        _blockCount++;
+        return (w << 6) + BitOperations.TrailingZeroCount(bits);
     }
 
-    /// <summary>Drops emptied block <paramref name="b"/> (unless it is the only one).</summary>
-    private void RemoveBlock(int b)
+    /// <summary>The last non-empty bucket at or before <paramref name="b"/>, or -1.</summary>
+    private int PreviousNonEmpty(int b)
     {
-        if (_blockCount == 1)
-            return;
-        _pool.Push((_starts[b], _entries[b]));
-        int move = _blockCount - b - 1;
-        Array.Copy(_starts, b + 1, _starts, b, move);
-        Array.Copy(_entries, b + 1, _entries, b, move);
-        Array.Copy(_counts, b + 1, _counts, b, move);
-        Array.Copy(_firstStarts, b + 1, _firstStarts, b, move);
-        _blockCount--;
+        if (b < 0)
+            return -1;
+        int w = b >> 6;
+        ulong bits = _nonEmpty[w] & (~0UL >> (63 - (b & 63)));
+        if (bits == 0)
+        {
+            if (--w < 0)
+                return -1;
+            int top = w >> 6;
+            ulong words = _nonEmptyWords[top] & (~0UL >> (63 - (w & 63)));
+            while (words == 0)
+            {
+                if (--top < 0)
+                    return -1;
+                words = _nonEmptyWords[top];
+            }
+            w = (top << 6) + 63 - BitOperations.LeadingZeroCount(words);
+            bits = _nonEmpty[w];
+        }
+        return (w << 6) + 63 - BitOperations.LeadingZeroCount(bits);
     }
 }

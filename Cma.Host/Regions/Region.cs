@@ -33,12 +33,27 @@ internal sealed class Region
     /// <summary>Owner text → index in <see cref="_owners"/>.</summary>
     private readonly Dictionary<(string Device, string Type), int> _ownerIndex = [];
 
+    /// <summary>log2 of the traits' unit when it is a power of two (always, for the first-party plugins), else -1: lets
+    /// <see cref="Reserved"/> shift instead of dividing.</summary>
+    private int _unitShift = -1;
+
+    /// <summary>The device string of the last <see cref="OwnerIndex"/> lookup, compared by reference: a caller that passes
+    /// the same device and type strings again skips the dictionary.</summary>
+    private string? _lastDevice;
+
+    /// <summary>The type string of the last <see cref="OwnerIndex"/> lookup (see <see cref="_lastDevice"/>).</summary>
+    private string? _lastType;
+
+    /// <summary>The owner index of <see cref="_lastDevice"/>/<see cref="_lastType"/>.</summary>
+    private int _lastOwner;
+
     /// <summary>Logs faults and frees of unknown addresses.</summary>
     private readonly ILogger _logger;
 
     public Region(CmaRegion info, ulong alignment, string allocatorName, ICmaAllocatorProvider? provider, IConfiguration settings, ILogger logger)
     {
         Info = info;
+        Chunks = new ChunkIndex(info.Start, info.Size, info.Granule);
         Alignment = alignment;
         AllocatorName = allocatorName;
         Provider = provider;
@@ -61,6 +76,9 @@ internal sealed class Region
     /// <summary>The region's plugin settings section.</summary>
     public IConfiguration Settings { get; }
 
+    /// <summary>The region's bytes (its start is the mapping's base), or null when it is address space only.</summary>
+    public Memory.RegionMemory? Memory { get; init; }
+
     /// <summary>Serialises every call into the allocator and every registry change.</summary>
     public Lock Sync { get; } = new();
 
@@ -71,7 +89,7 @@ internal sealed class Region
     public CmaAllocatorTraits Traits { get; private set; }
 
     /// <summary>The live chunks.</summary>
-    public ChunkIndex Chunks { get; } = new();
+    public ChunkIndex Chunks { get; }
 
     /// <summary>Active or fenced.</summary>
     public RegionState State { get; private set; } = RegionState.Fenced;
@@ -123,9 +141,10 @@ internal sealed class Region
         try
         {
             Traits = EnterPlugin(() => allocator.Traits);
+            _unitShift = Traits.Unit > 0 && ulong.IsPow2(Traits.Unit) ? System.Numerics.BitOperations.TrailingZeroCount(Traits.Unit) : -1;
             if (Traits.MaxRegionSize < Info.Size)
                 return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
-            CheckStats("Create");
+            CheckStats("Create", 0, 0, 0);
         }
         catch (Exception e)
         {
@@ -160,11 +179,15 @@ internal sealed class Region
         ICmaAllocator allocator = Allocator!;
         bool placed;
         ulong at;
+        CmaAllocatorStats stats = default;
+        Exception? statsFault = null;
         Region? outer = t_insidePlugin;
         t_insidePlugin = this;
         try
         {
             placed = allocator.TryAllocate(size, alignment, out at);
+            if (!_reentered)
+                stats = ReadStats(allocator, out statsFault); // in the same plugin window: one thread-static round trip
         }
         catch (Exception e)
         {
@@ -181,18 +204,22 @@ internal sealed class Region
             return RegionAllocateResult.Fenced;
         }
         if (!placed)
-            return CheckStats("a failed TryAllocate") ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
+            return VerifyStats(stats, statsFault, "a failed TryAllocate", 0, 0, 0) ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
         if (RangeFault(at, size, alignment) is { } fault)
         {
             Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, which {fault}; the range was not handed out");
             return RegionAllocateResult.Fenced;
         }
-        Chunks.Insert(at, new ChunkEntry(size, owner));
-        _reserved += Traits.ReservedBytes(size);
-        if (!CheckStats($"TryAllocate({size}, {alignment}) at 0x{at:X}"))
+        if (!Chunks.TryInsert(at, new ChunkEntry(size, owner)))
+        {
+            Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, which overlaps a live chunk; the range was not handed out");
+            return RegionAllocateResult.Fenced;
+        }
+        _reserved += Reserved(size);
+        if (!VerifyStats(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment))
         {
             Chunks.Remove(at, out _);
-            _reserved -= Traits.ReservedBytes(size);
+            _reserved -= Reserved(size);
             return RegionAllocateResult.Fenced;
         }
         address = at;
@@ -208,17 +235,21 @@ internal sealed class Region
             _logger.LogWarning("Free of 0x{Address:X} in region {Region}: no chunk starts at this address; nothing changed.", address, Info.Name);
             return false;
         }
-        _reserved -= Traits.ReservedBytes(entry.Size);
+        _reserved -= Reserved(entry.Size);
         if (State != RegionState.Active)
         {
             FreesWhileFenced++;
             return true;
         }
+        CmaAllocatorStats stats = default;
+        Exception? statsFault = null;
         Region? outer = t_insidePlugin;
         t_insidePlugin = this;
         try
         {
             Allocator!.Free(address, entry.Size);
+            if (!_reentered)
+                stats = ReadStats(Allocator, out statsFault); // in the same plugin window: one thread-static round trip
         }
         catch (Exception e)
         {
@@ -232,7 +263,7 @@ internal sealed class Region
         if (_reentered)
             Fence("the plugin called back into the Cma host from inside Free");
         else
-            CheckStats($"Free(0x{address:X}, {entry.Size})");
+            VerifyStats(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0);
         return true;
     }
 
@@ -261,12 +292,15 @@ internal sealed class Region
     {
         if (device.Length == 0 && type.Length == 0)
             return 0;
+        if (ReferenceEquals(device, _lastDevice) && ReferenceEquals(type, _lastType))
+            return _lastOwner;
         if (!_ownerIndex.TryGetValue((device, type), out int index))
         {
             index = _owners.Count;
             _owners.Add(type.Length == 0 ? device : device + "/" + type);
             _ownerIndex.Add((device, type), index);
         }
+        (_lastDevice, _lastType, _lastOwner) = (device, type, index);
         return index;
     }
 
@@ -284,47 +318,92 @@ internal sealed class Region
         }
     }
 
-    /// <summary>Why a returned range is unacceptable, or null when it is inside, aligned and free.</summary>
+    /// <summary><see cref="CmaAllocatorTraits.ReservedBytes"/> of <paramref name="size"/> (a positive multiple of the
+    /// granule), with shifts when the unit is a power of two: the same result without two 64-bit divisions per call.
+    /// E.g. unit 4K (shift 12), power-of-two rounding, 12K → 3 units → 4 units → 16K.</summary>
+    private ulong Reserved(ulong size)
+    {
+        int shift = _unitShift;
+        if (shift < 0 || size == 0)
+            return Traits.ReservedBytes(size);
+        ulong units = ((size - 1) >> shift) + 1;
+        if (Traits.Rounding == CmaRounding.PowerOfTwo)
+        {
+            if (units > 1UL << 63)
+                return ulong.MaxValue;
+            units = System.Numerics.BitOperations.RoundUpToPowerOf2(units);
+        }
+        return units > ulong.MaxValue >> shift ? ulong.MaxValue : units << shift;
+    }
+
+    /// <summary>Why a returned range is unacceptable, or null when it is inside and aligned (the caller then checks that it
+    /// is free with <see cref="ChunkIndex.TryInsert"/>).</summary>
     private string? RangeFault(ulong at, ulong size, ulong alignment)
     {
         if (!Info.Contains(at, size))
             return $"is outside region '{Info.Name}' [0x{Info.Start:X}, 0x{Info.End:X})";
         if ((at & (alignment - 1)) != 0)
             return $"is not aligned to {alignment}";
-        if (Chunks.Overlaps(at, size))
-            return $"overlaps a live chunk";
-        return null;
+        return null; // overlap with a live chunk is checked by the registry insert (one search for both)
     }
 
-    /// <summary>Reads the plugin's stats and checks free bytes against what the live chunks reserve; fences on a
-    /// mismatch or a throw. Returns whether the region is still active.</summary>
-    private bool CheckStats(string after)
+    /// <summary>Reads the plugin's stats (entering the plugin) and checks them; see <see cref="VerifyStats"/>.</summary>
+    private bool CheckStats(string afterFormat, ulong address, ulong size, ulong alignment)
     {
         CmaAllocatorStats stats;
+        Exception? fault;
         Region? outer = t_insidePlugin;
         t_insidePlugin = this;
         try
         {
-            stats = Allocator!.Stats;
-        }
-        catch (Exception e)
-        {
-            Fence($"Stats threw {e.GetType().Name}: {e.Message} after {after}");
-            return false;
+            stats = ReadStats(Allocator!, out fault);
         }
         finally
         {
             t_insidePlugin = outer;
         }
+        return VerifyStats(stats, fault, afterFormat, address, size, alignment);
+    }
+
+    /// <summary>The plugin's stats, or default with <paramref name="fault"/> set when reading them threw. The caller has
+    /// entered the plugin (<see cref="t_insidePlugin"/> is this region).</summary>
+    private static CmaAllocatorStats ReadStats(ICmaAllocator allocator, out Exception? fault)
+    {
+        fault = null;
+        try
+        {
+            return allocator.Stats;
+        }
+        catch (Exception e)
+        {
+            fault = e;
+            return default;
+        }
+    }
+
+    /// <summary>Checks stats read just after an operation: free bytes must equal the region size minus what the live chunks
+    /// reserve; fences on a mismatch or when reading them threw (<paramref name="fault"/>). Returns whether the region is
+    /// still active. <paramref name="afterFormat"/> names the operation just done, with <paramref name="address"/>,
+    /// <paramref name="size"/> and <paramref name="alignment"/> as {0}, {1}, {2}: it is formatted only when the check
+    /// fails, so the hot path allocates nothing.</summary>
+    private bool VerifyStats(in CmaAllocatorStats stats, Exception? fault, string afterFormat, ulong address, ulong size, ulong alignment)
+    {
+        if (fault is not null)
+        {
+            Fence($"Stats threw {fault.GetType().Name}: {fault.Message} after {After()}");
+            return false;
+        }
         ulong expected = Info.Size - _reserved;
         if (stats.FreeBytes != expected || stats.LargestFreeBlock > stats.FreeBytes)
         {
-            Fence($"after {after} the plugin reports {stats.FreeBytes} free bytes (largest block {stats.LargestFreeBlock}), "
+            Fence($"after {After()} the plugin reports {stats.FreeBytes} free bytes (largest block {stats.LargestFreeBlock}), "
                 + $"but its {Chunks.Count} live chunk(s) reserve {_reserved}, so {expected} should be free");
             return false;
         }
         LastStats = stats;
         return true;
+
+        string After() => string.Format(System.Globalization.CultureInfo.InvariantCulture, afterFormat, address, size, alignment);
     }
 
     private T EnterPlugin<T>(Func<T> call)

@@ -26,6 +26,7 @@ internal sealed class CmaMetrics : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _faults;
     private readonly Histogram<double> _latency;
+    private readonly Counter<long> _guardOverruns;
 
     public CmaMetrics(IMeterFactory? factory)
     {
@@ -35,6 +36,7 @@ internal sealed class CmaMetrics : IDisposable
         _frees = _meter.CreateCounter<long>("cma.frees", "{free}", "Frees by region, allocator and outcome.");
         _rejected = _meter.CreateCounter<long>("cma.rejected_arguments", "{call}", "API calls rejected with an ArgumentException.");
         _faults = _meter.CreateCounter<long>("cma.plugin_faults", "{fault}", "Plugin contract violations; each fences its region.");
+        _guardOverruns = _meter.CreateCounter<long>("cma.guard_overruns", "{chunk}", "Chunks freed with changed guard bytes (something wrote past their end).");
         _latency = _meter.CreateHistogram<double>("cma.allocation.duration", "us", "Time to serve a successful allocation, map lookup to verified result.");
     }
 
@@ -54,6 +56,8 @@ internal sealed class CmaMetrics : IDisposable
         if (_frees.Enabled)
             _frees.Add(1, Tag("region", region?.Info.Name), Tag("allocator", region?.AllocatorName), Tag("outcome", OutcomeName(outcome)));
     }
+
+    public void GuardOverrun(Region region) => _guardOverruns.Add(1, Tag("region", region.Info.Name), Tag("allocator", region.AllocatorName));
 
     public void RejectedArgument(string parameter) => _rejected.Add(1, Tag("parameter", parameter));
 

@@ -16,9 +16,11 @@ namespace Cma.Host;
 /// <param name="FreeBlocks">Free extents as the allocator keeps them.</param>
 /// <param name="Faults">Plugin faults seen.</param>
 /// <param name="FreesWhileFenced">Frees that only left the registry because the region was fenced.</param>
+/// <param name="Backing">What stands behind the region; for a backed region <paramref name="Start"/> is the mapping's address.</param>
 public sealed record CmaRegionSnapshot(
     string Name, ulong Start, ulong Size, ulong Granule, string Allocator, RegionState State, string? FenceReason,
-    long Chunks, ulong FreeBytes, ulong LargestFreeBlock, ulong FreeBlocks, long Faults, long FreesWhileFenced)
+    long Chunks, ulong FreeBytes, ulong LargestFreeBlock, ulong FreeBlocks, long Faults, long FreesWhileFenced,
+    CmaBacking Backing = CmaBacking.None)
 {
     /// <summary>One past the region's last byte.</summary>
     public ulong End => Start + Size;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Cma.Host.Configuration;
+using Cma.Host.Memory;
 using Cma.Host.Plugins;
 using Cma.Host.Regions;
 using Microsoft.Extensions.Logging;
@@ -21,23 +22,69 @@ internal static class CmaRuntimeBuilder
         var problems = new List<ConfigProblem>();
         var regions = new List<Region>();
         ILogger regionLogger = loggerFactory.CreateLogger("Cma.Regions");
-        foreach (RegionOptions r in options.Regions)
+        RegionMemory?[] memories = MapBackedRegions(options.Regions, problems);
+        for (int i = 0; i < options.Regions.Count; i++)
         {
+            RegionOptions r = options.Regions[i];
             PluginProvider? provider = catalog.Find(r.Allocator);
             if (provider is null)
             {
                 problems.Add(new ConfigProblem(r.Field + ":Allocator", UnknownAllocatorMessage(r.Allocator, catalog)));
                 continue;
             }
-            var region = new Region(new CmaRegion(r.Name, r.Start, r.Size, r.Granule), r.Alignment, r.Allocator, provider.Instance, r.Settings, regionLogger);
+            if (r.Memory.IsBacked && memories[i] is null)
+                continue;   // its mapping failed (reported)
+            ulong start = memories[i]?.Base ?? r.Start;
+            var region = new Region(new CmaRegion(r.Name, start, r.Size, r.Granule), r.Alignment, r.Allocator, provider.Instance, r.Settings, regionLogger)
+            {
+                Memory = memories[i],
+            };
             if (region.Open() is CmaSettingsException e)
                 problems.Add(new ConfigProblem(r.Field + ":Settings", $"region '{r.Name}' ({r.Allocator}): {e.Message}"));
             regions.Add(region);
         }
         if (problems.Count > 0)
+        {
+            foreach (RegionMemory? memory in memories)
+                memory?.Dispose();
             return (null, problems);
+        }
         var service = new CmaService(regions, options.Map, loggerFactory.CreateLogger<CmaService>(), new CmaMetrics(meterFactory));
         return (service, problems);
+    }
+
+    /// <summary>Maps every backed region (index-parallel to <paramref name="regions"/>; null for planning regions and
+    /// failed mappings, each failure a problem), then reports each planning region that numerically overlaps a mapping.</summary>
+    private static RegionMemory?[] MapBackedRegions(IReadOnlyList<RegionOptions> regions, List<ConfigProblem> problems)
+    {
+        var memories = new RegionMemory?[regions.Count];
+        for (int i = 0; i < regions.Count; i++)
+        {
+            RegionOptions r = regions[i];
+            if (!r.Memory.IsBacked)
+                continue;
+            try
+            {
+                memories[i] = RegionMemory.Map(r);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException or NotSupportedException or DllNotFoundException)
+            {
+                string what = r.Memory.BackingPath is { } path ? $"{r.Memory.Backing} '{path}'" : r.Memory.Backing.ToString();
+                problems.Add(new ConfigProblem(r.Field + ":Backing", $"region '{r.Name}' ({CmaSize.Format(r.Size)}, Backing {what}) could not be mapped: {e.Message} Make the region smaller, fix the path or its permissions, or set \"Backing\": \"None\"."));
+            }
+        }
+        for (int i = 0; i < regions.Count; i++)
+        {
+            RegionOptions planned = regions[i];
+            if (planned.Memory.IsBacked)
+                continue;
+            for (int j = 0; j < regions.Count; j++)
+            {
+                if (memories[j] is { } m && planned.Start < m.Base + m.Size && m.Base < planned.End)
+                    problems.Add(new ConfigProblem(planned.Field, $"planning region '{planned.Name}' [0x{planned.Start:X}, 0x{planned.End:X}) overlaps the mapping of region '{regions[j].Name}' [0x{m.Base:X}, 0x{m.Base + m.Size:X}) (Backing {m.Backing}); chunk addresses would be ambiguous. Give '{planned.Name}' a Start outside it (or a different PlacementBase)."));
+            }
+        }
+        return memories;
     }
 
     /// <summary>"'x' is not a loaded allocator" with the loaded names and every load failure.</summary>

@@ -11,7 +11,7 @@ namespace Cma.Host;
 /// own lock; a free finds the region by binary search over region starts. A slow plugin therefore delays only
 /// the callers of its own region.
 /// </summary>
-public sealed class CmaService : ICmaService, IDisposable
+public sealed partial class CmaService : ICmaService, IDisposable
 {
     /// <summary>Regions in configuration order.</summary>
     private readonly Region[] _regions;
@@ -42,6 +42,9 @@ public sealed class CmaService : ICmaService, IDisposable
 
     /// <summary>Logs rejected arguments and not-found frees.</summary>
     private readonly ILogger _logger;
+
+    /// <summary>0 until <see cref="Dispose"/> runs; then 1 (never goes back).</summary>
+    private int _disposed;
 
     internal CmaService(IReadOnlyList<Region> regions, DeviceMap map, ILogger logger, CmaMetrics? metrics = null)
     {
@@ -117,10 +120,18 @@ public sealed class CmaService : ICmaService, IDisposable
     /// <summary>Tries <paramref name="candidates"/> in order.</summary>
     private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, out CmaChunk chunk)
     {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         bool anyTried = false;
         foreach (Region region in candidates)
         {
-            (ulong rounded, ulong align) = region.Normalize(size, alignment);
+            // Guard bytes follow the requested size inside the chunk (RegionMemory); size <= region size keeps the sum exact.
+            ulong guard = region.Memory?.Options.GuardBytes ?? 0;
+            if (guard != 0 && size > region.Info.Size)
+            {
+                anyTried |= region.State == RegionState.Active;
+                continue;
+            }
+            (ulong rounded, ulong align) = region.Normalize(size + guard, alignment);
             long started = _metrics?.StartTimer() ?? 0;
             RegionAllocateResult result;
             ulong address;
@@ -128,6 +139,8 @@ public sealed class CmaService : ICmaService, IDisposable
             {
                 int owner = region.OwnerIndex(device, type);
                 result = region.TryAllocate(rounded, align, owner, out address);
+                if (result == RegionAllocateResult.Ok)
+                    region.Memory?.Prepare(address, size, rounded);
             }
             if (result == RegionAllocateResult.Fenced)
                 continue;
@@ -146,9 +159,15 @@ public sealed class CmaService : ICmaService, IDisposable
     }
 
     /// <inheritdoc/>
-    public CmaOutcome TryFree(ulong address)
+    public CmaOutcome TryFree(ulong address) => FreeCore(address, out _);
+
+    /// <summary>Frees the chunk at <paramref name="address"/>; <paramref name="overrun"/> is set when its guard bytes were
+    /// changed (the chunk is freed all the same, and the overrun reported).</summary>
+    private CmaOutcome FreeCore(ulong address, out CmaGuardOverrun? overrun)
     {
         Region.ThrowIfInsidePluginCall();
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        overrun = null;
         int i = Array.BinarySearch(_starts, address);
         i = i >= 0 ? i : ~i - 1;
         if (i >= 0)
@@ -158,7 +177,13 @@ public sealed class CmaService : ICmaService, IDisposable
             {
                 bool freed;
                 lock (region.Sync)
-                    freed = region.TryFree(address, out _);
+                {
+                    freed = region.TryFree(address, out ChunkEntry entry);
+                    if (freed && region.Memory is { } memory)
+                        overrun = memory.Release(address, entry.Size, region, entry.Owner);
+                }
+                if (overrun is not null)
+                    ReportOverrun(region, overrun);
                 _metrics?.Free(region, freed ? CmaOutcome.Ok : CmaOutcome.NotFound);
                 return freed ? CmaOutcome.Ok : CmaOutcome.NotFound;
             }
@@ -249,7 +274,7 @@ public sealed class CmaService : ICmaService, IDisposable
         {
             CmaAllocatorStats s = r.State == RegionState.Active ? r.LastStats : default;
             return new CmaRegionSnapshot(r.Info.Name, r.Info.Start, r.Info.Size, r.Info.Granule, r.AllocatorName, r.State, r.FenceReason,
-                r.Chunks.Count, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount, r.FaultCount, r.FreesWhileFenced);
+                r.Chunks.Count, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount, r.FaultCount, r.FreesWhileFenced, r.Memory?.Backing ?? CmaBacking.None);
         }
     }
 
@@ -279,9 +304,12 @@ public sealed class CmaService : ICmaService, IDisposable
         _ => outcome.ToString(),
     };
 
-    /// <summary>Disposes the allocators of active regions.</summary>
+    /// <summary>Disposes the allocators of active regions and releases the regions' memory (mappings unmapped, Shared
+    /// files unlinked); buffers still live then throw <see cref="ObjectDisposedException"/>. Later calls do nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         foreach (Region r in _regions)
         {
             lock (r.Sync)
@@ -297,6 +325,7 @@ public sealed class CmaService : ICmaService, IDisposable
                         _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", r.Info.Name, e.Message);
                     }
                 }
+                ReleaseMemory(r);
             }
         }
         _metrics?.Dispose();

@@ -39,4 +39,14 @@ public interface ICmaService
 
     /// <summary>Reopens a fenced region with a fresh allocator instance; only possible while it holds no chunks.</summary>
     bool TryReopen(string region, out string? reason);
+
+    /// <summary>Allocates for a device and type as <see cref="TryAllocate"/> does, and returns the chunk as a
+    /// <see cref="CmaBuffer"/>: bytes to use (for a backed region) and <see cref="IDisposable"/> to free.</summary>
+    CmaOutcome TryAllocateBuffer(string device, string? type, ulong size, ulong alignment, out CmaBuffer? buffer);
+
+    /// <summary>Allocates a <see cref="CmaBuffer"/> for a device and type, or throws <see cref="CmaException"/>.</summary>
+    CmaBuffer AllocateBuffer(string device, string? type, ulong size, ulong alignment = 0);
+
+    /// <summary>Allocates a <see cref="CmaBuffer"/> from named regions, tried in order, bypassing the map.</summary>
+    CmaOutcome TryAllocateBufferFrom(string regions, ulong size, ulong alignment, out CmaBuffer? buffer);
 }

@@ -1,0 +1,122 @@
+using Cma.Host.Tests.Api;
+
+namespace Cma.Host.Tests.Memory;
+
+/// <summary>A freed buffer refuses use: its span, memory, pointer and any Memory taken from it throw.</summary>
+public class BufferLifetimeTests
+{
+    [Fact]
+    public void A_disposed_buffer_throws_instead_of_handing_out_its_bytes()
+    {
+        using TestHost host = BackedRegions.Start(BackedRegions.Native("n"));
+        CmaBuffer buffer = BackedRegions.Allocate(host, "n", 4096);
+
+        buffer.Dispose();
+
+        Assert.True(buffer.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => buffer.Span.Length);
+        Assert.Throws<ObjectDisposedException>(() => buffer.Memory);
+        Assert.Throws<ObjectDisposedException>(() => buffer.Pointer);
+        Assert.Throws<ObjectDisposedException>(() => buffer.GetSpan(0, 16).Length);
+        Assert.Throws<ObjectDisposedException>(() => buffer.Slice(0, 16));
+    }
+
+    [Fact]
+    public void Memory_taken_before_the_free_throws_after_it_even_when_the_bytes_are_reused()
+    {
+        using TestHost host = BackedRegions.Start(BackedRegions.Native("n"));
+        CmaBuffer buffer = BackedRegions.Allocate(host, "n", 4096);
+        Memory<byte> memory = buffer.Memory;
+        Memory<byte> slice = buffer.Slice(16, 32);
+        buffer.Dispose();
+
+        using CmaBuffer reuser = BackedRegions.Allocate(host, "n", 4096);
+
+        Assert.Equal(buffer.Address, reuser.Address);
+        Assert.Throws<ObjectDisposedException>(() => memory.Span.Length);
+        Assert.Throws<ObjectDisposedException>(() => slice.Span.Length);
+        Assert.Throws<ObjectDisposedException>(() => memory.Pin());
+    }
+
+    [Fact]
+    public void Memory_of_a_live_buffer_reads_and_writes_its_bytes()
+    {
+        using TestHost host = BackedRegions.Start(BackedRegions.Native("n"));
+        using CmaBuffer buffer = BackedRegions.Allocate(host, "n", 4096);
+        buffer.Span.Fill(9);
+
+        buffer.Memory[100..].Span[0] = 42;
+
+        Assert.Equal(9, buffer.Memory.Span[4095]);
+        Assert.Equal(42, buffer.Span[100]);
+    }
+
+    [Fact]
+    public void Disposing_a_buffer_twice_frees_its_chunk_once()
+    {
+        using TestHost host = BackedRegions.Start(BackedRegions.Native("n"));
+        CmaBuffer buffer = BackedRegions.Allocate(host, "n", 4096);
+        using CmaBuffer other = BackedRegions.Allocate(host, "n", 4096);
+
+        buffer.Dispose();
+        buffer.Dispose();
+
+        Assert.Equal(1, host.Service.GetRegion("n").Chunks);
+    }
+
+    [Fact]
+    public void A_buffer_still_live_when_the_host_is_disposed_throws_instead_of_touching_unmapped_memory()
+    {
+        TestHost host = BackedRegions.Start(BackedRegions.Native("n"));
+        CmaBuffer buffer = BackedRegions.Allocate(host, "n", 4096);
+
+        host.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => buffer.Span.Length);
+        buffer.Dispose();
+    }
+
+    [Fact]
+    public void A_buffer_from_an_address_space_only_region_has_an_address_but_no_bytes()
+    {
+        using TestHost host = BackedRegions.Start(TestHost.Region("plan"));
+
+        using CmaBuffer buffer = BackedRegions.Allocate(host, "plan", 4096);
+
+        Assert.Equal(CmaBacking.None, buffer.Backing);
+        Assert.Equal(1UL << 30, buffer.Address);
+        Assert.Throws<InvalidOperationException>(() => buffer.Span.Length);
+    }
+
+    [Fact]
+    public void A_file_region_keeps_a_chunk_bytes_at_the_same_file_offset_across_hosts()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "cma-test-" + Guid.NewGuid().ToString("N") + ".bin");
+        try
+        {
+            string region = BackedRegions.Mapped("f", "File", path);
+            ulong offset;
+            using (TestHost first = BackedRegions.Start(region))
+            {
+                using CmaBuffer header = BackedRegions.Allocate(first, "f", 4096);
+                using CmaBuffer data = BackedRegions.Allocate(first, "f", 8192);
+                data.Span.Fill(0x77);
+                offset = data.RegionOffset;
+            }
+            byte[] file = File.ReadAllBytes(path);
+
+            using TestHost second = BackedRegions.Start(region);
+            using CmaBuffer header2 = BackedRegions.Allocate(second, "f", 4096);
+            using CmaBuffer data2 = BackedRegions.Allocate(second, "f", 8192);
+
+            Assert.Equal(4096UL, offset);
+            Assert.False(file.AsSpan((int)offset, 8192).ContainsAnyExcept((byte)0x77));
+            Assert.Equal(offset, data2.RegionOffset);
+            Assert.False(data2.Span.ContainsAnyExcept((byte)0x77));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
