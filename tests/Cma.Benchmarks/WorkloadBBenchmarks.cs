@@ -1,0 +1,74 @@
+using BenchmarkDotNet.Attributes;
+using Cma.Host;
+
+namespace Cma.Benchmarks;
+
+/// <summary>
+/// Workload B: many chunks. Sizes log-uniform 4–64 KiB on a 64 GiB region, filled (in setup, not measured) to 1K, 100K
+/// or 1M live chunks, then steady allocate/free at that level: each measured pair frees a uniformly chosen live chunk
+/// and allocates a fresh size in its place. The figure is per operation (a free or an allocate).
+/// </summary>
+[Config(typeof(ShortJobConfig))]
+[MemoryDiagnoser]
+public class WorkloadBBenchmarks
+{
+    /// <summary>Operations per invocation: 100K free/allocate pairs.</summary>
+    public const int Operations = 200_000;
+
+    /// <summary>Workload B's region.</summary>
+    public const ulong RegionSize = 64UL << 30;
+
+    /// <summary>The steady free/allocate trace over the filled slots.</summary>
+    private BenchTrace _steady = null!;
+
+    /// <summary>Per trace slot, what it holds now.</summary>
+    private ChunkSlot[] _slots = null!;
+
+    /// <summary>The raw allocator (when <see cref="Path"/> is raw).</summary>
+    private ICmaAllocator? _allocator;
+
+    /// <summary>The host service (when <see cref="Path"/> is host).</summary>
+    private CmaService? _service;
+
+    [Params("best-fit", "bitmap", "buddy")]
+    public string Allocator { get; set; } = "";
+
+    [Params(1_000, 100_000, 1_000_000)]
+    public int LiveChunks { get; set; }
+
+    [Params("raw", "host")]
+    public string Path { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        BenchTrace fill = BenchTrace.FillToCount(LiveChunks, 4UL << 10, 64UL << 10, seed: 2, out int[] liveSlots, out _);
+        _steady = BenchTrace.Steady(liveSlots, fill.SlotCount, Operations / 2, 4UL << 10, 64UL << 10, seed: 3);
+        _slots = new ChunkSlot[fill.SlotCount];
+        int failed;
+        if (Path == "raw")
+        {
+            _allocator = BenchPlugins.CreateRaw(Allocator, RegionSize);
+            failed = TraceReplay.Raw(_allocator, fill.Steps, _slots);
+        }
+        else
+        {
+            _service = BenchPlugins.CreateHost(Allocator, RegionSize);
+            failed = TraceReplay.Host(_service, fill.Steps, _slots);
+        }
+        if (failed != 0)
+            throw new InvalidOperationException($"{Allocator} failed {failed} allocations while filling workload B to {LiveChunks} chunks.");
+    }
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public int Replay() => _allocator is not null
+        ? TraceReplay.Raw(_allocator, _steady.Steps, _slots)
+        : TraceReplay.Host(_service!, _steady.Steps, _slots);
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _allocator?.Dispose();
+        _service?.Dispose();
+    }
+}
