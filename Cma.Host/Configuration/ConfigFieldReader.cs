@@ -46,6 +46,17 @@ internal sealed class ConfigFieldReader
         return false;
     }
 
+    /// <summary>Whether <paramref name="text"/> is written like a size (digits, hex, an optional suffix), so that a parse
+    /// failure can only be an overflow.</summary>
+    private static bool LooksLikeANumber(string text)
+    {
+        string t = text.Trim();
+        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return t.Length > 2 && t[2..].All(Uri.IsHexDigit);
+        t = t.TrimEnd('B', 'b', 'i').TrimEnd('K', 'k', 'M', 'm', 'G', 'g', 'T', 't');
+        return t.Length > 0 && t.All(char.IsAsciiDigit);
+    }
+
     /// <summary>Reads a size field; null when absent or wrong.</summary>
     public ulong? ReadSize(IConfigurationSection section, string field)
     {
@@ -54,6 +65,11 @@ internal sealed class ConfigFieldReader
             return null;
         if (!CmaSize.TryParse(text, out ulong value))
         {
+            if (LooksLikeANumber(text))
+            {
+                _problems.Add(field, $"'{text}' is larger than the 64-bit address space (2^64 - 1 bytes); give a smaller size.");
+                return null;
+            }
             _problems.Add(field, $"'{text}' is not a size; write a whole number of bytes, a number with K, M, G or T (\"64M\"), or hex (\"0x1000\").");
             return null;
         }
