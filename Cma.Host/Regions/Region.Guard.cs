@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -41,21 +42,22 @@ internal sealed partial class Region
     {
         CmaAllocatorStats stats;
         Exception? fault;
-        Region? outer = t_insidePlugin;
-        t_insidePlugin = this;
+        StrongBox<Region?> inside = InsideBox();
+        Region? outer = inside.Value;
+        inside.Value = this;
         try
         {
             stats = ReadStats(Allocator!, out fault);
         }
         finally
         {
-            t_insidePlugin = outer;
+            inside.Value = outer;
         }
         return VerifyStats(stats, fault, afterFormat, address, size, alignment);
     }
 
     /// <summary>The plugin's stats, or default with <paramref name="fault"/> set when reading them threw. The caller has
-    /// entered the plugin (<see cref="t_insidePlugin"/> is this region).</summary>
+    /// entered the plugin (this thread's <see cref="t_insidePlugin"/> box holds this region).</summary>
     private static CmaAllocatorStats ReadStats(ICmaAllocator allocator, out Exception? fault)
     {
         fault = null;
@@ -68,6 +70,18 @@ internal sealed partial class Region
             fault = e;
             return default;
         }
+    }
+
+    /// <summary>The hot path of <see cref="VerifyStats"/>: true (and <see cref="LastStats"/> updated) when reading the stats
+    /// did not throw, free bytes equal the region size minus what the live chunks reserve, and the largest block fits in
+    /// them; false otherwise, and the caller then calls <see cref="VerifyStats"/>, which fences with the reason.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool StatsHold(in CmaAllocatorStats stats, Exception? fault)
+    {
+        if (fault is not null || stats.FreeBytes != Info.Size - _reserved || stats.LargestFreeBlock > stats.FreeBytes)
+            return false;
+        LastStats = stats;
+        return true;
     }
 
     /// <summary>Checks stats read just after an operation: free bytes must equal the region size minus what the live chunks
@@ -97,17 +111,36 @@ internal sealed partial class Region
 
     private T EnterPlugin<T>(Func<T> call)
     {
-        Region? outer = t_insidePlugin;
-        t_insidePlugin = this;
+        StrongBox<Region?> inside = InsideBox();
+        Region? outer = inside.Value;
+        inside.Value = this;
         try
         {
             return call();
         }
         finally
         {
-            t_insidePlugin = outer;
+            inside.Value = outer;
         }
     }
+
+    // The fence messages are built out of line: their string handlers would otherwise sit in (and be zeroed with) the
+    // frames of TryAllocate and TryFree on every call.
+
+    /// <summary>Fences after the plugin's TryAllocate threw.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FenceAllocateThrew(ulong size, ulong alignment, Exception e) =>
+        Fence($"TryAllocate({size}, {alignment}) threw {e.GetType().Name}: {e.Message}");
+
+    /// <summary>Fences after the plugin's TryAllocate returned <paramref name="at"/>, which <paramref name="fault"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FenceAllocateResult(ulong size, ulong alignment, ulong at, string fault) =>
+        Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, which {fault}; the range was not handed out");
+
+    /// <summary>Fences after the plugin's Free threw.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FenceFreeThrew(ulong address, ulong size, Exception e) =>
+        Fence($"Free(0x{address:X}, {size}) threw {e.GetType().Name}: {e.Message}");
 
     /// <summary>Fences the region: no more calls into its plugin until it is empty and reopened.</summary>
     private void Fence(string reason, bool countFault = true)

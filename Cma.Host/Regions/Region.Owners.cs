@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -28,13 +30,29 @@ internal sealed partial class Region
     public string OwnerName(int index) => _owners[index];
 
     /// <summary>Marks the plugin whose call this thread is inside as having called back into the host, and throws.</summary>
-    public static void ThrowIfInsidePluginCall()
+    public static void ThrowIfInsidePluginCall() => EnterHost();
+
+    /// <summary>The check of <see cref="ThrowIfInsidePluginCall"/>, returning this thread's plugin-call box for the
+    /// operation that follows (so that it reads the thread-static slot only this once).</summary>
+    public static StrongBox<Region?> EnterHost()
     {
-        if (t_insidePlugin is { } region)
-        {
-            region._reentered = true;
-            throw new InvalidOperationException(
-                $"The allocator of region '{region.Info.Name}' called back into the Cma host from inside a call; the region is fenced.");
-        }
+        StrongBox<Region?>? inside = t_insidePlugin;
+        if (inside is null)
+            return InsideBox();
+        if (inside.Value is { } region)
+            ThrowReentered(region);
+        return inside;
     }
+
+    /// <summary>Marks <paramref name="region"/>, whose plugin called back into the host, and throws.</summary>
+    [DoesNotReturn]
+    private static void ThrowReentered(Region region)
+    {
+        region._reentered = true;
+        throw new InvalidOperationException(
+            $"The allocator of region '{region.Info.Name}' called back into the Cma host from inside a call; the region is fenced.");
+    }
+
+    /// <summary>This thread's plugin-call box (created on the thread's first use).</summary>
+    private static StrongBox<Region?> InsideBox() => t_insidePlugin ??= new StrongBox<Region?>();
 }

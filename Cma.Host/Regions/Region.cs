@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -16,10 +17,12 @@ namespace Cma.Host.Regions;
 /// </summary>
 internal sealed partial class Region
 {
-    /// <summary>The region whose plugin this thread is inside, or null: detects a plugin calling back into the host
-    /// (a <c>lock</c> is re-entrant and would let it through).</summary>
+    /// <summary>Per thread, a box holding the region whose plugin this thread is inside, or null: detects a plugin calling
+    /// back into the host (a <c>lock</c> is re-entrant and would let it through). A box (created once per thread) so that an
+    /// operation reads the thread-static slot once (<see cref="EnterHost"/>) and then marks and unmarks with plain field
+    /// writes; only its own thread ever touches a box.</summary>
     [ThreadStatic]
-    private static Region? t_insidePlugin;
+    private static StrongBox<Region?>? t_insidePlugin;
 
     /// <summary>Set when this region's plugin called back into the host during the current call.</summary>
     private bool _reentered;
@@ -169,34 +172,48 @@ internal sealed partial class Region
 
     /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and
     /// <paramref name="alignment"/> are already normalised to this region's granule.</summary>
-    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address)
+    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address) =>
+        TryAllocate(size, alignment, owner, InsideBox(), out address);
+
+    /// <summary><see cref="TryAllocate(ulong, ulong, int, out ulong)"/> with this thread's plugin-call box, as returned by
+    /// <see cref="EnterHost"/>.</summary>
+    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, StrongBox<Region?> inside, out ulong address)
     {
+        Debug.Assert(inside == t_insidePlugin, "the box is this thread's");
         address = 0;
         if (State != RegionState.Active)
             return RegionAllocateResult.Fenced;
         if (size > Info.Size)
             return RegionAllocateResult.NoSpace;
         ICmaAllocator allocator = Allocator!;
-        bool placed;
-        ulong at;
+        bool placed = false;
+        ulong at = 0;
         CmaAllocatorStats stats = default;
         Exception? statsFault = null;
-        Region? outer = t_insidePlugin;
-        t_insidePlugin = this;
+        bool inStats = false; // which call threw: TryAllocate (fence) or Stats (a stats fault, checked below)
+        Region? outer = inside.Value;
+        inside.Value = this;
         try
         {
             placed = allocator.TryAllocate(size, alignment, out at);
             if (!_reentered)
-                stats = ReadStats(allocator, out statsFault); // in the same plugin window: one thread-static round trip
+            {
+                inStats = true; // in the same plugin window: one thread-static round trip, one try
+                stats = allocator.Stats;
+            }
         }
         catch (Exception e)
         {
-            Fence($"TryAllocate({size}, {alignment}) threw {e.GetType().Name}: {e.Message}");
-            return RegionAllocateResult.Fenced;
+            if (!inStats)
+            {
+                FenceAllocateThrew(size, alignment, e);
+                return RegionAllocateResult.Fenced;
+            }
+            statsFault = e;
         }
         finally
         {
-            t_insidePlugin = outer;
+            inside.Value = outer;
         }
         if (_reentered)
         {
@@ -204,22 +221,23 @@ internal sealed partial class Region
             return RegionAllocateResult.Fenced;
         }
         if (!placed)
-            return VerifyStats(stats, statsFault, "a failed TryAllocate", 0, 0, 0) ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
-        if (RangeFault(at, size, alignment) is { } fault)
+            return StatsHold(stats, statsFault) || VerifyStats(stats, statsFault, "a failed TryAllocate", 0, 0, 0) ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
+        if (!Info.Contains(at, size) || (at & (alignment - 1)) != 0)
         {
-            Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, which {fault}; the range was not handed out");
+            FenceAllocateResult(size, alignment, at, RangeFault(at, size, alignment)!);
             return RegionAllocateResult.Fenced;
         }
         if (!Chunks.TryInsert(at, new ChunkEntry(size, owner)))
         {
-            Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, which overlaps a live chunk; the range was not handed out");
+            FenceAllocateResult(size, alignment, at, "overlaps a live chunk");
             return RegionAllocateResult.Fenced;
         }
-        _reserved += Reserved(size);
-        if (!VerifyStats(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment))
+        ulong reserved = Reserved(size);
+        _reserved += reserved;
+        if (!StatsHold(stats, statsFault) && !VerifyStats(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment))
         {
             Chunks.Remove(at, out _);
-            _reserved -= Reserved(size);
+            _reserved -= reserved;
             return RegionAllocateResult.Fenced;
         }
         address = at;
@@ -228,8 +246,13 @@ internal sealed partial class Region
 
     /// <summary>Frees the chunk that starts at <paramref name="address"/>. Caller holds <see cref="Sync"/>.
     /// Returns false (and changes nothing) when no live chunk starts there.</summary>
-    public bool TryFree(ulong address, out ChunkEntry entry)
+    public bool TryFree(ulong address, out ChunkEntry entry) => TryFree(address, InsideBox(), out entry);
+
+    /// <summary><see cref="TryFree(ulong, out ChunkEntry)"/> with this thread's plugin-call box, as returned by
+    /// <see cref="EnterHost"/>.</summary>
+    public bool TryFree(ulong address, StrongBox<Region?> inside, out ChunkEntry entry)
     {
+        Debug.Assert(inside == t_insidePlugin, "the box is this thread's");
         if (!Chunks.Remove(address, out entry))
         {
             _logger.LogWarning("Free of 0x{Address:X} in region {Region}: no chunk starts at this address; nothing changed.", address, Info.Name);
@@ -241,28 +264,37 @@ internal sealed partial class Region
             FreesWhileFenced++;
             return true;
         }
+        ICmaAllocator allocator = Allocator!;
         CmaAllocatorStats stats = default;
         Exception? statsFault = null;
-        Region? outer = t_insidePlugin;
-        t_insidePlugin = this;
+        bool inStats = false; // which call threw: Free (fence) or Stats (a stats fault, checked below)
+        Region? outer = inside.Value;
+        inside.Value = this;
         try
         {
-            Allocator!.Free(address, entry.Size);
+            allocator.Free(address, entry.Size);
             if (!_reentered)
-                stats = ReadStats(Allocator, out statsFault); // in the same plugin window: one thread-static round trip
+            {
+                inStats = true; // in the same plugin window: one thread-static round trip, one try
+                stats = allocator.Stats;
+            }
         }
         catch (Exception e)
         {
-            Fence($"Free(0x{address:X}, {entry.Size}) threw {e.GetType().Name}: {e.Message}");
-            return true;
+            if (!inStats)
+            {
+                FenceFreeThrew(address, entry.Size, e);
+                return true;
+            }
+            statsFault = e;
         }
         finally
         {
-            t_insidePlugin = outer;
+            inside.Value = outer;
         }
         if (_reentered)
             Fence("the plugin called back into the Cma host from inside Free");
-        else
+        else if (!StatsHold(stats, statsFault))
             VerifyStats(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0);
         return true;
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Cma.Host.Mapping;
 using Cma.Host.Regions;
 using Microsoft.Extensions.Logging;
@@ -71,7 +72,7 @@ public sealed partial class CmaService : ICmaService, IDisposable
     public CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, out CmaChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(device);
-        Region.ThrowIfInsidePluginCall();
+        StrongBox<Region?> inside = Region.EnterHost();
         ValidateRequest(size, alignment);
         int rule = _map.FindRule(device, type);
         if (rule < 0)
@@ -80,7 +81,7 @@ public sealed partial class CmaService : ICmaService, IDisposable
             _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
             return CmaOutcome.NoMatchingRule;
         }
-        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, out chunk);
+        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, inside, out chunk);
     }
 
     /// <inheritdoc/>
@@ -96,7 +97,7 @@ public sealed partial class CmaService : ICmaService, IDisposable
     public CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(regions);
-        Region.ThrowIfInsidePluginCall();
+        StrongBox<Region?> inside = Region.EnterHost();
         ValidateRequest(size, alignment);
         // Resolve every name first so that an unknown one is an ArgumentException and nothing changes.
         Span<int> picked = stackalloc int[Math.Min(64, _regions.Length + 1)];
@@ -114,11 +115,12 @@ public sealed partial class CmaService : ICmaService, IDisposable
         Region[] candidates = new Region[count];
         for (int i = 0; i < count; i++)
             candidates[i] = _regions[picked[i]];
-        return AllocateFrom(candidates, "", "", size, alignment, out chunk);
+        return AllocateFrom(candidates, "", "", size, alignment, inside, out chunk);
     }
 
-    /// <summary>Tries <paramref name="candidates"/> in order.</summary>
-    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, out CmaChunk chunk)
+    /// <summary>Tries <paramref name="candidates"/> in order; <paramref name="inside"/> is this thread's plugin-call box
+    /// (<see cref="Region.EnterHost"/>).</summary>
+    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, StrongBox<Region?> inside, out CmaChunk chunk)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         bool anyTried = false;
@@ -138,7 +140,7 @@ public sealed partial class CmaService : ICmaService, IDisposable
             lock (region.Sync)
             {
                 int owner = region.OwnerIndex(device, type);
-                result = region.TryAllocate(rounded, align, owner, out address);
+                result = region.TryAllocate(rounded, align, owner, inside, out address);
                 if (result == RegionAllocateResult.Ok)
                     region.Memory?.Prepare(address, size, rounded);
             }
@@ -165,11 +167,10 @@ public sealed partial class CmaService : ICmaService, IDisposable
     /// changed (the chunk is freed all the same, and the overrun reported).</summary>
     private CmaOutcome FreeCore(ulong address, out CmaGuardOverrun? overrun)
     {
-        Region.ThrowIfInsidePluginCall();
+        StrongBox<Region?> inside = Region.EnterHost();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         overrun = null;
-        int i = Array.BinarySearch(_starts, address);
-        i = i >= 0 ? i : ~i - 1;
+        int i = RegionIndexOf(address);
         if (i >= 0)
         {
             Region region = _byStart[i];
@@ -178,7 +179,7 @@ public sealed partial class CmaService : ICmaService, IDisposable
                 bool freed;
                 lock (region.Sync)
                 {
-                    freed = region.TryFree(address, out ChunkEntry entry);
+                    freed = region.TryFree(address, inside, out ChunkEntry entry);
                     if (freed && region.Memory is { } memory)
                         overrun = memory.Release(address, entry.Size, region, entry.Owner);
                 }
@@ -191,6 +192,24 @@ public sealed partial class CmaService : ICmaService, IDisposable
         _logger.LogWarning("Free of 0x{Address:X}: the address is in no region; nothing changed.", address);
         _metrics?.Free(null, CmaOutcome.NotFound);
         return CmaOutcome.NotFound;
+    }
+
+    /// <summary>The index in <see cref="_byStart"/> of the last region that starts at or below <paramref name="address"/>, or
+    /// -1 when every region starts above it. A plain binary search over <see cref="_starts"/> (no comparer call per step);
+    /// with one region it is a single compare. E.g. starts 0x1000, 0x9000: 0x8FFF → 0, 0x9000 → 1, 0x0FFF → -1.</summary>
+    private int RegionIndexOf(ulong address)
+    {
+        ulong[] starts = _starts;
+        int lo = 0, hi = starts.Length; // invariant: starts[< lo] ≤ address < starts[≥ hi]
+        while (lo < hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (starts[mid] <= address)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo - 1;
     }
 
     /// <inheritdoc/>
