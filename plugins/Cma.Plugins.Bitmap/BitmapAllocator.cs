@@ -9,19 +9,20 @@ namespace Cma.Plugins.Bitmap;
  * Algorithm. The region is cut into bits of one unit each (granule << OrderPerBit bytes; bit i covers
  * [Start + i·unit, Start + (i+1)·unit), 1 = in use); a request takes ceil(size / unit) consecutive zero bits
  * whose first bit's absolute address is a multiple of the alignment (bitmap_find_next_zero_area_off with the
- * region's base as offset). A summary tree over blocks of 256 bits keeps each stretch's (free prefix, free
- * suffix, longest free run), so a search descends to the first block that can hold the run and scans only it,
- * a word at a time; best fit also keeps the maximal free runs ordered by (length, start) in RunsByLength.
+ * region's base as offset). An 8-ary summary tree over blocks of 256 bits keeps each stretch's (free prefix,
+ * free suffix, longest free run), so a search descends to the first block that can hold the run (one vector
+ * compare per level picks the child) and scans only it, a word at a time; best fit also keeps the maximal free
+ * runs ordered by (length, start) in RunsByLength.
  *
  * Invariants. Bits at and past the region's end are 1. Every tree node summarises its stretch exactly.
  * _freeBits = number of zero bits; _freeRuns = number of maximal zero runs; with best fit, RunsByLength holds
  * exactly the maximal zero runs. Region.Start is a multiple of the unit (Create enforces it), so bit i's
  * address is aligned to A ≤ unit for every i, and to A > unit exactly when (Start/unit + i) % (A/unit) == 0.
  *
- * Complexity. TryAllocate: O(log blocks + 4 words + run/64) for first and next fit, plus one more search per
- * misaligned candidate; best fit O(log runs) per candidate run. Free: O(run/64 + log blocks) (+ O(log runs)
- * for best fit). Stats: O(1). Memory: the bitmap (bits/8 bytes) plus about 80% of that for the summary (two
- * 12-byte tree nodes and a 2-byte count per 256-bit block), plus 20 bytes per free run with best fit. Nothing
+ * Complexity. TryAllocate: O(log_8 blocks + 4 words + run/64) for first and next fit, plus one more search per
+ * misaligned candidate; best fit O(log runs) per candidate run. Free: O(run/64 + log_8 blocks) (+ O(log runs)
+ * for best fit). Stats: O(1). Memory: the bitmap (bits/8 bytes) plus about 50% of that for the summary (8/7 of
+ * a 12-byte tree node and a 2-byte count per 256-bit block), plus 20 bytes per free run with best fit. Nothing
  * is allocated per call in steady state (the best-fit run pool grows by doubling).
  *
  * Concurrency. Not thread-safe: the host serialises calls to one instance (it holds the region's lock).

@@ -12,12 +12,13 @@ internal sealed partial class ZeroRunTree
         int first = (int)(start >> BlockShift), last = (int)((start + count - 1) >> BlockShift);
         for (int b = first; b <= last; b++)
             CheckLeaf(b);
-        for (int lo = (_leafCount + first) >> 1, hi = (_leafCount + last) >> 1; lo >= 1; lo >>= 1, hi >>= 1)
+        long lo = first, hi = last;
+        for (int level = 1; level <= _height; level++)
         {
-            for (int k = lo; k <= hi; k++)
-                CheckNode(k);
-            if (lo == 1)
-                break;
+            lo >>= FanShift;
+            hi >>= FanShift;
+            for (long k = lo; k <= hi; k++)
+                CheckNode(level, k);
         }
     }
 
@@ -43,15 +44,19 @@ internal sealed partial class ZeroRunTree
             runs += BitOperations.PopCount(free & ~((free << 1) | previousTopFree));
             previousTopFree = free >> 63;
         }
-        for (int b = 0; b < _leafCount; b++)
+        for (int level = 0; level <= _height; level++)
         {
-            if (b < _blockCount)
-                CheckLeaf(b);
-            else if (_nodes[_leafCount + b] != default)
-                throw Corrupt($"padding leaf {b} is {_nodes[_leafCount + b]}, not (0, 0, 0)");
+            long real = RealNodes(level);
+            for (long i = 0; i < _levelStart[level + 1] - _levelStart[level]; i++)
+            {
+                if (i >= real && Get(level, i) != default)
+                    throw Corrupt($"padding node {i} of level {level} is {Get(level, i)}, not (0, 0, 0)");
+                if (i < real && level == 0)
+                    CheckLeaf((int)i);
+                else if (i < real)
+                    CheckNode(level, i);
+            }
         }
-        for (int k = _leafCount - 1; k >= 1; k--)
-            CheckNode(k);
         return (freeBits, runs);
     }
 
@@ -59,7 +64,7 @@ internal sealed partial class ZeroRunTree
     /// longest runs is at least 1 and at most the true count (counted bit by bit).</summary>
     private void CheckLeaf(int block)
     {
-        ZeroRuns stored = _nodes[_leafCount + block];
+        ZeroRuns stored = Get(0, block);
         ZeroRuns actual = Summarize(block, out _);
         if (stored != actual)
             throw Corrupt($"the summary of block {block} is {stored} but its words say {actual}");
@@ -79,11 +84,11 @@ internal sealed partial class ZeroRunTree
             throw Corrupt($"block {block} claims {_longestCount[block]} runs of its longest length {actual.Longest}, but has {longestRuns}");
     }
 
-    /// <summary>Checks that inner node <paramref name="node"/> combines its children.</summary>
-    private void CheckNode(int node)
+    /// <summary>Checks that node <paramref name="index"/> of <paramref name="level"/> (≥ 1) combines its children.</summary>
+    private void CheckNode(int level, long index)
     {
-        ZeroRuns expected = ZeroRuns.Combine(_nodes[2 * node], _nodes[2 * node + 1], LengthOf(2 * node));
-        if (_nodes[node] != expected)
-            throw Corrupt($"tree node {node} is {_nodes[node]} but its children combine to {expected}");
+        ZeroRuns expected = Gather(level, index);
+        if (Get(level, index) != expected)
+            throw Corrupt($"node {index} of level {level} is {Get(level, index)} but its children combine to {expected}");
     }
 }

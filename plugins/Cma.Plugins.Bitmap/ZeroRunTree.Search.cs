@@ -8,56 +8,46 @@ internal sealed partial class ZeroRunTree
     /// <summary>The smallest s ≥ <paramref name="from"/> such that bits [s, s + count) are all free, or -1.
     /// Scans the block holding <paramref name="from"/>, then climbs: each right sibling on the way up either
     /// completes the run carried from the left, holds a long enough run (descend into it), or extends or
-    /// resets the carried run. O(log blocks + BlockWords).</summary>
+    /// resets the carried run. O(Fan · log_Fan blocks + BlockWords).</summary>
     public long FindRun(long from, long count)
     {
-        if (from >= _bitCount || count > _nodes[1].Longest)
+        if (from >= _bitCount || count > Longest)
             return -1;
         if (from == 0)
-            return Descend(1, 0, count);
-        int block = (int)(from >> BlockShift);
+            return Descend(_height, 0, 0, count);
+        long index = from >> BlockShift;
         long carry = 0;
-        long found = ScanBlock(block, from, ref carry, count);
+        long found = ScanBlock((int)index, from, ref carry, count);
         if (found >= 0)
             return found;
-        for (int node = _leafCount + block; node > 1; node >>= 1)
+        for (int level = 0; level < _height; index >>= FanShift, level++)
         {
-            if ((node & 1) != 0)
-                continue;
-            int sibling = node + 1;
-            ZeroRuns runs = _nodes[sibling];
-            uint length = LengthOf(sibling);
-            if (carry + runs.Prefix >= count)
-                return StartOf(sibling) - carry;
-            if (runs.Longest >= count)
-                return Descend(sibling, carry, count);
-            carry = runs.Prefix == length ? carry + length : runs.Suffix;
+            uint length = (uint)LengthAt(level);
+            for (long sibling = index + 1; (sibling & (Fan - 1)) != 0; sibling++)
+            {
+                ZeroRuns runs = Get(level, sibling);
+                if (carry + runs.Prefix >= count)
+                    return StartOf(level, sibling) - carry;
+                if (runs.Longest >= count)
+                    return Descend(level, sibling, carry, count);
+                carry = runs.Prefix == length ? carry + length : runs.Suffix;
+            }
         }
         return -1;
     }
 
     /// <summary>The first run of <paramref name="count"/> free bits that starts <paramref name="carry"/> bits
-    /// before <paramref name="node"/>'s stretch or inside it; the caller knows there is one.</summary>
-    private long Descend(int node, long carry, long count)
+    /// before the stretch of node <paramref name="index"/> of <paramref name="level"/> or inside it; the caller
+    /// knows there is one (the node's longest run or carry + prefix is long enough).</summary>
+    private long Descend(int level, long index, long carry, long count)
     {
-        while (node < _leafCount)
+        for (; level > 0; level--)
         {
-            int left = node << 1;
-            ZeroRuns runs = _nodes[left];
-            if (carry + runs.Prefix >= count)
-                return StartOf(left) - carry;
-            if (runs.Longest >= count)
-            {
-                node = left;
-                continue;
-            }
-            uint length = LengthOf(left);
-            carry = runs.Prefix == length ? carry + length : runs.Suffix;
-            if (carry + _nodes[left + 1].Prefix >= count)
-                return StartOf(left + 1) - carry;
-            node = left + 1;
+            index = ChildWithRun(level, index, ref carry, count, out long runStart);
+            if (runStart >= 0)
+                return runStart;
         }
-        int block = node - _leafCount;
+        int block = (int)index;
         long found = block < _blockCount ? ScanBlock(block, (long)block << BlockShift, ref carry, count) : -1;
         return found >= 0 ? found : throw Corrupt($"the summary of block {block} promises a run of {count} free bits that its words do not hold");
     }
@@ -83,7 +73,7 @@ internal sealed partial class ZeroRunTree
             {
                 if (carry + BitOperations.TrailingZeroCount(x) >= count)
                     return wordStart - carry;
-                if (count < 64 && x != ~0UL)
+                if (count < 64 && 64 - BitOperations.PopCount(x) >= count)
                 {
                     int inside = FindInsideWord(x, count);
                     if (inside >= 0)
@@ -111,20 +101,34 @@ internal sealed partial class ZeroRunTree
             if (x != 0)
                 return Math.Min((w << 6) + BitOperations.TrailingZeroCount(x), _bitCount);
         }
-        int node = _leafCount + block;
-        for (; node > 1; node >>= 1)
+        long index = block;
+        int level = 0;
+        while (true)
         {
-            if ((node & 1) == 0 && _nodes[node + 1].Prefix < LengthOf(node + 1))
+            if (level == _height)
+                return _bitCount;
+            uint length = (uint)LengthAt(level);
+            long sibling = index + 1;
+            while ((sibling & (Fan - 1)) != 0 && Get(level, sibling).Prefix == length)
+                sibling++;
+            if ((sibling & (Fan - 1)) != 0)
             {
-                node++;
+                index = sibling;
                 break;
             }
+            index >>= FanShift;
+            level++;
         }
-        if (node == 1)
-            return _bitCount;
-        while (node < _leafCount)
-            node = _nodes[2 * node].Prefix < LengthOf(2 * node) ? 2 * node : 2 * node + 1;
-        block = node - _leafCount;
+        for (; level > 0; level--)
+        {
+            if (StartOf(level, index) >= _bitCount)
+                return _bitCount;
+            uint length = (uint)LengthAt(level - 1);
+            index <<= FanShift;
+            while (Get(level - 1, index).Prefix == length)
+                index++;
+        }
+        block = (int)index;
         if (block >= _blockCount)
             return _bitCount;
         return NextSet((long)block << BlockShift) is var found && found < ((long)block + 1) << BlockShift
@@ -146,21 +150,33 @@ internal sealed partial class ZeroRunTree
             if (x != 0)
                 return (w << 6) + 64 - BitOperations.LeadingZeroCount(x);
         }
-        int node = _leafCount + block;
-        for (; node > 1; node >>= 1)
+        long index = block;
+        int level = 0;
+        while (true)
         {
-            if ((node & 1) != 0 && _nodes[node - 1].Suffix < LengthOf(node - 1))
+            if (level == _height)
+                return 0;
+            uint length = (uint)LengthAt(level);
+            long sibling = index;
+            while ((sibling & (Fan - 1)) != 0 && Get(level, sibling - 1).Suffix == length)
+                sibling--;
+            if ((sibling & (Fan - 1)) != 0)
             {
-                node--;
+                index = sibling - 1;
                 break;
             }
+            index >>= FanShift;
+            level++;
         }
-        if (node == 1)
-            return 0;
-        while (node < _leafCount)
-            node = _nodes[2 * node + 1].Suffix < LengthOf(2 * node + 1) ? 2 * node + 1 : 2 * node;
-        long blockEnd = ((long)(node - _leafCount) + 1) << BlockShift;
+        for (; level > 0; level--)
+        {
+            uint length = (uint)LengthAt(level - 1);
+            index = (index << FanShift) + Fan - 1;
+            while (Get(level - 1, index).Suffix == length)
+                index--;
+        }
+        long blockEnd = (index + 1) << BlockShift;
         long end = PreviousSetEnd(blockEnd);
-        return end > blockEnd - BlockBits ? end : throw Corrupt($"block {node - _leafCount} is summarised as partly used but all its bits are free");
+        return end > blockEnd - BlockBits ? end : throw Corrupt($"block {index} is summarised as partly used but all its bits are free");
     }
 }

@@ -64,19 +64,17 @@ internal sealed partial class ZeroRunTree
         {
             long blockStart = (long)b << BlockShift;
             long from = Math.Max(start, blockStart), to = Math.Min(end, blockStart + BlockBits);
-            ZeroRuns old = _nodes[_leafCount + b];
-            changed |= Replace(_leafCount + b, set ? AfterSet(b, from, to, old) : AfterClear(b, from, to, old));
+            ZeroRuns old = Get(0, b);
+            changed |= Replace(0, b, set ? AfterSet(b, from, to, old) : AfterClear(b, from, to, old));
         }
-        int lo = _leafCount + firstBlock, hi = _leafCount + lastBlock;
-        uint childLength = BlockBits;
-        while (changed && lo > 1)
+        long lo = firstBlock, hi = lastBlock;
+        for (int level = 1; changed && level <= _height; level++)
         {
-            lo >>= 1;
-            hi >>= 1;
+            lo >>= FanShift;
+            hi >>= FanShift;
             changed = false;
-            for (int k = lo; k <= hi; k++)
-                changed |= Replace(k, ZeroRuns.Combine(_nodes[2 * k], _nodes[2 * k + 1], childLength));
-            childLength <<= 1;
+            for (long k = lo; k <= hi; k++)
+                changed |= Replace(level, k, Gather(level, k));
         }
     }
 
@@ -100,10 +98,15 @@ internal sealed partial class ZeroRunTree
 
     /// <summary>A block's runs after bits [from, to) inside it were set: they cut the free run that held them
     /// into the parts before and after. The longest run stays unless the cut run was as long as it, in which
-    /// case the block is re-summarised. E.g. old (0, 3, 40), cut run [100, 120) → (0, 3, 40) unchanged.</summary>
+    /// case the block is re-summarised (a block set whole is simply (0, 0, 0)). E.g. old (0, 3, 40), cut run [100, 120) → (0, 3, 40) unchanged.</summary>
     private ZeroRuns AfterSet(int block, long from, long to, ZeroRuns old)
     {
         long blockStart = (long)block << BlockShift, blockEnd = blockStart + BlockBits;
+        if (from == blockStart && to == blockEnd)
+        {
+            _longestCount[block] = 1;
+            return default;
+        }
         long runStart = FreeRunStart(from, blockStart), runEnd = FreeRunEnd(to, blockEnd);
         if (runEnd - runStart == old.Longest)
         {
@@ -140,15 +143,5 @@ internal sealed partial class ZeroRunTree
                 return (w << 6) + BitOperations.TrailingZeroCount(x);
         }
         return blockEnd;
-    }
-
-    /// <summary>Stores <paramref name="runs"/> at <paramref name="node"/>; returns whether that changed it.</summary>
-    private bool Replace(int node, ZeroRuns runs)
-    {
-        ref ZeroRuns slot = ref _nodes[node];
-        if (slot == runs)
-            return false;
-        slot = runs;
-        return true;
     }
 }
