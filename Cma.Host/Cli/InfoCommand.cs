@@ -52,9 +52,9 @@ internal static class InfoCommand
             if (info is null)
                 console.Ansi.MarkupLine($"[yellow]{Markup.Escape(who)}[/]: no map rule matches (allocations would fail with NoMatchingRule).");
             else
-                console.Ansi.MarkupLine($"[bold]{Markup.Escape(who)}[/] → {Markup.Escape(string.Join(", ", info.Regions))}: "
+                console.Ansi.MarkupLine($"[bold]{Markup.Escape(who)}[/] → " + Markup.Escape($"{string.Join(", ", info.Regions)}: "
                     + $"[0x{info.LowerBound:X}, 0x{info.UpperBound:X}), total {CmaSize.FormatApproximate(info.TotalSize)}, "
-                    + $"free {CmaSize.FormatApproximate(info.FreeSize)}, {info.Count} region(s)");
+                    + $"free {CmaSize.FormatApproximate(info.FreeSize)}, {info.Count} region(s)"));
         }
         return 0;
     }

@@ -55,6 +55,27 @@ public class CliTests
     }
 
     [Fact]
+    public void Info_for_a_device_as_a_table_names_its_regions_and_their_bounds()
+    {
+        (int code, string output, string error) = CliRun.Run("info", "--device", "video", "--type", "a", "--config", CliRun.DefaultConfig);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("video/a → a, common: [0x", output);
+        Assert.Contains("2 region(s)", output);
+    }
+
+    [Fact]
+    public void Info_for_a_device_no_rule_matches_says_so()
+    {
+        string config = CliRun.TempConfig("""{ "Cma": { "Regions": [ { "Name": "a", "Size": "1M" } ], "Map": [ "cam=a" ] } }""");
+
+        (int code, string output, _) = CliRun.Run("info", "--device", "video", "--config", config);
+
+        Assert.Equal(0, code);
+        Assert.Contains("video/common: no map rule matches", output);
+    }
+
+    [Fact]
     public void A_config_naming_an_allocator_nobody_provides_exits_2_naming_the_region_the_allocator_and_the_loaded_ones()
     {
         string config = CliRun.TempConfig("""
