@@ -46,9 +46,9 @@ internal sealed class HostLoader : IDisposable
             .AddSimpleConsole(o => { o.SingleLine = true; o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled; })
             .AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Cma", StringComparison.Ordinal) == true)
             .SetMinimumLevel(LogLevel.Warning));
-        (IReadOnlyList<string> directories, IReadOnlyDictionary<string, string> pins) = PeekPluginSettings(ResolveConfigPath(explicitPath));
+        PluginSources sources = PeekPluginSources(CmaConfigurationLoader.ChooseFile(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory));
         IServiceProvider services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().BuildServiceProvider();
-        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. directories], extra, pins, services);
+        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], extra, sources.Pins, services);
         foreach (string warning in catalog.Warnings)
             console.Error.WriteLine("cma: warning: " + warning);
         return new HostLoader(catalog, loggerFactory);
@@ -96,38 +96,20 @@ internal sealed class HostLoader : IDisposable
         return text.ToString();
     }
 
-    /// <summary>The configuration file DESIGN.md's order picks: --config, else ./appsettings.json, else the copy beside cma.</summary>
-    public static string? ResolveConfigPath(string? explicitPath)
+    /// <summary>The plugin sources the configuration file names (before validation: a file that does not parse
+    /// yields none here, and validation reports it).</summary>
+    private static PluginSources PeekPluginSources(string? path)
     {
-        if (explicitPath is not null)
-            return Path.GetFullPath(explicitPath);
-        string local = Path.Combine(Environment.CurrentDirectory, "appsettings.json");
-        if (File.Exists(local))
-            return local;
-        string beside = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-        return File.Exists(beside) ? beside : null;
-    }
-
-    /// <summary>Reads Plugins:Directories and Plugins:Sha256 before validation (the allocator names the validation needs
-    /// come from the plugins these name). A file that does not parse yields nothing here; validation reports it.</summary>
-    private static (IReadOnlyList<string> Directories, IReadOnlyDictionary<string, string> Pins) PeekPluginSettings(string? path)
-    {
-        if (path is null || !File.Exists(path))
-            return ([], new Dictionary<string, string>());
+        if (path is null)
+            return PluginSources.None;
         try
         {
             IConfiguration config = new ConfigurationBuilder().AddJsonFile(path, optional: false).AddEnvironmentVariables("CMA_").Build();
-            string baseDir = Path.GetDirectoryName(path)!;
-            var dirs = config.GetSection("Cma:Plugins:Directories").GetChildren()
-                .Select(c => c.Value).OfType<string>().Where(v => v.Length > 0)
-                .Select(v => Path.GetFullPath(Path.IsPathRooted(v) ? v : Path.Combine(baseDir, v))).ToList();
-            var pins = config.GetSection("Cma:Plugins:Sha256").GetChildren()
-                .Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
-            return (dirs, pins);
+            return PluginSources.Read(config.GetSection("Cma"), Path.GetDirectoryName(path)!);
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or IOException or System.Text.Json.JsonException)
         {
-            return ([], new Dictionary<string, string>());
+            return PluginSources.None;
         }
     }
 

@@ -100,7 +100,7 @@ internal static class CmaConfigurationLoader
 
     /// <summary>The file to read: the explicit one if it exists, else the working directory's, else the
     /// executable's; null when there is none (or the explicit one is missing).</summary>
-    private static string? ChooseFile(string? explicitPath, string workingDirectory, string executableDirectory)
+    internal static string? ChooseFile(string? explicitPath, string workingDirectory, string executableDirectory)
     {
         if (explicitPath is not null)
         {

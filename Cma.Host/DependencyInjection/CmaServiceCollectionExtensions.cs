@@ -29,12 +29,8 @@ public static class CmaServiceCollectionExtensions
         string baseDirectory = AppContext.BaseDirectory;
         services.TryAddSingleton(sp =>
         {
-            var directories = cmaSection.GetSection("Plugins:Directories").GetChildren()
-                .Select(c => c.Value).OfType<string>().Where(v => v.Length > 0)
-                .Select(v => Path.GetFullPath(Path.IsPathRooted(v) ? v : Path.Combine(baseDirectory, v)));
-            var pins = cmaSection.GetSection("Plugins:Sha256").GetChildren()
-                .Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
-            return PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. directories], null, pins, sp);
+            PluginSources sources = PluginSources.Read(cmaSection, baseDirectory);
+            return PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], null, sources.Pins, sp);
         });
         services.TryAddSingleton<CmaService>(sp =>
         {
