@@ -1,19 +1,33 @@
 /*
  * Best fit, after the RFC's mm/cma-best-fit.c. The free space of a region is a set of holes; a request takes
- * the smallest hole that can hold it at an aligned address (ties: the lowest start), found by walking the holes
- * in ascending (size, start) order from the first one at least as large as the request. The chunk goes at the
- * hole's aligned head (or at its end when that avoids a split, the RFC's rule), so a hole splits into at most
- * two; a free merges the chunk with the hole ending at its start and the hole starting at its end.
+ * the smallest hole that can hold it at an aligned address (ties: the lowest start), i.e. the first such hole in
+ * ascending (size, start) order. The chunk goes at the hole's aligned head (or at its end when that avoids a
+ * split, the RFC's rule), so a hole splits into at most two; a free merges the chunk with the hole ending at its
+ * start and the hole starting at its end.
+ *
+ * The holes are indexed by size (HoleSizeIndex: size classes, 64 per power of two of the granule count, exact
+ * below 64 granules, each a treap or, for an exact class, 64 treaps by start range; a bitmap finds the next
+ * non-empty class) and by start and by end (HoleAddressIndex: hash tables). A granule-aligned request takes the
+ * first hole of at least its size. A larger alignment walks the classes upwards, skipping every class whose
+ * capacity bound for that alignment (the most a hole of the class can hold at an aligned address) is below the
+ * request: exact classes keep that bound exact (a count per capacity), wide classes keep a lazy upper bound that
+ * a walk finding no fit lowers to the exact maximum. Only in a class that may hold the request are its holes
+ * tried in order. Skipping never changes the answer.
  *
  * Invariants: holes are non-empty, granule-aligned, inside the region, and neither overlap nor touch (a free
- * always coalesces); every hole is in all three indexes (size classes, by start, by end); FreeBytes is the sum
- * of hole sizes. Each mutation re-checks the holes it touched (Debug), and every 1024th operation audits the
- * whole structure; a broken invariant throws InvalidOperationException.
+ * always coalesces); every hole is in all three indexes (its size class and start range, by start, by end);
+ * FreeBytes is the sum of hole sizes; every tracked alignment's capacity counts are exact and its wide-class
+ * bounds are at least the capacity of every hole of the class. Each mutation re-checks the holes it touched
+ * (Debug), and every 1024th operation audits the whole structure, bounds included; a broken invariant throws
+ * InvalidOperationException.
  *
- * Complexity, with n holes: Free is O(log n) expected (two hash look-ups, treap updates in one size class).
- * TryAllocate is O(log n) expected when the alignment is the granule; with a larger alignment it also steps past
- * each hole that is large enough but has no aligned window for the request, as the RFC does. Stats is O(log n). Memory is O(n) and
- * independent of the region size: 32 bytes per hole slot plus two hash tables of 4-byte slots.
+ * Complexity, with n holes: Free is O(log n) expected (two hash look-ups, treap updates in one tree, O(1) per
+ * tracked alignment for the bounds). TryAllocate is O(log n) expected when the alignment is the granule; with a
+ * larger alignment it also scans the non-empty classes between the request and the fit (bit scans and one bound
+ * each) and steps past the holes, in the class it walks, that have no aligned window for the request (all holes
+ * of the class when a stale wide-class bound is being tightened). Stats is O(log n). Memory is O(n) and
+ * independent of the region size: 32 bytes per hole slot, two hash tables of 4-byte slots at most a quarter full,
+ * 32 KiB of tree roots, and some 48 KiB per alignment above the granule that has ever been requested.
  *
  * Concurrency: not thread-safe; the host serialises the calls on one allocator.
  */
@@ -52,7 +66,7 @@ internal sealed class BestFitAllocator : ICmaAllocator
     {
         _region = region;
         _arena = new HoleArena(capacity: 64);
-        _bySize = new HoleSizeIndex(_arena, BitOperations.TrailingZeroCount(region.Granule));
+        _bySize = new HoleSizeIndex(_arena, region);
         _byStart = new HoleAddressIndex(_arena, byEnd: false);
         _byEnd = new HoleAddressIndex(_arena, byEnd: true);
         AddHole(region.Start, region.Size);
@@ -69,7 +83,7 @@ internal sealed class BestFitAllocator : ICmaAllocator
 
     /// <summary>Bytes of managed memory the allocator's structures hold now.</summary>
     internal long FootprintBytes =>
-        _arena.FootprintBytes + _byStart.FootprintBytes + _byEnd.FootprintBytes + HoleSizeIndex.FootprintBytes;
+        _arena.FootprintBytes + _byStart.FootprintBytes + _byEnd.FootprintBytes + _bySize.FootprintBytes;
 
     /// <inheritdoc/>
     public bool TryAllocate(ulong size, ulong alignment, out ulong address)
@@ -106,14 +120,23 @@ internal sealed class BestFitAllocator : ICmaAllocator
                 _bySize.Insert(hole);
             }
         }
-        else
+        else if (tail == 0)
         {
             _byEnd.Remove(hole);
             found.Size = offset;
             _byEnd.Add(hole);
             _bySize.Insert(hole);
-            if (tail != 0)
-                AddHole(address + size, tail); // may grow the arena: `found` is not used after this
+        }
+        else
+        {
+            // The hole splits around the chunk; the tail inherits its end, so its by-end entry moves over as is.
+            int rest = _arena.Rent(address + size, tail); // may grow the arena: `found` is not used after this
+            _byEnd.Replace(hole, rest);
+            _arena.Items[hole].Size = offset;
+            _byEnd.Add(hole);
+            _byStart.Add(rest);
+            _bySize.Insert(hole);
+            _bySize.Insert(rest);
         }
         _freeBytes -= size;
         _audit.AfterAllocate(address, size, _freeBytes);
@@ -130,17 +153,24 @@ internal sealed class BestFitAllocator : ICmaAllocator
         int freed;
         if (before != HoleArena.Nil)
         {
-            // Grow the hole before the chunk over it, and over the hole after it if there is one.
-            ulong extra = size;
-            if (after != HoleArena.Nil)
-            {
-                extra += _arena.Items[after].Size;
-                RemoveHole(after);
-            }
+            // Grow the hole before the chunk over it, and over the hole after it if there is one (whose end, and
+            // by-end entry, the grown hole inherits).
             _bySize.Remove(before);
             _byEnd.Remove(before);
-            _arena.Items[before].Size += extra;
-            _byEnd.Add(before);
+            if (after != HoleArena.Nil)
+            {
+                ulong afterSize = _arena.Items[after].Size;
+                _bySize.Remove(after);
+                _byStart.Remove(after);
+                _byEnd.Replace(after, before);
+                _arena.Return(after);
+                _arena.Items[before].Size += size + afterSize;
+            }
+            else
+            {
+                _arena.Items[before].Size += size;
+                _byEnd.Add(before);
+            }
             _bySize.Insert(before);
             freed = before;
         }
@@ -176,14 +206,5 @@ internal sealed class BestFitAllocator : ICmaAllocator
         _byEnd.Add(hole);
         _bySize.Insert(hole);
         return hole;
-    }
-
-    /// <summary>Takes a hole out of every index and frees its slot.</summary>
-    private void RemoveHole(int hole)
-    {
-        _bySize.Remove(hole);
-        _byStart.Remove(hole);
-        _byEnd.Remove(hole);
-        _arena.Return(hole);
     }
 }

@@ -85,8 +85,8 @@ internal sealed class BestFitAudit
             Fail($"hole [0x{h.Start:X}, 0x{h.End:X}) touches another hole (not coalesced)");
     }
 
-    /// <summary>Everything: every treap and bitmap, the hole count, the free bytes, and that holes sorted by start
-    /// neither overlap nor touch.</summary>
+    /// <summary>Everything: every treap, bitmap, range mask and capacity bound (<see cref="HoleSizeIndex.Audit"/>),
+    /// the hole count, the free bytes, and that holes sorted by start neither overlap nor touch.</summary>
     private void CheckAll(ulong freeBytes)
     {
         var holes = new List<int>(_arena.Count);

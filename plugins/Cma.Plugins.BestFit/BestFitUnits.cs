@@ -5,8 +5,9 @@ namespace Cma.Plugins.BestFit;
 /// <summary>The unit maths of best fit, each step a tiny helper with a worked example.</summary>
 internal static class BestFitUnits
 {
-    /// <summary>Size classes per power of two of the granule count (TLSF's second level).</summary>
-    public const int ClassesPerOctave = 16;
+    /// <summary>Size classes per power of two of the granule count (TLSF's second level); also the number of
+    /// exact classes, which hold a single size each (granule counts 1 to 63).</summary>
+    public const int ClassesPerOctave = 64;
 
     /// <summary>Bytes from <paramref name="start"/> up to the next multiple of <paramref name="alignment"/>,
     /// without forming <c>start + alignment - 1</c> (which could wrap near 2^64).
@@ -29,18 +30,33 @@ internal static class BestFitUnits
     public static bool Holds(ulong holeSize, ulong padding, ulong size) =>
         padding < holeSize && holeSize - padding >= size;
 
-    /// <summary>The size class of a granule count: counts below 16 have a class each; above, every power of two
-    /// [2^k, 2^(k+1)) is cut into 16 classes of equal width 2^(k-4). Classes grow with the count, so walking
-    /// them upwards visits sizes in ascending order. E.g. 1 → 1; 17 → 17; 100 (k = 6, width 4) →
-    /// (6 - 3) × 16 + (100 &gt;&gt; 2) % 16 = 48 + 9 = 57; 2^64 - 1 → 60 × 16 + 15 = 975.</summary>
+    /// <summary>The most bytes a hole can hold at multiples of <paramref name="alignment"/>: its size minus the
+    /// padding to its first aligned address, or 0 when it has no aligned address. A hole holds an aligned request
+    /// exactly when its aligned capacity is at least the request. E.g. hole [0x13000, +0x30000), 64K: padding
+    /// 0xD000 → 0x23000; hole [0x13000, +0xD000) → 0 (its first aligned address is its end).</summary>
+    /// <param name="start">The hole's start.</param>
+    /// <param name="holeSize">The hole's size.</param>
+    /// <param name="alignment">A power of two.</param>
+    /// <returns>The capacity, from 0 to <paramref name="holeSize"/>.</returns>
+    public static ulong AlignedCapacity(ulong start, ulong holeSize, ulong alignment)
+    {
+        ulong padding = AlignPadding(start, alignment);
+        return padding < holeSize ? holeSize - padding : 0;
+    }
+
+    /// <summary>The size class of a granule count: counts below 64 have a class each (the exact classes); above,
+    /// every power of two [2^k, 2^(k+1)) is cut into 64 classes of equal width 2^(k-6). Classes grow with the
+    /// count, so walking them upwards visits sizes in ascending order. E.g. 1 → 1; 63 → 63; 100 (k = 6, width 1)
+    /// → 100; 1000 (k = 9, width 8) → (9 - 5) × 64 + (1000 &gt;&gt; 3) % 64 = 256 + 61 = 317;
+    /// 2^64 - 1 → 58 × 64 + 63 = 3775.</summary>
     /// <param name="granules">A positive granule count.</param>
-    /// <returns>The class, from 1 to 975.</returns>
+    /// <returns>The class, from 1 to 3775.</returns>
     public static int SizeClass(ulong granules)
     {
         if (granules < ClassesPerOctave)
             return (int)granules;
         int octave = 63 - BitOperations.LeadingZeroCount(granules);
-        return ((octave - 3) * ClassesPerOctave) + (int)((granules >> (octave - 4)) & (ClassesPerOctave - 1));
+        return ((octave - 5) * ClassesPerOctave) + (int)((granules >> (octave - 6)) & (ClassesPerOctave - 1));
     }
 
     /// <summary>Where the chunk goes in the chosen hole, as a padding from its start. The chunk goes at the aligned

@@ -2,7 +2,7 @@ namespace Cma.Plugins.BestFit;
 
 /// <summary>
 /// One free extent <c>[Start, Start + Size)</c> of a region, stored by value in a <see cref="HoleArena"/> slot.
-/// It is also a node of the treap of its size class in <see cref="HoleSizeIndex"/> (32 bytes with padding).
+/// It is also a node of a treap of its size class in <see cref="HoleSizeIndex"/> (32 bytes with padding).
 /// </summary>
 internal struct Hole
 {

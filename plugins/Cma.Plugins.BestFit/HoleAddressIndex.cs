@@ -5,7 +5,9 @@ namespace Cma.Plugins.BestFit;
 /// <c>byEnd: true</c>) the hole that ends at one. <see cref="BestFitAllocator.Free"/> needs nothing else to
 /// coalesce, because the only holes a freed chunk can merge with are the one ending at its start and the one
 /// starting at its end. An open-addressing table of hole indexes (4 bytes a slot; the key is read from the hole
-/// itself), linear probing, Fibonacci hashing, backward-shift deletion (no tombstones), at most half full.
+/// itself), linear probing, Fibonacci hashing, backward-shift deletion (no tombstones), at most a quarter full:
+/// short clusters keep the probe and shift loops (and their mispredicted exits) short, which measured worth far
+/// more than the table's size.
 /// </summary>
 internal sealed class HoleAddressIndex
 {
@@ -18,7 +20,7 @@ internal sealed class HoleAddressIndex
     /// <summary>Whether a hole's key is its end (<c>Start + Size</c>) rather than its start.</summary>
     private readonly bool _byEnd;
 
-    /// <summary>Hole indexes or <see cref="HoleArena.Nil"/>; length a power of two, at least twice <see cref="_count"/>;
+    /// <summary>Hole indexes or <see cref="HoleArena.Nil"/>; length a power of two, at least 4 × <see cref="_count"/>;
     /// every key is reachable from its home slot without crossing an empty slot.</summary>
     private int[] _slots;
 
@@ -65,7 +67,7 @@ internal sealed class HoleAddressIndex
     /// <exception cref="InvalidOperationException">Another hole already has this key (corrupt free space).</exception>
     public void Add(int hole)
     {
-        if (2 * (_count + 1) > _slots.Length)
+        if (4 * (_count + 1) > _slots.Length)
             Grow();
         ulong key = KeyOf(hole);
         int mask = _slots.Length - 1;
@@ -105,6 +107,24 @@ internal sealed class HoleAddressIndex
         }
         _slots[i] = HoleArena.Nil;
         _count--;
+    }
+
+    /// <summary>Hands a key over from one hole to another without moving it: <paramref name="replacement"/> takes
+    /// <paramref name="hole"/>'s slot. The caller makes the replacement's key equal to the hole's old one.</summary>
+    /// <param name="hole">A hole indexed here under its current key.</param>
+    /// <param name="replacement">A hole not indexed here.</param>
+    /// <exception cref="InvalidOperationException">The hole is not indexed under its key (corrupt free space).</exception>
+    public void Replace(int hole, int replacement)
+    {
+        int mask = _slots.Length - 1;
+        int i = Home(KeyOf(hole));
+        while (_slots[i] != hole)
+        {
+            if (_slots[i] == HoleArena.Nil)
+                throw new InvalidOperationException($"best-fit free space is corrupt: hole {hole} is missing from its {(_byEnd ? "end" : "start")} index.");
+            i = (i + 1) & mask;
+        }
+        _slots[i] = replacement;
     }
 
     /// <summary>The key of a hole: its start, or its end for an end index.</summary>

@@ -42,6 +42,14 @@ internal static class Treap
         root = Merge(items, items[hole].Left, items[hole].Right);
     }
 
+    /// <summary>Removes <paramref name="hole"/> given the link that points at it (a root or a child field).</summary>
+    public static void Unlink(Hole[] items, ref int link, int hole)
+    {
+        if (link != hole)
+            throw new InvalidOperationException($"best-fit free space is corrupt: hole {hole} is not where its size class found it.");
+        link = Merge(items, items[hole].Left, items[hole].Right);
+    }
+
     /// <summary>The last hole in key order (the largest); <paramref name="root"/> must not be Nil.</summary>
     public static int Last(Hole[] items, int root)
     {

@@ -1,0 +1,138 @@
+namespace Cma.Plugins.Tests.BestFit;
+
+/// <summary>The aligned search skips size classes by their capacity bounds (exact counts in the small classes, lazy
+/// upper bounds in the wide ones) and splits the small classes by start range; none of that may change a placement.
+/// Long seeded sequences with mixed alignments, sizes across many classes, and alignments first requested late (so
+/// their bounds are built over a populated index) are checked address by address and stat by stat against a naive
+/// model; in a Debug build the allocator's periodic audit also checks every bound.</summary>
+public sealed class BestFitAlignedSearchTests
+{
+    /// <summary>The granule used throughout: 4 KiB.</summary>
+    private const ulong G = BestFitPlacementTests.G;
+
+    [Theory]
+    [InlineData(11, 0UL, 8192UL)]
+    [InlineData(12, 3 * G, 8192UL)]
+    [InlineData(13, (1UL << 40) + 7 * G, 6000UL)]
+    [InlineData(14, 5 * G, 100UL)]
+    public void Mixed_alignments_place_exactly_as_a_naive_best_fit_model(int seed, ulong start, ulong granules)
+    {
+        var random = new Random(seed);
+        ulong size = granules * G;
+        using ICmaAllocator bestFit = BestFitPlacementTests.Create(start, size);
+        var holes = new SortedDictionary<ulong, ulong> { [start] = size }; // start → size
+        var live = new List<(ulong Address, ulong Size)>();
+
+        for (int op = 0; op < 6000; op++)
+        {
+            if (live.Count == 0 || random.Next(100) < 52)
+            {
+                ulong request = RandomSize(random, Math.Min(granules / 8, 700));
+                // Larger alignments join the mix late: their bounds are first built over existing holes.
+                int maxShift = op < 1500 ? 4 : op < 3000 ? 8 : 11;
+                ulong alignment = random.Next(3) == 0 ? G : G << random.Next(0, maxShift + 1);
+                ulong? expected = ModelAllocate(holes, request, alignment);
+
+                bool placed = bestFit.TryAllocate(request, alignment, out ulong address);
+
+                Assert.Equal(expected.HasValue, placed);
+                if (placed)
+                {
+                    Assert.Equal(expected, address);
+                    live.Add((address, request));
+                }
+            }
+            else
+            {
+                int victim = random.Next(live.Count);
+                (ulong address, ulong chunkSize) = live[victim];
+                live[victim] = live[^1];
+                live.RemoveAt(live.Count - 1);
+                bestFit.Free(address, chunkSize);
+                ModelFree(holes, address, chunkSize);
+            }
+            ulong free = 0, largest = 0;
+            foreach (ulong holeSize in holes.Values)
+            {
+                free += holeSize;
+                largest = Math.Max(largest, holeSize);
+            }
+            Assert.Equal(new CmaAllocatorStats(free, largest, (ulong)holes.Count), bestFit.Stats);
+        }
+    }
+
+    [Fact]
+    public void A_class_whose_holes_have_no_aligned_room_is_passed_over_for_a_larger_class()
+    {
+        // Holes of 3 granules ending on 64K boundaries have no 64K-aligned address; a 2-granule 64K-aligned request
+        // skips all of them (by the exact class's capacity count) and takes the 40-granule hole, whose start is aligned.
+        ulong start = BestFitPlacementTests.AlignedStart;
+        using ICmaAllocator bestFit = BestFitPlacementTests.Create(start, 512 * G);
+        // Granule-aligned requests carve the region from its start: per 32-granule block a 13-granule chunk, a
+        // 3-granule one (freed below, a hole ending on a 64K boundary) and a 16-granule one; then 40 granules and 1.
+        var small = new List<ulong>();
+        for (int block = 0; block < 8; block++)
+        {
+            ulong[] chunks = BestFitPlacementTests.AllocateAll(bestFit, 13 * G, 3 * G, 16 * G);
+            Assert.Equal(start + ((ulong)block * 32 * G), chunks[0]);
+            small.Add(chunks[1]);
+        }
+        ulong forty = BestFitPlacementTests.AllocateAll(bestFit, 40 * G, G)[0];
+        Assert.Equal(start + (256 * G), forty);
+        foreach (ulong chunk in small)
+            bestFit.Free(chunk, 3 * G);
+        bestFit.Free(forty, 40 * G);
+
+        Assert.True(bestFit.TryAllocate(2 * G, 16 * G, out ulong aligned));
+
+        Assert.Equal(forty, aligned); // 64K-aligned already: no padding, the chunk goes at the head
+    }
+
+    /// <summary>A granule count skewed to small sizes (most holes and requests in the exact classes) with a tail up
+    /// to <paramref name="max"/> granules (wide classes).</summary>
+    private static ulong RandomSize(Random random, ulong max)
+    {
+        ulong granules = random.Next(4) == 0 ? (ulong)random.NextInt64(1, (long)Math.Max(2, max)) : (ulong)random.Next(1, 24);
+        return Math.Min(granules, Math.Max(1, max)) * G;
+    }
+
+    /// <summary>Best fit done the slow way: every hole is tried, the smallest (then lowest) that holds the aligned
+    /// request wins; the chunk goes at the aligned head, or at the end when the tail is a multiple of the alignment.</summary>
+    private static ulong? ModelAllocate(SortedDictionary<ulong, ulong> holes, ulong size, ulong alignment)
+    {
+        ulong bestStart = 0, bestSize = ulong.MaxValue, bestHead = 0;
+        foreach ((ulong holeStart, ulong holeSize) in holes)
+        {
+            ulong head = (alignment - (holeStart % alignment)) % alignment;
+            if (head + size <= holeSize && holeSize < bestSize)
+                (bestStart, bestSize, bestHead) = (holeStart, holeSize, head);
+        }
+        if (bestSize == ulong.MaxValue)
+            return null;
+        ulong tail = bestSize - bestHead - size;
+        if (bestHead != 0 && tail != 0 && tail % alignment == 0)
+            (bestHead, tail) = (bestHead + tail, 0);
+        holes.Remove(bestStart);
+        if (bestHead != 0)
+            holes[bestStart] = bestHead;
+        if (tail != 0)
+            holes[bestStart + bestHead + size] = tail;
+        return bestStart + bestHead;
+    }
+
+    /// <summary>Returns a chunk to the model, merging it with the holes that touch it.</summary>
+    private static void ModelFree(SortedDictionary<ulong, ulong> holes, ulong address, ulong size)
+    {
+        ulong start = address;
+        ulong end = address + size;
+        foreach ((ulong holeStart, ulong holeSize) in holes)
+        {
+            if (holeStart + holeSize == address)
+                start = holeStart;
+        }
+        holes.Remove(start);
+        if (holes.Remove(end, out ulong after))
+            end += after;
+        holes[start] = end - start;
+    }
+}
