@@ -42,7 +42,10 @@ internal static class BenchPlugins
     public static CmaRegion Region(ulong size, string name = "bench", ulong start = RegionStart) => new(name, start, size, BenchTrace.Granule);
 
     /// <summary>A raw allocator over a fresh benchmark region.</summary>
-    public static ICmaAllocator CreateRaw(string allocator, ulong regionSize) => Provider(allocator).Create(Region(regionSize), s_noSettings);
+    /// <remarks><c>floor</c> is the <see cref="FloorAllocator"/>: the harness's own cost.</remarks>
+    public static ICmaAllocator CreateRaw(string allocator, ulong regionSize) => allocator == "floor"
+        ? new FloorAllocator(Region(regionSize))
+        : Provider(allocator).Create(Region(regionSize), s_noSettings);
 
     /// <summary>An opened host region (guard and registry) over <paramref name="info"/>.</summary>
     public static Region OpenRegion(string allocator, CmaRegion info)

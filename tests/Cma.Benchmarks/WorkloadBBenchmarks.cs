@@ -12,8 +12,10 @@ namespace Cma.Benchmarks;
 [MemoryDiagnoser]
 public class WorkloadBBenchmarks
 {
-    /// <summary>Operations per invocation: 100K free/allocate pairs.</summary>
-    public const int Operations = 200_000;
+    /// <summary>Operations per invocation: 1M free/allocate pairs. As long as the largest level, so that one invocation
+    /// frees about 63 % of even 1M live chunks: replaying a shorter trace again and again would free the same few chunks
+    /// (those slots) over and over, keep their part of every structure in cache, and so understate the 1M case.</summary>
+    public const int Operations = 2_000_000;
 
     /// <summary>Workload B's region.</summary>
     public const ulong RegionSize = 64UL << 30;

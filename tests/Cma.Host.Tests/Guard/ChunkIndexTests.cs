@@ -77,4 +77,40 @@ public class ChunkIndexTests
         Assert.Equal(live.Keys, listed);
         Assert.Equal(live.Count, index.Count);
     }
+
+    [Fact]
+    public void Buckets_that_go_between_one_inline_chunk_and_an_array_keep_every_chunks_entry()
+    {
+        // Few live chunks per 64-granule bucket: a bucket keeps one chunk inline and moves to an array at two, back at one.
+        var random = new Random(7);
+        ChunkIndex index = NewIndex();
+        var live = new Dictionary<ulong, ChunkEntry>();
+        for (int step = 0; step < 20_000; step++)
+        {
+            ulong bucket = (ulong)random.Next(8);
+            ulong at = Start + (bucket * 64 + (ulong)random.Next(64)) * Granule;
+            var entry = new ChunkEntry(Granule, step);
+            if (random.Next(3) == 0 && index.TryInsert(at, entry))
+                live.Add(at, entry);
+            else if (live.Count > 0)
+            {
+                ulong victim = live.Keys.ElementAt(random.Next(live.Count));
+                Assert.True(index.Remove(victim, out ChunkEntry removed));
+                Assert.Equal(live[victim], removed);
+                live.Remove(victim);
+            }
+            if (step % 100 == 0)
+            {
+                foreach ((ulong start, ChunkEntry expected) in live)
+                {
+                    Assert.True(index.TryGet(start, out ChunkEntry got));
+                    Assert.Equal(expected, got);
+                }
+                var listed = new List<ulong>();
+                index.ForEach((start, _) => listed.Add(start));
+                Assert.Equal(live.Keys.Order(), listed);
+            }
+        }
+        Assert.Equal(live.Count, index.Count);
+    }
 }
