@@ -60,15 +60,14 @@ internal sealed partial class ZeroRunTree
         return (freeBits, runs);
     }
 
-    /// <summary>Checks that block <paramref name="block"/>'s leaf matches its words, and that its count of
-    /// longest runs is at least 1 and at most the true count (counted bit by bit).</summary>
+    /// <summary>Checks that block <paramref name="block"/>'s leaf matches its words, read bit by bit (not by
+    /// <see cref="Summarize"/>, whose word tricks are what is checked), and that its count of longest runs is at
+    /// least 1 and at most the true count.</summary>
     private void CheckLeaf(int block)
     {
         ZeroRuns stored = Get(0, block);
-        ZeroRuns actual = Summarize(block, out _);
-        if (stored != actual)
-            throw Corrupt($"the summary of block {block} is {stored} but its words say {actual}");
-        int longestRuns = 0, run = 0;
+        var runs = new List<int>();
+        int run = 0;
         for (long bit = (long)block << BlockShift, end = bit + BlockBits; bit <= end; bit++)
         {
             if (bit < end && (_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
@@ -76,19 +75,42 @@ internal sealed partial class ZeroRunTree
                 run++;
                 continue;
             }
-            if (run == actual.Longest && run > 0)
-                longestRuns++;
+            runs.Add(run);
             run = 0;
         }
+        // runs: the free bits before each set bit, then before the block's end (at least one entry).
+        int longest = runs.Max();
+        var actual = runs.Count == 1 ? ZeroRuns.Free(BlockBits) : new ZeroRuns((uint)runs[0], (uint)runs[^1], (uint)longest);
+        if (stored != actual || Summarize(block, out _) != actual)
+            throw Corrupt($"the summary of block {block} is {stored} (re-summarised: {Summarize(block, out _)}) but its bits say {actual}");
+        int longestRuns = longest == 0 ? 0 : runs.Count(r => r == longest);
         if (_longestCount[block] < 1 || _longestCount[block] > Math.Max(longestRuns, 1))
-            throw Corrupt($"block {block} claims {_longestCount[block]} runs of its longest length {actual.Longest}, but has {longestRuns}");
+            throw Corrupt($"block {block} claims {_longestCount[block]} runs of its longest length {longest}, but has {longestRuns}");
     }
 
-    /// <summary>Checks that node <paramref name="index"/> of <paramref name="level"/> (≥ 1) combines its children.</summary>
+    /// <summary>Checks that node <paramref name="index"/> of <paramref name="level"/> (≥ 1) combines its children, by a
+    /// plain loop over them (not by <see cref="Combine"/>, whose vector steps are what is checked): the free run
+    /// carried across wholly free children joins the next child's prefix.</summary>
     private void CheckNode(int level, long index)
     {
-        ZeroRuns expected = Gather(level, index);
-        if (Get(level, index) != expected)
-            throw Corrupt($"node {index} of level {level} is {Get(level, index)} but its children combine to {expected}");
+        uint length = (uint)LengthAt(level - 1);
+        uint start = uint.MaxValue, carry = 0, most = 0;
+        for (long child = index << FanShift; child < (index + 1) << FanShift; child++)
+        {
+            ZeroRuns runs = Get(level - 1, child);
+            if (runs.Prefix == length)
+            {
+                carry += length;
+                continue;
+            }
+            uint through = carry + runs.Prefix;
+            if (start == uint.MaxValue)
+                start = through;
+            most = Math.Max(most, Math.Max(runs.Longest, through));
+            carry = runs.Suffix;
+        }
+        ZeroRuns expected = start == uint.MaxValue ? ZeroRuns.Free(carry) : new ZeroRuns(start, carry, Math.Max(most, carry));
+        if (Get(level, index) != expected || Gather(level, index) != expected)
+            throw Corrupt($"node {index} of level {level} is {Get(level, index)} (recombined: {Gather(level, index)}) but its children combine to {expected}");
     }
 }

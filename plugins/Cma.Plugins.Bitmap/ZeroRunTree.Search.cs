@@ -1,4 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Cma.Plugins.Bitmap;
 
@@ -49,20 +52,30 @@ internal sealed partial class ZeroRunTree
         }
         int block = (int)index;
         long found = block < _blockCount ? ScanBlock(block, (long)block << BlockShift, ref carry, count) : -1;
-        return found >= 0 ? found : throw Corrupt($"the summary of block {block} promises a run of {count} free bits that its words do not hold");
+        if (found < 0)
+            ThrowNoRunInBlock(block, count);
+        return found;
     }
+
+    /// <summary>Throws: block <paramref name="block"/>'s summary promised a run its words do not hold (kept out of
+    /// line so the descent stays small).</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNoRunInBlock(int block, long count) =>
+        throw Corrupt($"the summary of block {block} promises a run of {count} free bits that its words do not hold");
 
     /// <summary>Scans block <paramref name="block"/> from bit <paramref name="from"/> (bits before it count as in
     /// use) for a run of <paramref name="count"/> free bits, the first <paramref name="carry"/> of which lie before
     /// the scan; returns the run's start or -1, leaving in <paramref name="carry"/> the free bits at the block's end.</summary>
     private long ScanBlock(int block, long from, ref long carry, long count)
     {
-        long word = from >> 6;
-        long endWord = (long)(block + 1) * BlockWords;
-        ulong x = _words[word] | ((1UL << (int)(from & 63)) - 1);
+        ref ulong words = ref MemoryMarshal.GetArrayDataReference(_words);
+        nint word = (nint)(from >> 6);
+        nint endWord = (nint)(block + 1) * BlockWords;
+        ulong x = Unsafe.Add(ref words, word) | ((1UL << (int)(from & 63)) - 1);
         while (true)
         {
-            long wordStart = word << 6;
+            long wordStart = (long)word << 6;
             if (x == 0)
             {
                 if (carry + 64 >= count)
@@ -73,6 +86,7 @@ internal sealed partial class ZeroRunTree
             {
                 if (carry + BitOperations.TrailingZeroCount(x) >= count)
                     return wordStart - carry;
+                // Runs inside the word, including one at its top end (so the carry left below is always short).
                 if (count < 64 && 64 - BitOperations.PopCount(x) >= count)
                 {
                     int inside = FindInsideWord(x, count);
@@ -80,12 +94,10 @@ internal sealed partial class ZeroRunTree
                         return wordStart + inside;
                 }
                 carry = BitOperations.LeadingZeroCount(x);
-                if (carry >= count)
-                    return wordStart + 64 - carry;
             }
             if (++word == endWord)
                 return -1;
-            x = _words[word];
+            x = Unsafe.Add(ref words, word);
         }
     }
 

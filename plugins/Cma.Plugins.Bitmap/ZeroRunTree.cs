@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Cma.Plugins.Bitmap;
 
@@ -110,82 +112,128 @@ internal sealed partial class ZeroRunTree
     /// <summary>Whether <paramref name="bit"/> lies in the bitmap and is free; false outside it.</summary>
     public bool IsFree(long bit) => bit >= 0 && bit < _bitCount && (_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0;
 
-    /// <summary>The zero runs of block <paramref name="block"/>, read a word at a time, and a lower bound
-    /// (at least 1 if any bit is free) on how many runs are as long as the longest.</summary>
+    /// <summary>The zero runs of block <paramref name="block"/> and a lower bound (at least 1 if any bit is free, else
+    /// exactly 1) on how many runs are as long as the longest. The runs that end at a word's lowest set bit or at the
+    /// block's end come from TZCNT/LZCNT and a carry, with masks instead of branches (written out for the
+    /// <see cref="BlockWords"/> = 4 words); a word's inner runs (between its lowest and highest set bits) are
+    /// measured only when they hold more free bits than that longest (<see cref="CountInner"/>).</summary>
     private ZeroRuns Summarize(int block, out ushort longestCount)
     {
-        ReadOnlySpan<ulong> words = new(_words, block * BlockWords, BlockWords);
-        uint run = 0, longest = 0, prefix = uint.MaxValue;
-        ushort count = 0;
-        foreach (ulong x in words)
+        Debug.Assert(BlockWords == 4);
+        ref ulong words = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_words), (nint)block * BlockWords);
+        ulong x0 = words, x1 = Unsafe.Add(ref words, 1), x2 = Unsafe.Add(ref words, 2), x3 = Unsafe.Add(ref words, 3);
+        if ((x0 | x1 | x2 | x3) == 0)
         {
-            if (x == 0)
-            {
-                run += 64;
-                continue;
-            }
-            uint low = (uint)BitOperations.TrailingZeroCount(x), high = (uint)BitOperations.LeadingZeroCount(x);
-            run += low;
-            if (prefix == uint.MaxValue)
-                prefix = run;
-            Count(run, ref longest, ref count);
-            if (low + high < 62 && 62 - low - high > longest && 64 - BitOperations.PopCount(x) > longest)
-                Count(LongestInsideWord(x), ref longest, ref count);
-            run = high;
+            longestCount = 1;
+            return ZeroRuns.Free(BlockBits);
         }
-        Count(run, ref longest, ref count);
-        longestCount = Math.Max(count, (ushort)1);
-        return prefix == uint.MaxValue ? ZeroRuns.Free(BlockBits) : new ZeroRuns(prefix, run, longest);
+        // run_i: the free bits ending at word i's lowest set bit (or its end if it has none); used_i: all ones when
+        // word i has a set bit; carry_i: the free bits at word i's end.
+        uint used0 = Used(x0), used1 = Used(x1), used2 = Used(x2), used3 = Used(x3);
+        uint run0 = (uint)BitOperations.TrailingZeroCount(x0);
+        uint carry0 = ((uint)BitOperations.LeadingZeroCount(x0) & used0) | (run0 & ~used0);
+        uint run1 = carry0 + (uint)BitOperations.TrailingZeroCount(x1);
+        uint carry1 = ((uint)BitOperations.LeadingZeroCount(x1) & used1) | (run1 & ~used1);
+        uint run2 = carry1 + (uint)BitOperations.TrailingZeroCount(x2);
+        uint carry2 = ((uint)BitOperations.LeadingZeroCount(x2) & used2) | (run2 & ~used2);
+        uint run3 = carry2 + (uint)BitOperations.TrailingZeroCount(x3);
+        uint suffix = ((uint)BitOperations.LeadingZeroCount(x3) & used3) | (run3 & ~used3);
+        run0 &= used0;
+        run1 &= used1;
+        run2 &= used2;
+        run3 &= used3;
+        uint longest = Math.Max(Math.Max(Math.Max(run0, run1), Math.Max(run2, run3)), suffix);
+        // The prefix is the run ending at the first word with a set bit (the words before it are wholly free).
+        uint prefix = run0 | (run1 & ~used0) | (run2 & ~(used0 | used1)) | (run3 & ~(used0 | used1 | used2));
+        uint count = Same(run0, longest) + Same(run1, longest) + Same(run2, longest) + Same(run3, longest) + Same(suffix, longest);
+        if (longest < 62)
+        {
+            CountInner(x0, ref longest, ref count);
+            CountInner(x1, ref longest, ref count);
+            CountInner(x2, ref longest, ref count);
+            CountInner(x3, ref longest, ref count);
+        }
+        longestCount = longest == 0 ? (ushort)1 : (ushort)count;
+        return new ZeroRuns(prefix, suffix, longest);
     }
 
-    /// <summary>Counts a run of <paramref name="run"/> free bits towards the longest and how many are that long.</summary>
-    private static void Count(uint run, ref uint longest, ref ushort count)
+    /// <summary>All ones when <paramref name="x"/> has a set bit, else 0 (without a branch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Used(ulong x) => 0u - (uint)((x | (0 - x)) >> 63);
+
+    /// <summary>1 when <paramref name="a"/> == <paramref name="b"/> (both below 2^31), else 0 (without a branch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Same(uint a, uint b) => ((a ^ b) - 1) >> 31;
+
+    /// <summary>Counts the longest inner run of word <paramref name="x"/> (strictly between its lowest and highest set
+    /// bits) towards <paramref name="longest"/> and <paramref name="count"/>, if it has more free bits than the
+    /// longest so far (so equal inner runs may go uncounted: the count stays a lower bound).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CountInner(ulong x, ref uint longest, ref uint count)
     {
+        ulong inner = ~x & (~0UL << BitOperations.TrailingZeroCount(x)) & (~0UL >> BitOperations.LeadingZeroCount(x));
+        if (x == 0 || (uint)BitOperations.PopCount(inner) <= longest)
+            return;
+        uint run = LongestOnes(inner);
         if (run > longest)
         {
             longest = run;
             count = 1;
         }
-        else if (run == longest && run != 0)
+        else if (run == longest)
         {
             count++;
         }
     }
 
-    /// <summary>The longest zero run strictly between set bits of <paramref name="x"/> (x != 0).
-    /// E.g. 0b1000_0110_0001: runs of 4 and 3 inside, so 4.</summary>
-    private static uint LongestInsideWord(ulong x)
+    /// <summary>The longest run of one bits in <paramref name="z"/>, by binary lifting: z_k (bit p set when bits
+    /// p .. p + k - 1 are all ones) for k = 2, 4, …, 32, then a greedy binary search for the length, six steps
+    /// whatever the word. E.g. 0b0111_0011_1110 → 4.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static uint LongestOnes(ulong z)
     {
-        uint best = 0;
-        ulong y = x >> BitOperations.TrailingZeroCount(x);
-        while (true)
-        {
-            int ones = BitOperations.TrailingZeroCount(~y);
-            if (ones == 64)
-                return best;
-            y >>= ones;
-            if (y == 0)
-                return best;
-            int zeros = BitOperations.TrailingZeroCount(y);
-            best = Math.Max(best, (uint)zeros);
-            y >>= zeros;
-        }
+        ulong z2 = z & (z >> 1), z4 = z2 & (z2 >> 2), z8 = z4 & (z4 >> 4), z16 = z8 & (z8 >> 8), z32 = z16 & (z16 >> 16);
+        int length = 0;
+        ulong starts = ~0UL;
+        Lift(z32, 32, ref starts, ref length);
+        Lift(z16, 16, ref starts, ref length);
+        Lift(z8, 8, ref starts, ref length);
+        Lift(z4, 4, ref starts, ref length);
+        Lift(z2, 2, ref starts, ref length);
+        Lift(z, 1, ref starts, ref length);
+        return (uint)length;
+    }
+
+    /// <summary>One step of <see cref="LongestOnes"/>: <paramref name="starts"/> holds the bits where a run of
+    /// <paramref name="length"/> ones starts; keeps those where it goes on for <paramref name="step"/> more (bit
+    /// p + length of <paramref name="runs"/>, the starts of runs of step ones), if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Lift(ulong runs, int step, ref ulong starts, ref int length)
+    {
+        ulong longer = starts & (runs >> length);
+        ulong any = 0 - ((longer | (0 - longer)) >> 63);
+        starts = (longer & any) | (starts & ~any);
+        length += step & (int)any;
     }
 
     /// <summary>Start of the first run of at least <paramref name="count"/> (&lt; 64) zero bits that lies wholly
-    /// inside <paramref name="x"/>, or -1, without a loop over its runs: after the loop, bit p of z is set exactly
-    /// when bits p .. p + have - 1 of x are all zero (z_(a+b) = z_a &amp; (z_b &gt;&gt; a), doubling have).
-    /// E.g. x = 0b1000_0110_0001, count 4: z ends as 0b...0111_1000_0001_1110 → first set bit 1.</summary>
+    /// inside <paramref name="x"/>, or -1, without a loop over its runs or a branch on the count: z_(2^k) (bit p set
+    /// when bits p .. p + 2^k - 1 of x are all zero) is built by doubling, and for each bit 2^k of the count the
+    /// next 2^k bits of the window are required (z_(a+b) = z_a &amp; (z_b &gt;&gt; a)), six fixed steps.
+    /// E.g. x = 0b1000_0110_0001, count 4: the runs of four zeros start at bits 1 (bits 1–4) and 12 on → 1.</summary>
     private static int FindInsideWord(ulong x, long count)
     {
-        ulong z = ~x;
-        for (int have = 1; have < count;)
+        Debug.Assert(count is > 0 and < 64);
+        ulong runs = ~x, window = ~0UL;
+        int offset = 0;
+        for (int k = 0; k < 6; k++)
         {
-            int shift = (int)Math.Min(have, count - have);
-            z &= z >> shift;
-            have += shift;
+            ulong take = 0 - (ulong)((count >> k) & 1);
+            window &= (runs >> offset) | ~take;
+            offset += (1 << k) & (int)take;
+            runs &= runs >> (1 << k);
         }
-        return z == 0 ? -1 : BitOperations.TrailingZeroCount(z);
+        return window == 0 ? -1 : BitOperations.TrailingZeroCount(window);
     }
 
     /// <summary>Number of real (not padding) nodes on <paramref name="level"/>: the blocks, then ceil(/ Fan) per level.
