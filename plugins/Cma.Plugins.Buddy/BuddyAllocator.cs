@@ -113,9 +113,14 @@ internal sealed class BuddyAllocator : ICmaAllocator
             return false;
         int alignOrder = BitOperations.Log2(alignment) - _granuleShift;
         int wanted = Math.Max(order, alignOrder);
-        if (!_free.TryTakeSmallest(wanted, out ulong index, out int blockOrder)
-            && (alignOrder <= order || !_free.TryTakeAligned(order, alignOrder, out index, out blockOrder)))
-            return false;
+        if (!_free.TryTakeSmallest(wanted, out ulong index, out int blockOrder))
+        {
+            // Separate locals: passing index and blockOrder by reference here would keep them in memory on the hot path.
+            if (alignOrder <= order || !_free.TryTakeAligned(order, alignOrder, out ulong alignedIndex, out int alignedOrder))
+                return false;
+            index = alignedIndex;
+            blockOrder = alignedOrder;
+        }
 
         // Split down to the rounded order, keeping the aligned head: 16 granules at order 4 for a 3-granule
         // request frees 24..32 (order 3), 20..24 (order 2) and keeps 16..20 (order 2).

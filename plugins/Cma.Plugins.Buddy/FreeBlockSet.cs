@@ -7,7 +7,8 @@ namespace Cma.Plugins.Buddy;
 /// The free blocks of a buddy allocator: one intrusive doubly-linked list per order over a pooled array of
 /// nodes, a bitmask of the non-empty orders (so "smallest non-empty order ≥ k" is one instruction), and a
 /// <see cref="BlockIndexMap"/> from start index to node so that a given block (a buddy) is found and unlinked
-/// in O(1). It knows nothing of regions or merging; <see cref="BuddyAllocator"/> decides what goes in.
+/// in O(1); the map also knows each node's entry, so taking the head of a list hashes nothing. It knows nothing
+/// of regions or merging; <see cref="BuddyAllocator"/> decides what goes in.
 /// </summary>
 internal sealed class FreeBlockSet
 {
@@ -101,7 +102,7 @@ internal sealed class FreeBlockSet
         order = BitOperations.TrailingZeroCount(candidates);
         int slot = _heads[order];
         index = _nodes[slot].Index;
-        _map.RemoveAt(_map.Find(index));
+        _map.RemoveAt(_map.PositionOf(slot));
         Unlink(slot, order);
         return true;
     }
@@ -118,7 +119,7 @@ internal sealed class FreeBlockSet
                 index = _nodes[slot].Index;
                 if ((index & alignMask) == 0)
                 {
-                    _map.RemoveAt(_map.Find(index));
+                    _map.RemoveAt(_map.PositionOf(slot));
                     Unlink(slot, order);
                     return true;
                 }
@@ -147,7 +148,8 @@ internal sealed class FreeBlockSet
         }
     }
 
-    /// <summary>Checks the set's own bookkeeping: list links and orders, the non-empty mask, the map, the counts.</summary>
+    /// <summary>Checks the set's own bookkeeping: list links and orders, the non-empty mask, the map (both ways),
+    /// the counts.</summary>
     /// <exception cref="InvalidOperationException">Something does not add up.</exception>
     public void CheckStructure()
     {
@@ -159,7 +161,8 @@ internal sealed class FreeBlockSet
             {
                 ref Node node = ref _nodes[slot];
                 int position = _map.Find(node.Index);
-                if (node.Prev != prev || position < 0 || _map.SlotAt(position) != slot || _map.OrderAt(position) != order || count > (ulong)_highWater)
+                if (node.Prev != prev || position < 0 || _map.SlotAt(position) != slot || _map.StoredPositionOf(slot) != position
+                    || _map.OrderAt(position) != order || count > (ulong)_highWater)
                     throw Corrupt($"the list of order {order} is broken at slot {slot} (index 0x{node.Index:X})");
                 count++;
                 granules += BuddyMath.Granules(order);
