@@ -1,24 +1,12 @@
 namespace Cma.Host.Regions;
 
-/// <summary>One address bucket of the <see cref="ChunkIndex"/>. A bucket that holds one chunk keeps it inline
-/// (<see cref="Start"/>, <see cref="Size"/>, <see cref="Owner"/>), so reaching it costs one cache line and no pointer
-/// chase; from two chunks on, all of them are in <see cref="Chunks"/>, ascending by start, valid up to
-/// <see cref="Count"/>. 32 bytes.</summary>
+/// <summary>One address bucket of the <see cref="ChunkIndex"/>: its chunks ascending by start, valid up to
+/// <see cref="Count"/>. The array and the count sit side by side so that reaching a bucket costs one cache line.</summary>
 internal struct ChunkBucket
 {
-    /// <summary>The chunks that start in the bucket, ascending, when <see cref="Count"/> ≥ 2; null until a bucket first holds
-    /// two chunks, then kept (also when the count drops back) so that steady churn allocates nothing.</summary>
+    /// <summary>The chunks that start in the bucket, ascending; null until the bucket is first used.</summary>
     public IndexedChunk[]? Chunks;
 
-    /// <summary>The start of the bucket's only chunk when <see cref="Count"/> is 1.</summary>
-    public ulong Start;
-
-    /// <summary>The size of the bucket's only chunk when <see cref="Count"/> is 1.</summary>
-    public ulong Size;
-
-    /// <summary>The owner of the bucket's only chunk when <see cref="Count"/> is 1.</summary>
-    public int Owner;
-
-    /// <summary>How many chunks start in the bucket.</summary>
+    /// <summary>How many of <see cref="Chunks"/> are live.</summary>
     public int Count;
 }

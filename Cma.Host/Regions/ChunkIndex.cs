@@ -7,23 +7,21 @@ namespace Cma.Host.Regions;
 /// The live chunks of one region in start-address order: the host's own record of who owns what, against which every
 /// plugin result is checked.
 /// Algorithm: the region is cut into equal address buckets of 2^<see cref="_bucketShift"/> bytes (at least 64 granules;
-/// more when needed to keep at most 2^18 buckets), and each bucket keeps the chunks that start in it: one chunk inline in
-/// the bucket itself (the common case when chunks are larger than a few granules: no pointer chase, one cache line), two
-/// or more in a small array sorted by start. A two-level bitmap of non-empty buckets finds the nearest non-empty bucket on either side with a few
+/// more when needed to keep at most 2^18 buckets), and each bucket keeps the chunks that start in it in a small array
+/// sorted by start. A two-level bitmap of non-empty buckets finds the nearest non-empty bucket on either side with a few
 /// bit scans, so the live predecessor and successor of any address — which decide an overlap, since live chunks are
 /// disjoint — are found without walking.
 /// Invariants: chunks are disjoint; bucket b holds exactly the chunks whose start lies in it, ascending; bit b of the
 /// bitmap is set exactly when bucket b is non-empty, and a summary bit exactly when its bitmap word is non-zero.
 /// Complexity: lookup, insert, remove and the overlap check are O(1) in the number of live chunks — one bucket search and
 /// a memmove inside one bucket (at most 64 chunks when a bucket is 64 granules) plus bit scans — so the cost does not grow
-/// from 1K to 10M chunks. Memory: 32 bytes per bucket (≤ 8 MiB per region) plus 24 bytes per chunk slot in the arrays of
-/// buckets that held two or more chunks (they grow by doubling and are kept when they shrink, so steady allocate/free
-/// allocates nothing).
+/// from 1K to 10M chunks. Memory: 24 bytes per chunk slot in the bucket arrays (which grow by doubling and are kept when
+/// they empty, so steady allocate/free allocates nothing) plus 16 bytes per bucket (≤ 4 MiB per region).
 /// Not thread-safe: the region's lock guards it.
 /// </summary>
 internal sealed class ChunkIndex
 {
-    /// <summary>At most 2^18 buckets per region: the directory stays ≤ 8 MiB however large the region is.</summary>
+    /// <summary>At most 2^18 buckets per region: the directory stays ≤ 4 MiB however large the region is.</summary>
     private const int MaxBucketCountLog2 = 18;
 
     /// <summary>A bucket spans at least 2^6 granules, so a bucket holds at most 64 chunks unless the region is huge.</summary>
@@ -38,7 +36,7 @@ internal sealed class ChunkIndex
     /// <summary>log2 of a bucket's size in bytes.</summary>
     private readonly int _bucketShift;
 
-    /// <summary>Per bucket, its chunks (inline when one, else an array ascending by start) and their count.</summary>
+    /// <summary>Per bucket, its chunks ascending by start and their count.</summary>
     private readonly ChunkBucket[] _buckets;
 
     /// <summary>Bit b % 64 of word b / 64 is set exactly when bucket b holds a chunk.</summary>
@@ -75,7 +73,7 @@ internal sealed class ChunkIndex
             entry = default;
             return false;
         }
-        entry = At(ref _buckets[b], i).Entry;
+        entry = _buckets[b].Chunks![i].Entry;
         return true;
     }
 
@@ -87,7 +85,7 @@ internal sealed class ChunkIndex
     {
         Debug.Assert(start - _start < _size && size <= _size - (start - _start), "the range lies inside the region");
         int b = BucketOf(start);
-        return OverlapsAt(b, LowerBound(ref _buckets[b], start), start, size);
+        return OverlapsAt(b, LowerBound(_buckets[b].Chunks, _buckets[b].Count, start), start, size);
     }
 
     /// <summary>Records a chunk that lies inside the region unless it overlaps a live one (see <see cref="Overlaps"/>):
@@ -96,7 +94,7 @@ internal sealed class ChunkIndex
     {
         Debug.Assert(start - _start < _size && entry.Size <= _size - (start - _start), "the chunk lies inside the region");
         int b = BucketOf(start);
-        int i = LowerBound(ref _buckets[b], start);
+        int i = LowerBound(_buckets[b].Chunks, _buckets[b].Count, start);
         if (OverlapsAt(b, i, start, entry.Size))
             return false;
         InsertAt(b, i, start, entry);
@@ -119,25 +117,10 @@ internal sealed class ChunkIndex
             return false;
         }
         ref ChunkBucket bucket = ref _buckets[b];
+        IndexedChunk[] chunks = bucket.Chunks!;
         int n = bucket.Count;
-        if (n == 1)
-        {
-            entry = new ChunkEntry(bucket.Size, bucket.Owner);
-        }
-        else
-        {
-            IndexedChunk[] chunks = bucket.Chunks!;
-            entry = chunks[i].Entry;
-            if (n == 2)
-            {
-                ref readonly IndexedChunk other = ref chunks[1 - i]; // the one left moves inline
-                (bucket.Start, bucket.Size, bucket.Owner) = (other.Start, other.Entry.Size, other.Entry.Owner);
-            }
-            else
-            {
-                chunks.AsSpan(i + 1, n - i - 1).CopyTo(chunks.AsSpan(i));
-            }
-        }
+        entry = chunks[i].Entry;
+        chunks.AsSpan(i + 1, n - i - 1).CopyTo(chunks.AsSpan(i));
         bucket.Count = n - 1;
         Count--;
         if (n == 1 && (_nonEmpty[b >> 6] &= ~(1UL << b)) == 0)
@@ -150,11 +133,9 @@ internal sealed class ChunkIndex
     {
         for (int b = NextNonEmpty(0); b >= 0; b = NextNonEmpty(b + 1))
         {
+            IndexedChunk[] chunks = _buckets[b].Chunks!;
             for (int i = 0; i < _buckets[b].Count; i++)
-            {
-                IndexedChunk chunk = At(ref _buckets[b], i);
-                visit(chunk.Start, chunk.Entry);
-            }
+                visit(chunks[i].Start, chunks[i].Entry);
         }
     }
 
@@ -179,11 +160,6 @@ internal sealed class ChunkIndex
             return false; // outside the region (below its start the subtraction wraps)
         b = BucketOf(start);
         ref ChunkBucket bucket = ref _buckets[b];
-        if (bucket.Count == 1)
-        {
-            i = bucket.Start < start ? 1 : 0;
-            return bucket.Start == start;
-        }
         i = LowerBound(bucket.Chunks, bucket.Count, start);
         return i < bucket.Count && bucket.Chunks![i].Start == start;
     }
@@ -192,59 +168,42 @@ internal sealed class ChunkIndex
     /// <paramref name="i"/>, the index there of the first start ≥ <paramref name="start"/>.</summary>
     private bool OverlapsAt(int b, int i, ulong start, ulong size)
     {
-        ref ChunkBucket bucket = ref _buckets[b];
+        IndexedChunk[]? chunks = _buckets[b].Chunks;
         ulong endOffset = start - _start + size; // ≤ _size: no overflow even at the top of the address space
-        if (i < bucket.Count)
+        if (i < _buckets[b].Count)
         {
-            if (At(ref bucket, i).Start - _start < endOffset)
+            if (chunks![i].Start - _start < endOffset)
                 return true; // the successor (or a chunk at the same start) begins inside the range
         }
         else if ((ulong)(b + 1) << _bucketShift < endOffset)
         {
             int next = NextNonEmpty(b + 1); // the range reaches past its bucket: the successor may be further on
-            if (next >= 0 && At(ref _buckets[next], 0).Start - _start < endOffset)
+            if (next >= 0 && _buckets[next].Chunks![0].Start - _start < endOffset)
                 return true;
         }
-        IndexedChunk before;
         if (i > 0)
-        {
-            before = At(ref bucket, i - 1);
-        }
-        else
-        {
-            int previous = PreviousNonEmpty(b - 1);
-            if (previous < 0)
-                return false;
-            before = At(ref _buckets[previous], _buckets[previous].Count - 1);
-        }
-        return before.Start - _start + before.Entry.Size > start - _start;
+            return chunks![i - 1].Start - _start + chunks[i - 1].Entry.Size > start - _start;
+        int previous = PreviousNonEmpty(b - 1);
+        if (previous < 0)
+            return false;
+        ref readonly IndexedChunk last = ref _buckets[previous].Chunks![_buckets[previous].Count - 1];
+        return last.Start - _start + last.Entry.Size > start - _start;
     }
 
     /// <summary>Puts a chunk at index <paramref name="i"/> of bucket <paramref name="b"/>, growing its array if full.</summary>
     private void InsertAt(int b, int i, ulong start, ChunkEntry entry)
     {
         ref ChunkBucket bucket = ref _buckets[b];
+        IndexedChunk[]? chunks = bucket.Chunks;
         int n = bucket.Count;
-        if (n == 0)
+        if (chunks is null || n == chunks.Length)
         {
-            (bucket.Start, bucket.Size, bucket.Owner) = (start, entry.Size, entry.Owner);
+            var grown = new IndexedChunk[Math.Max(4, n * 2)];
+            chunks?.AsSpan(0, n).CopyTo(grown);
+            bucket.Chunks = chunks = grown;
         }
-        else
-        {
-            IndexedChunk[]? chunks = bucket.Chunks;
-            if (chunks is null || n == chunks.Length)
-            {
-                var grown = new IndexedChunk[Math.Max(4, n * 2)];
-                if (n > 1)
-                    chunks!.AsSpan(0, n).CopyTo(grown);
-                bucket.Chunks = chunks = grown;
-            }
-            if (n == 1)
-                chunks[1 - i] = new IndexedChunk(bucket.Start, new ChunkEntry(bucket.Size, bucket.Owner)); // the inline one joins the array
-            else
-                chunks.AsSpan(i, n - i).CopyTo(chunks.AsSpan(i + 1));
-            chunks[i] = new IndexedChunk(start, entry);
-        }
+        chunks.AsSpan(i, n - i).CopyTo(chunks.AsSpan(i + 1));
+        chunks[i] = new IndexedChunk(start, entry);
         bucket.Count = n + 1;
         Count++;
         if (n == 0)
@@ -253,14 +212,6 @@ internal sealed class ChunkIndex
             _nonEmptyWords[b >> 12] |= 1UL << (b >> 6);
         }
     }
-
-    /// <summary>The chunk at index <paramref name="i"/> (below its count) of a bucket.</summary>
-    private static IndexedChunk At(ref ChunkBucket bucket, int i) =>
-        bucket.Count == 1 ? new IndexedChunk(bucket.Start, new ChunkEntry(bucket.Size, bucket.Owner)) : bucket.Chunks![i];
-
-    /// <summary>The index of the first chunk of <paramref name="bucket"/> whose start is ≥ <paramref name="key"/>, or its count.</summary>
-    private static int LowerBound(ref ChunkBucket bucket, ulong key) =>
-        bucket.Count == 1 ? (bucket.Start < key ? 1 : 0) : LowerBound(bucket.Chunks, bucket.Count, key);
 
     /// <summary>The index of the first of the <paramref name="n"/> chunks whose start is ≥ <paramref name="key"/>, or n.
     /// E.g. starts 10, 20, 30: key 20 → 1, key 25 → 2, key 40 → 3.</summary>

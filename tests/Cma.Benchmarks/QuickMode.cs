@@ -12,9 +12,14 @@ internal static class QuickMode
 {
     public static int Run(string[] args)
     {
+        if (args.Length == 4 && args[3] == "--no-prefetch")
+        {
+            TraceReplay.PrefetchSlots = false;
+            args = args[..3];
+        }
         if (args.Length != 3)
         {
-            Console.Error.WriteLine("usage: quick <A|A-mix|B-1K|B-100K|B-1M> <best-fit|bitmap|buddy> <raw|host>");
+            Console.Error.WriteLine("usage: quick <A|A-mix|B-1K|B-100K|B-1M> <best-fit|bitmap|buddy|floor> <raw|host> [--no-prefetch]");
             return 2;
         }
         string workload = args[0];
@@ -53,7 +58,7 @@ internal static class QuickMode
                 replay();
             best = Math.Min(best, Stopwatch.GetElapsedTime(started).TotalNanoseconds / ((double)operations * perSample));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload} {args[1]} {args[2]}: {best:F1} ns/op (best of 5; load {MemoryMode.LoadAverage()})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{workload} {args[1]} {args[2]}{(TraceReplay.PrefetchSlots ? "" : " (no prefetch)")}: {best:F1} ns/op (best of 5; load {MemoryMode.LoadAverage()})"));
         return 0;
     }
 }

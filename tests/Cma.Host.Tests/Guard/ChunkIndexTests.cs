@@ -79,9 +79,9 @@ public class ChunkIndexTests
     }
 
     [Fact]
-    public void Buckets_that_go_between_one_inline_chunk_and_an_array_keep_every_chunks_entry()
+    public void Sparse_buckets_keep_every_chunks_entry_through_inserts_and_removes()
     {
-        // Few live chunks per 64-granule bucket: a bucket keeps one chunk inline and moves to an array at two, back at one.
+        // Few live chunks per 64-granule bucket: buckets keep going between empty, one chunk and a few.
         var random = new Random(7);
         ChunkIndex index = NewIndex();
         var live = new Dictionary<ulong, ChunkEntry>();
