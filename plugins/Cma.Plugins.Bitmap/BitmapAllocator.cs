@@ -1,5 +1,10 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+
+// No method here reads a local before writing it (C# rules) or uses stackalloc, so the JIT's zeroing of each frame's
+// locals (a few 64-byte stores in TryAllocate and Free, whose inlined helpers make large frames) is skipped.
+[module: SkipLocalsInit]
 
 namespace Cma.Plugins.Bitmap;
 
@@ -120,7 +125,9 @@ internal sealed class BitmapAllocator : ICmaAllocator
         };
         if (start < 0)
             return false;
-        Take(start, count, runKey);
+        // A first-fit search from bit 0 finds the lowest start of a run, so the bit before it is in use (a free bit
+        // there would start a run of the same length one bit earlier) — unless alignment moved the start.
+        Take(start, count, runKey, leftInUse: _fit == BitmapFit.First && mask == 0);
         address = AddressOf(start);
         return true;
     }
@@ -198,10 +205,12 @@ internal sealed class BitmapAllocator : ICmaAllocator
     }
 
     /// <summary>Marks [start, start + count) in use and updates the counts (and the run index, where
-    /// <paramref name="runKey"/>, if known, is the free run being cut).</summary>
-    private void Take(long start, long count, ulong runKey)
+    /// <paramref name="runKey"/>, if known, is the free run being cut); <paramref name="leftInUse"/>: the caller knows
+    /// that bit start - 1 is in use (or does not exist), so it is not looked at.</summary>
+    private void Take(long start, long count, ulong runKey, bool leftInUse)
     {
-        bool leftFree = _bits.IsFree(start - 1), rightFree = _bits.IsFree(start + count);
+        Debug.Assert(!leftInUse || !_bits.IsFree(start - 1), "a first-fit run starts right after a free bit");
+        bool leftFree = !leftInUse && _bits.IsFree(start - 1), rightFree = _bits.IsFree(start + count);
         if (_runs is not null)
         {
             long runStart = runKey != ulong.MaxValue ? RunsByLength.StartOf(runKey) : leftFree ? _bits.PreviousSetEnd(start) : start;

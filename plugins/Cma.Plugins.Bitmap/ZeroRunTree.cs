@@ -188,32 +188,38 @@ internal sealed partial class ZeroRunTree
 
     /// <summary>The longest run of one bits in <paramref name="z"/>, by binary lifting: z_k (bit p set when bits
     /// p .. p + k - 1 are all ones) for k = 2, 4, …, 32, then a greedy binary search for the length, six steps
-    /// whatever the word. E.g. 0b0111_0011_1110 → 4.</summary>
+    /// whatever the word. The search keeps the bits where a run of the length found so far <em>ends</em>, so each step
+    /// tests them against a fixed shift of z_k and moves them by a constant: the chain from one step to the next is an
+    /// AND and a conditional move, not a shift by the length found. E.g. 0b0111_0011_1110 → 5 (bits 1–5).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static uint LongestOnes(ulong z)
     {
+        if (z == 0)
+            return 0;
         ulong z2 = z & (z >> 1), z4 = z2 & (z2 >> 2), z8 = z4 & (z4 >> 4), z16 = z8 & (z8 >> 8), z32 = z16 & (z16 >> 16);
-        int length = 0;
-        ulong starts = ~0UL;
-        Lift(z32, 32, ref starts, ref length);
-        Lift(z16, 16, ref starts, ref length);
-        Lift(z8, 8, ref starts, ref length);
-        Lift(z4, 4, ref starts, ref length);
-        Lift(z2, 2, ref starts, ref length);
-        Lift(z, 1, ref starts, ref length);
-        return (uint)length;
+        // ends: the bits where a run of `length` ones ends; a run of length + k ends k bits further exactly where the
+        // k bits after such an end are all ones (bit q + 1 of z_k, i.e. bit q of z_k >> 1).
+        ulong ends = z;
+        uint length = 1;
+        Extend(z32 >> 1, 32, ref ends, ref length);
+        Extend(z16 >> 1, 16, ref ends, ref length);
+        Extend(z8 >> 1, 8, ref ends, ref length);
+        Extend(z4 >> 1, 4, ref ends, ref length);
+        Extend(z2 >> 1, 2, ref ends, ref length);
+        Extend(z >> 1, 1, ref ends, ref length);
+        return length;
     }
 
-    /// <summary>One step of <see cref="LongestOnes"/>: <paramref name="starts"/> holds the bits where a run of
-    /// <paramref name="length"/> ones starts; keeps those where it goes on for <paramref name="step"/> more (bit
-    /// p + length of <paramref name="runs"/>, the starts of runs of step ones), if any.</summary>
+    /// <summary>One step of <see cref="LongestOnes"/>: <paramref name="ends"/> holds the bits where a run of
+    /// <paramref name="length"/> ones ends; where <paramref name="next"/> (z_step &gt;&gt; 1) shows that
+    /// <paramref name="step"/> more ones follow, if anywhere, the ends move <paramref name="step"/> bits up and the
+    /// length grows by it (conditional moves, no branch).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lift(ulong runs, int step, ref ulong starts, ref int length)
+    private static void Extend(ulong next, int step, ref ulong ends, ref uint length)
     {
-        ulong longer = starts & (runs >> length);
-        ulong any = 0 - ((longer | (0 - longer)) >> 63);
-        starts = (longer & any) | (starts & ~any);
-        length += step & (int)any;
+        ulong longer = ends & next, moved = longer << step;
+        length += (uint)((longer | (0 - longer)) >> 63) * (uint)step;
+        ends = longer != 0 ? moved : ends;
     }
 
     /// <summary>Start of the first run of at least <paramref name="count"/> (&lt; 64) zero bits that lies wholly
