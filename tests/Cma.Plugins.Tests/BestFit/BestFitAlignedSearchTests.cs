@@ -31,7 +31,7 @@ public sealed class BestFitAlignedSearchTests
                 // Larger alignments join the mix late: their bounds are first built over existing holes.
                 int maxShift = op < 1500 ? 4 : op < 3000 ? 8 : 11;
                 ulong alignment = random.Next(3) == 0 ? G : G << random.Next(0, maxShift + 1);
-                ulong? expected = ModelAllocate(holes, request, alignment);
+                ulong? expected = BestFitModel.Allocate(holes, request, alignment);
 
                 bool placed = bestFit.TryAllocate(request, alignment, out ulong address);
 
@@ -49,7 +49,7 @@ public sealed class BestFitAlignedSearchTests
                 live[victim] = live[^1];
                 live.RemoveAt(live.Count - 1);
                 bestFit.Free(address, chunkSize);
-                ModelFree(holes, address, chunkSize);
+                BestFitModel.Free(holes, address, chunkSize);
             }
             ulong free = 0, largest = 0;
             foreach (ulong holeSize in holes.Values)
@@ -94,45 +94,5 @@ public sealed class BestFitAlignedSearchTests
     {
         ulong granules = random.Next(4) == 0 ? (ulong)random.NextInt64(1, (long)Math.Max(2, max)) : (ulong)random.Next(1, 24);
         return Math.Min(granules, Math.Max(1, max)) * G;
-    }
-
-    /// <summary>Best fit done the slow way: every hole is tried, the smallest (then lowest) that holds the aligned
-    /// request wins; the chunk goes at the aligned head, or at the end when the tail is a multiple of the alignment.</summary>
-    private static ulong? ModelAllocate(SortedDictionary<ulong, ulong> holes, ulong size, ulong alignment)
-    {
-        ulong bestStart = 0, bestSize = ulong.MaxValue, bestHead = 0;
-        foreach ((ulong holeStart, ulong holeSize) in holes)
-        {
-            ulong head = (alignment - (holeStart % alignment)) % alignment;
-            if (head + size <= holeSize && holeSize < bestSize)
-                (bestStart, bestSize, bestHead) = (holeStart, holeSize, head);
-        }
-        if (bestSize == ulong.MaxValue)
-            return null;
-        ulong tail = bestSize - bestHead - size;
-        if (bestHead != 0 && tail != 0 && tail % alignment == 0)
-            (bestHead, tail) = (bestHead + tail, 0);
-        holes.Remove(bestStart);
-        if (bestHead != 0)
-            holes[bestStart] = bestHead;
-        if (tail != 0)
-            holes[bestStart + bestHead + size] = tail;
-        return bestStart + bestHead;
-    }
-
-    /// <summary>Returns a chunk to the model, merging it with the holes that touch it.</summary>
-    private static void ModelFree(SortedDictionary<ulong, ulong> holes, ulong address, ulong size)
-    {
-        ulong start = address;
-        ulong end = address + size;
-        foreach ((ulong holeStart, ulong holeSize) in holes)
-        {
-            if (holeStart + holeSize == address)
-                start = holeStart;
-        }
-        holes.Remove(start);
-        if (holes.Remove(end, out ulong after))
-            end += after;
-        holes[start] = end - start;
     }
 }

@@ -26,7 +26,7 @@ public sealed class BestFitModelTests
             {
                 ulong request = (ulong)random.Next(1, random.Next(2) == 0 ? 4 : 40) * G;
                 ulong alignment = G << random.Next(0, random.Next(2) == 0 ? 1 : 7);
-                ulong? expected = ModelAllocate(holes, request, alignment);
+                ulong? expected = BestFitModel.Allocate(holes, request, alignment);
 
                 bool placed = bestFit.TryAllocate(request, alignment, out ulong address);
 
@@ -43,49 +43,9 @@ public sealed class BestFitModelTests
                 (ulong address, ulong chunkSize) = live[victim];
                 live.RemoveAt(victim);
                 bestFit.Free(address, chunkSize);
-                ModelFree(holes, address, chunkSize);
+                BestFitModel.Free(holes, address, chunkSize);
             }
             Assert.Equal((ulong)holes.Count, bestFit.Stats.FreeBlockCount);
         }
-    }
-
-    /// <summary>Best fit done the slow way: every hole is tried, the smallest (then lowest) that holds the aligned
-    /// request wins; the chunk goes at the aligned head, or at the end when the tail is a multiple of the alignment.</summary>
-    private static ulong? ModelAllocate(SortedDictionary<ulong, ulong> holes, ulong size, ulong alignment)
-    {
-        ulong bestStart = 0, bestSize = ulong.MaxValue, bestHead = 0;
-        foreach ((ulong holeStart, ulong holeSize) in holes)
-        {
-            ulong head = (alignment - (holeStart % alignment)) % alignment;
-            if (head + size <= holeSize && holeSize < bestSize)
-                (bestStart, bestSize, bestHead) = (holeStart, holeSize, head);
-        }
-        if (bestSize == ulong.MaxValue)
-            return null;
-        ulong tail = bestSize - bestHead - size;
-        if (bestHead != 0 && tail != 0 && tail % alignment == 0)
-            (bestHead, tail) = (bestHead + tail, 0);
-        holes.Remove(bestStart);
-        if (bestHead != 0)
-            holes[bestStart] = bestHead;
-        if (tail != 0)
-            holes[bestStart + bestHead + size] = tail;
-        return bestStart + bestHead;
-    }
-
-    /// <summary>Returns a chunk to the model, merging it with the holes that touch it.</summary>
-    private static void ModelFree(SortedDictionary<ulong, ulong> holes, ulong address, ulong size)
-    {
-        ulong start = address;
-        ulong end = address + size;
-        foreach ((ulong holeStart, ulong holeSize) in holes)
-        {
-            if (holeStart + holeSize == address)
-                start = holeStart;
-        }
-        holes.Remove(start);
-        if (holes.Remove(end, out ulong after))
-            end += after;
-        holes[start] = end - start;
     }
 }
