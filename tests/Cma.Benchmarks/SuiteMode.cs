@@ -71,7 +71,7 @@ internal static class SuiteMode
         Console.WriteLine(string.Concat(header!.Select(c => c == '|' ? '|' : '-')));
         foreach (string row in rows)
             Console.WriteLine(row);
-        Console.WriteLine($"{cases.Count} launches in {Stopwatch.GetElapsedTime(started).TotalMinutes:F1} min; load average {MemoryMode.LoadAverage()}");
+        Console.WriteLine($"{cases.Count} launch{(cases.Count == 1 ? "" : "es")} in {Stopwatch.GetElapsedTime(started).TotalMinutes:F1} min; load average {MemoryMode.LoadAverage()}");
         return 0;
     }
 }
