@@ -88,13 +88,7 @@ internal sealed class HoleAddressIndex
     public void Remove(int hole)
     {
         int mask = _slots.Length - 1;
-        int i = Home(KeyOf(hole));
-        while (_slots[i] != hole)
-        {
-            if (_slots[i] == HoleArena.Nil)
-                throw new InvalidOperationException($"best-fit free space is corrupt: hole {hole} is missing from its {(_byEnd ? "end" : "start")} index.");
-            i = (i + 1) & mask;
-        }
+        int i = SlotOf(hole);
         // Backward shift: pull each later key of the cluster into the gap unless its home lies cyclically in (gap, j].
         for (int j = (i + 1) & mask; _slots[j] != HoleArena.Nil; j = (j + 1) & mask)
         {
@@ -116,6 +110,13 @@ internal sealed class HoleAddressIndex
     /// <exception cref="InvalidOperationException">The hole is not indexed under its key (corrupt free space).</exception>
     public void Replace(int hole, int replacement)
     {
+        _slots[SlotOf(hole)] = replacement;
+    }
+
+    /// <summary>The slot that holds <paramref name="hole"/>, found by probing from its key's home.</summary>
+    /// <exception cref="InvalidOperationException">The hole is not indexed under its key (corrupt free space).</exception>
+    private int SlotOf(int hole)
+    {
         int mask = _slots.Length - 1;
         int i = Home(KeyOf(hole));
         while (_slots[i] != hole)
@@ -124,7 +125,7 @@ internal sealed class HoleAddressIndex
                 throw new InvalidOperationException($"best-fit free space is corrupt: hole {hole} is missing from its {(_byEnd ? "end" : "start")} index.");
             i = (i + 1) & mask;
         }
-        _slots[i] = replacement;
+        return i;
     }
 
     /// <summary>The key of a hole: its start, or its end for an end index.</summary>

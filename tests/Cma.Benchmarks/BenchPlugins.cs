@@ -20,6 +20,9 @@ internal static class BenchPlugins
     /// <summary>The allocators the suite measures.</summary>
     public static readonly string[] Names = ["best-fit", "bitmap", "buddy"];
 
+    /// <summary>How a benchmark drives an allocator: "raw" calls the plugin, "host" goes through a host service.</summary>
+    public static readonly string[] Paths = ["raw", "host"];
+
     /// <summary>The catalog, loaded on first use and kept for the process.</summary>
     private static readonly Lazy<PluginCatalog> s_catalog = new(() => PluginCatalog.Load([PluginCatalog.FirstPartyDirectory]));
 

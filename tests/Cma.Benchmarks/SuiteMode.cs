@@ -25,17 +25,18 @@ internal static class SuiteMode
             launches = int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture);
             args = [.. args[..at], .. args[(at + 2)..]];
         }
+        // The cases as BenchmarkDotNet names them, from the same parameter lists the benchmark classes declare.
         var cases = new List<string>();
         foreach (string allocator in BenchPlugins.Names)
         {
-            foreach (string workload in new[] { "A", "A-mix" })
+            foreach (string workload in WorkloadABenchmarks.Workloads)
             {
-                foreach (string path in new[] { "raw", "host" })
+                foreach (string path in BenchPlugins.Paths)
                     cases.Add($"Cma.Benchmarks.WorkloadABenchmarks.Replay(Allocator: \"{allocator}\", Workload: \"{workload}\", Path: \"{path}\")");
             }
-            foreach (int live in new[] { 1_000, 100_000, 1_000_000 })
+            foreach (int live in WorkloadBBenchmarks.Levels)
             {
-                foreach (string path in new[] { "raw", "host" })
+                foreach (string path in BenchPlugins.Paths)
                     cases.Add($"Cma.Benchmarks.WorkloadBBenchmarks.Replay(Allocator: \"{allocator}\", LiveChunks: {live}, Path: \"{path}\")");
             }
         }

@@ -30,13 +30,22 @@ public class WorkloadABenchmarks
     /// <summary>The host service (when <see cref="Path"/> is host).</summary>
     private CmaService? _service;
 
-    [Params("best-fit", "bitmap", "buddy")]
+    /// <summary>The allocators measured: every first-party plugin.</summary>
+    public static IEnumerable<string> Allocators => BenchPlugins.Names;
+
+    /// <summary>The two paths: the plugin called directly, and through the host service.</summary>
+    public static IEnumerable<string> Paths => BenchPlugins.Paths;
+
+    [ParamsSource(nameof(Allocators))]
     public string Allocator { get; set; } = "";
 
-    [Params("A", "A-mix")]
+    /// <summary>Workload A with granule alignment, and A-mix.</summary>
+    public static IEnumerable<string> Workloads => ["A", "A-mix"];
+
+    [ParamsSource(nameof(Workloads))]
     public string Workload { get; set; } = "";
 
-    [Params("raw", "host")]
+    [ParamsSource(nameof(Paths))]
     public string Path { get; set; } = "";
 
     [GlobalSetup]

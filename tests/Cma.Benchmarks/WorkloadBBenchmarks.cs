@@ -32,13 +32,22 @@ public class WorkloadBBenchmarks
     /// <summary>The host service (when <see cref="Path"/> is host).</summary>
     private CmaService? _service;
 
-    [Params("best-fit", "bitmap", "buddy")]
+    /// <summary>The allocators measured: every first-party plugin.</summary>
+    public static IEnumerable<string> Allocators => BenchPlugins.Names;
+
+    /// <summary>The two paths: the plugin called directly, and through the host service.</summary>
+    public static IEnumerable<string> Paths => BenchPlugins.Paths;
+
+    [ParamsSource(nameof(Allocators))]
     public string Allocator { get; set; } = "";
 
-    [Params(1_000, 100_000, 1_000_000)]
+    /// <summary>The live-chunk levels the steady phase runs at.</summary>
+    public static IEnumerable<int> Levels => [1_000, 100_000, 1_000_000];
+
+    [ParamsSource(nameof(Levels))]
     public int LiveChunks { get; set; }
 
-    [Params("raw", "host")]
+    [ParamsSource(nameof(Paths))]
     public string Path { get; set; } = "";
 
     [GlobalSetup]

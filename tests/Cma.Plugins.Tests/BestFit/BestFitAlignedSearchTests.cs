@@ -20,44 +20,23 @@ public sealed class BestFitAlignedSearchTests
         var random = new Random(seed);
         ulong size = granules * G;
         using ICmaAllocator bestFit = BestFitPlacementTests.Create(start, size);
-        var holes = new SortedDictionary<ulong, ulong> { [start] = size }; // start → size
-        var live = new List<(ulong Address, ulong Size)>();
+        var model = new BestFitModel(start, size);
 
         for (int op = 0; op < 6000; op++)
         {
-            if (live.Count == 0 || random.Next(100) < 52)
+            if (model.Live.Count == 0 || random.Next(100) < 52)
             {
                 ulong request = RandomSize(random, Math.Min(granules / 8, 700));
                 // Larger alignments join the mix late: their bounds are first built over existing holes.
                 int maxShift = op < 1500 ? 4 : op < 3000 ? 8 : 11;
                 ulong alignment = random.Next(3) == 0 ? G : G << random.Next(0, maxShift + 1);
-                ulong? expected = BestFitModel.Allocate(holes, request, alignment);
-
-                bool placed = bestFit.TryAllocate(request, alignment, out ulong address);
-
-                Assert.Equal(expected.HasValue, placed);
-                if (placed)
-                {
-                    Assert.Equal(expected, address);
-                    live.Add((address, request));
-                }
+                model.Allocate(bestFit, request, alignment);
             }
             else
             {
-                int victim = random.Next(live.Count);
-                (ulong address, ulong chunkSize) = live[victim];
-                live[victim] = live[^1];
-                live.RemoveAt(live.Count - 1);
-                bestFit.Free(address, chunkSize);
-                BestFitModel.Free(holes, address, chunkSize);
+                model.FreeRandom(bestFit, random);
             }
-            ulong free = 0, largest = 0;
-            foreach (ulong holeSize in holes.Values)
-            {
-                free += holeSize;
-                largest = Math.Max(largest, holeSize);
-            }
-            Assert.Equal(new CmaAllocatorStats(free, largest, (ulong)holes.Count), bestFit.Stats);
+            Assert.Equal(model.ExpectedStats, bestFit.Stats);
         }
     }
 

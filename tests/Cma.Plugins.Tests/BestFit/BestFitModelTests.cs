@@ -17,35 +17,21 @@ public sealed class BestFitModelTests
         var random = new Random(seed);
         const ulong size = 512 * G;
         using ICmaAllocator bestFit = BestFitPlacementTests.Create(start, size);
-        var holes = new SortedDictionary<ulong, ulong> { [start] = size }; // start → size
-        var live = new List<(ulong Address, ulong Size)>();
+        var model = new BestFitModel(start, size);
 
         for (int op = 0; op < 3000; op++)
         {
-            if (live.Count == 0 || random.Next(100) < 55)
+            if (model.Live.Count == 0 || random.Next(100) < 55)
             {
                 ulong request = (ulong)random.Next(1, random.Next(2) == 0 ? 4 : 40) * G;
                 ulong alignment = G << random.Next(0, random.Next(2) == 0 ? 1 : 7);
-                ulong? expected = BestFitModel.Allocate(holes, request, alignment);
-
-                bool placed = bestFit.TryAllocate(request, alignment, out ulong address);
-
-                Assert.Equal(expected.HasValue, placed);
-                if (placed)
-                {
-                    Assert.Equal(expected, address);
-                    live.Add((address, request));
-                }
+                model.Allocate(bestFit, request, alignment);
             }
             else
             {
-                int victim = random.Next(live.Count);
-                (ulong address, ulong chunkSize) = live[victim];
-                live.RemoveAt(victim);
-                bestFit.Free(address, chunkSize);
-                BestFitModel.Free(holes, address, chunkSize);
+                model.FreeRandom(bestFit, random);
             }
-            Assert.Equal((ulong)holes.Count, bestFit.Stats.FreeBlockCount);
+            Assert.Equal((ulong)model.Holes.Count, bestFit.Stats.FreeBlockCount);
         }
     }
 }
