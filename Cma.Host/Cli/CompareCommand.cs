@@ -44,7 +44,7 @@ internal static class CompareCommand
         var candidates = new List<AllocatorCandidate>();
         foreach (string name in names.Length > 0 ? names : host.Catalog.Providers.Select(p => p.Name).ToArray())
         {
-            Plugins.PluginProvider provider = host.Catalog.Find(name)
+            Cma.Runtime.Plugins.PluginProvider provider = host.Catalog.Find(name)
                 ?? throw new CliExitException(2, "cma compare: " + CmaRuntimeBuilder.UnknownAllocatorMessage(name, host.Catalog));
             candidates.Add(new AllocatorCandidate(provider.Name, provider.Instance));
         }

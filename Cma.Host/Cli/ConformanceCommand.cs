@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Cma.Conformance;
-using Cma.Host.Plugins;
+using Cma.Runtime.Plugins;
 using Spectre.Console;
 
 namespace Cma.Host.Cli;

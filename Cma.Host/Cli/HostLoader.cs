@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using Cma.Host.Configuration;
-using Cma.Host.Plugins;
+using Cma.Runtime.Configuration;
+using Cma.Runtime.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

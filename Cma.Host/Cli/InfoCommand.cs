@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Cma.Host.Configuration;
-using Cma.Host.Mapping;
+using Cma.Runtime.Configuration;
+using Cma.Runtime.Mapping;
 using Spectre.Console;
 
 namespace Cma.Host.Cli;
@@ -74,7 +74,7 @@ internal static class InfoCommand
         table.AddColumn(new TableColumn("Largest free").RightAligned());
         foreach (CmaRegionSnapshot r in regions)
         {
-            string state = r.State == Regions.RegionState.Active ? "[green]active[/]" : $"[red]fenced[/]: {Markup.Escape(r.FenceReason ?? "")}";
+            string state = r.State == RegionState.Active ? "[green]active[/]" : $"[red]fenced[/]: {Markup.Escape(r.FenceReason ?? "")}";
             // A backed region's range is where its memory is mapped in this process, not a planning address.
             string range = $"0x{r.Start:X}–0x{r.End:X}" + (r.Backing == CmaBacking.None ? "" : $"\n[dim]{r.Backing.ToString().ToLowerInvariant()}: base = mapping address[/]");
             table.AddRow(Markup.Escape(r.Name), range, CmaSize.FormatApproximate(r.Size), Markup.Escape(r.Allocator), state,

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Cma.Host.Plugins;
+using Cma.Runtime.Plugins;
 using Spectre.Console;
 
 namespace Cma.Host.Cli;

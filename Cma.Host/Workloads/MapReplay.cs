@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Cma.Host.Regions;
+using Cma.Runtime.Regions;
 
 namespace Cma.Host.Workloads;
 

@@ -1,4 +1,4 @@
-using Cma.Host.Regions;
+using Cma.Runtime.Regions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,7 @@
-using Cma.Host;
-using Cma.Host.Mapping;
-using Cma.Host.Plugins;
-using Cma.Host.Regions;
+using Cma.Runtime;
+using Cma.Runtime.Mapping;
+using Cma.Runtime.Plugins;
+using Cma.Runtime.Regions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 

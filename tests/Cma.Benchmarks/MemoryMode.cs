@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Cma.Host;
+using Cma.Runtime;
 
 namespace Cma.Benchmarks;
 

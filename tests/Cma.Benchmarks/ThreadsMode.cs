@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Cma.Host;
-using Cma.Host.Mapping;
-using Cma.Host.Regions;
+using Cma.Runtime;
+using Cma.Runtime.Mapping;
+using Cma.Runtime.Regions;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cma.Benchmarks;

@@ -1,4 +1,4 @@
-using Cma.Host;
+using Cma.Runtime;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Cma.Host;
+using Cma.Runtime;
 
 namespace Cma.Benchmarks;
 

@@ -1,4 +1,4 @@
-using Cma.Host.Plugins;
+using Cma.Runtime.Plugins;
 using Microsoft.Extensions.Configuration;
 
 namespace Cma.Plugins.Tests;

@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using System.Text;
-using Cma.Host.Configuration;
-using Cma.Host.Plugins;
-using Cma.Host.Regions;
+using Cma.Runtime.Configuration;
+using Cma.Runtime.Plugins;
+using Cma.Runtime.Regions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

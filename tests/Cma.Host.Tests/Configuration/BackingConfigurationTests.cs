@@ -1,5 +1,5 @@
-using Cma.Host.Configuration;
-using Cma.Host.Memory;
+using Cma.Runtime.Configuration;
+using Cma.Runtime.Memory;
 using static Cma.Host.Tests.Configuration.ConfigAssert;
 
 namespace Cma.Host.Tests.Configuration;

@@ -1,4 +1,4 @@
-using Cma.Host.Configuration;
+using Cma.Runtime.Configuration;
 
 namespace Cma.Host.Tests.Configuration;
 

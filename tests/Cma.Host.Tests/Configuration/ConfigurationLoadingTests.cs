@@ -1,4 +1,4 @@
-using Cma.Host.Configuration;
+using Cma.Runtime.Configuration;
 using Microsoft.Extensions.Configuration;
 using static Cma.Host.Tests.Configuration.ConfigAssert;
 

@@ -1,4 +1,4 @@
-using Cma.Host.Configuration;
+using Cma.Runtime.Configuration;
 using static Cma.Host.Tests.Configuration.ConfigAssert;
 
 namespace Cma.Host.Tests.Configuration;

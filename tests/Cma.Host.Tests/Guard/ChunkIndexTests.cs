@@ -1,4 +1,4 @@
-using Cma.Host.Regions;
+using Cma.Runtime.Regions;
 
 namespace Cma.Host.Tests.Guard;
 

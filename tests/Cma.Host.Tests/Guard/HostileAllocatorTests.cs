@@ -1,4 +1,4 @@
-using Cma.Host.Regions;
+using Cma.Runtime.Regions;
 using Cma.Host.Tests.Api;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 

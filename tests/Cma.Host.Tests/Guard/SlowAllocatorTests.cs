@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Cma.Host.Regions;
+using Cma.Runtime.Regions;
 using Cma.Host.Tests.Api;
 
 namespace Cma.Host.Tests.Guard;

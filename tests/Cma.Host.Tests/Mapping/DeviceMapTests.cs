@@ -1,4 +1,4 @@
-using Cma.Host.Mapping;
+using Cma.Runtime.Mapping;
 
 namespace Cma.Host.Tests.Mapping;
 

@@ -1,5 +1,5 @@
-using Cma.Host.Configuration;
-using Cma.Host.Mapping;
+using Cma.Runtime.Configuration;
+using Cma.Runtime.Mapping;
 using Cma.Host.Tests.Configuration;
 
 namespace Cma.Host.Tests.Mapping;

@@ -48,7 +48,7 @@ public class ChunkIsolationTests
     {
         using TestHost host = BackedRegions.Start(BackedRegions.Native("n", "16M", extra: "\"Alignment\": \"2M\""));
 
-        global::Cma.Host.Regions.Region region = host.RegionNamed("n");
+        global::Cma.Runtime.Regions.Region region = host.RegionNamed("n");
         CmaRegionSnapshot snapshot = host.Service.GetRegion("n");
 
         Assert.Equal(region.Memory!.Base, region.Info.Start);

@@ -1,4 +1,4 @@
-using Cma.Host.Memory;
+using Cma.Runtime.Memory;
 using Cma.Host.Tests.Api;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 

@@ -1,5 +1,5 @@
-using Cma.Host.Configuration;
-using Cma.Host.Plugins;
+using Cma.Runtime.Configuration;
+using Cma.Runtime.Plugins;
 using Cma.Host.Tests.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 

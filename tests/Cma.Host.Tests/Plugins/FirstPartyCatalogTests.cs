@@ -1,4 +1,4 @@
-using Cma.Host.Plugins;
+using Cma.Runtime.Plugins;
 
 namespace Cma.Host.Tests.Plugins;
 

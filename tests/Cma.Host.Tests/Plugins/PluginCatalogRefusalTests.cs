@@ -1,4 +1,4 @@
-using Cma.Host.Plugins;
+using Cma.Runtime.Plugins;
 using Cma.Host.Tests.Api;
 using Cma.Host.Tests.Configuration;
 

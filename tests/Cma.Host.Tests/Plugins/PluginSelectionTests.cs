@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Cma.Host.Cli;
-using Cma.Host.Configuration;
-using Cma.Host.Plugins;
+using Cma.Runtime.Configuration;
+using Cma.Runtime.Plugins;
 using Cma.Host.Tests.Api;
 using Cma.Host.Tests.Configuration;
 

@@ -1,5 +1,5 @@
-using Cma.Host.Mapping;
-using Cma.Host.Regions;
+using Cma.Runtime.Mapping;
+using Cma.Runtime.Regions;
 using Cma.Host.Workloads;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Cma.Host.Tests.Workloads.WorkloadTestKit;

@@ -1,5 +1,5 @@
 using System.Text;
-using Cma.Host.Regions;
+using Cma.Runtime.Regions;
 using Cma.Host.Workloads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;

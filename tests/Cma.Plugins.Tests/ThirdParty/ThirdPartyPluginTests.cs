@@ -1,6 +1,6 @@
 using Cma.Conformance;
 using Cma.Host.Cli;
-using Cma.Host.Plugins;
+using Cma.Runtime.Plugins;
 
 namespace Cma.Plugins.Tests.ThirdParty;
 

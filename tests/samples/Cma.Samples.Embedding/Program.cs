@@ -10,7 +10,7 @@ using System.Globalization;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Cma.Host;
+using Cma.Runtime;
 using Cma.Samples.Embedding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

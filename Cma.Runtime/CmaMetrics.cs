@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Cma.Runtime.Regions;
+
+namespace Cma.Runtime;
+
+/// <summary>
+/// The <c>Cma</c> meter: allocations and frees tagged with region, allocator and outcome, rejected arguments,
+/// plugin faults, an allocation latency histogram (timed only while someone listens, so the hot path pays
+/// nothing otherwise), and per-region observable gauges read from the snapshot each region keeps after every
+/// operation — the metrics thread never calls into a plugin.
+/// </summary>
+internal sealed class CmaMetrics : IDisposable
+{
+    /// <summary>The meter's name, for <c>dotnet-counters monitor --counters Cma</c>.</summary>
+    public const string MeterName = "Cma";
+
+    /// <summary>The meter (owned by the factory that created it, or by this object).</summary>
+    private readonly Meter _meter;
+
+    /// <summary>Whether this object created (and so disposes) the meter.</summary>
+    private readonly bool _ownsMeter;
+
+    private readonly Counter<long> _allocations;
+    private readonly Counter<long> _frees;
+    private readonly Counter<long> _rejected;
+    private readonly Counter<long> _faults;
+    private readonly Histogram<double> _latency;
+    private readonly Counter<long> _guardOverruns;
+
+    public CmaMetrics(IMeterFactory? factory)
+    {
+        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        _ownsMeter = factory is null;
+        _allocations = _meter.CreateCounter<long>("cma.allocations", "{allocation}", "Allocation requests by region, allocator and outcome.");
+        _frees = _meter.CreateCounter<long>("cma.frees", "{free}", "Frees by region, allocator and outcome.");
+        _rejected = _meter.CreateCounter<long>("cma.rejected_arguments", "{call}", "API calls rejected with an ArgumentException.");
+        _faults = _meter.CreateCounter<long>("cma.plugin_faults", "{fault}", "Plugin contract violations; each fences its region.");
+        _guardOverruns = _meter.CreateCounter<long>("cma.guard_overruns", "{chunk}", "Chunks freed with changed guard bytes (something wrote past their end).");
+        _latency = _meter.CreateHistogram<double>("cma.allocation.duration", "us", "Time to serve a successful allocation, map lookup to verified result.");
+    }
+
+    /// <summary>A timestamp when the latency histogram has a listener, else 0.</summary>
+    public long StartTimer() => _latency.Enabled ? Stopwatch.GetTimestamp() : 0;
+
+    public void Allocation(Region? region, CmaOutcome outcome, long started = 0)
+    {
+        if (_allocations.Enabled)
+            _allocations.Add(1, Tag("region", region?.Info.Name), Tag("allocator", region?.AllocatorName), Tag("outcome", OutcomeName(outcome)));
+        if (started != 0)
+            _latency.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds, Tag("region", region?.Info.Name));
+    }
+
+    public void Free(Region? region, CmaOutcome outcome)
+    {
+        if (_frees.Enabled)
+            _frees.Add(1, Tag("region", region?.Info.Name), Tag("allocator", region?.AllocatorName), Tag("outcome", OutcomeName(outcome)));
+    }
+
+    public void GuardOverrun(Region region) => _guardOverruns.Add(1, Tag("region", region.Info.Name), Tag("allocator", region.AllocatorName));
+
+    public void RejectedArgument(string parameter) => _rejected.Add(1, Tag("parameter", parameter));
+
+    /// <summary>Registers the per-region gauges and fault counting for a service's regions.</summary>
+    public void Observe(CmaService service)
+    {
+        foreach (Region region in service.Regions)
+        {
+            // Faults while the regions were opened (Create throwing) happened before this meter existed: count them now.
+            if (region.FaultCount > 0)
+                _faults.Add(region.FaultCount, Tag("region", region.Info.Name), Tag("allocator", region.AllocatorName));
+            region.Faulted += (r, _) => _faults.Add(1, Tag("region", r.Info.Name), Tag("allocator", r.AllocatorName));
+        }
+        _meter.CreateObservableGauge("cma.region.free_bytes", () => Measure(service, r => (long)r.LastStats.FreeBytes), "By", "Free bytes per region (rounding included).");
+        _meter.CreateObservableGauge("cma.region.largest_free_block", () => Measure(service, r => (long)r.LastStats.LargestFreeBlock), "By", "Largest allocatable block per region.");
+        _meter.CreateObservableGauge("cma.region.chunks", () => Measure(service, r => r.Chunks.Count), "{chunk}", "Live chunks per region.");
+        _meter.CreateObservableGauge("cma.region.fenced", () => Measure(service, r => r.State == RegionState.Fenced ? 1 : 0), "{region}", "1 while a region is fenced.");
+    }
+
+    private static IEnumerable<Measurement<long>> Measure(CmaService service, Func<Region, long> read)
+    {
+        foreach (Region r in service.Regions)
+            yield return new Measurement<long>(read(r), Tag("region", r.Info.Name), Tag("allocator", r.AllocatorName));
+    }
+
+    private static KeyValuePair<string, object?> Tag(string key, string? value) => new(key, value ?? "");
+
+    private static string OutcomeName(CmaOutcome outcome) => outcome switch
+    {
+        CmaOutcome.Ok => "ok",
+        CmaOutcome.NoSpace => "no-space",
+        CmaOutcome.NoMatchingRule => "no-rule",
+        CmaOutcome.AllRegionsFenced => "fenced",
+        CmaOutcome.NotFound => "not-found",
+        _ => "other",
+    };
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+            _meter.Dispose();
+    }
+}

@@ -1,0 +1,352 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Cma.Runtime.Mapping;
+using Cma.Runtime.Regions;
+using Microsoft.Extensions.Logging;
+
+namespace Cma.Runtime;
+
+/// <summary>
+/// The host API over a set of regions and a map. One lock per region and no global lock on the hot path: an
+/// allocation looks up the map rule (allocation-free), then tries the rule's regions in order, each under its
+/// own lock; a free finds the region by binary search over region starts. A slow plugin therefore delays only
+/// the callers of its own region.
+/// </summary>
+public sealed partial class CmaService : ICmaService, IDisposable
+{
+    /// <summary>Regions in configuration order.</summary>
+    private readonly Region[] _regions;
+
+    /// <summary>Regions sorted by start address (they never overlap), for free-by-address.</summary>
+    private readonly Region[] _byStart;
+
+    /// <summary>Region starts parallel to <see cref="_byStart"/>.</summary>
+    private readonly ulong[] _starts;
+
+    /// <summary>Region by name.</summary>
+    private readonly Dictionary<string, Region> _byName;
+
+    /// <summary>Span-keyed view of <see cref="_byName"/> for allocation-free parsing of region lists.</summary>
+    private readonly Dictionary<string, Region>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
+
+    /// <summary>The map.</summary>
+    private readonly DeviceMap _map;
+
+    /// <summary>Per map rule, its regions in fallback order (names resolved once).</summary>
+    private readonly Region[][] _ruleRegions;
+
+    /// <summary>The largest granule of any region: sizes that overflow when rounded to it are rejected.</summary>
+    private readonly ulong _maxGranule;
+
+    /// <summary>Metrics, or null.</summary>
+    private readonly CmaMetrics? _metrics;
+
+    /// <summary>Logs rejected arguments and not-found frees.</summary>
+    private readonly ILogger _logger;
+
+    /// <summary>0 until <see cref="Dispose"/> runs; then 1 (never goes back).</summary>
+    private int _disposed;
+
+    internal CmaService(IReadOnlyList<Region> regions, DeviceMap map, ILogger logger, CmaMetrics? metrics = null)
+    {
+        _regions = [.. regions];
+        _byStart = [.. regions.OrderBy(r => r.Info.Start)];
+        _starts = [.. _byStart.Select(r => r.Info.Start)];
+        _byName = regions.ToDictionary(r => r.Info.Name, StringComparer.Ordinal);
+        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        _map = map;
+        _ruleRegions = [.. map.Rules.Select(rule => rule.Regions.Select(n => _byName[n]).ToArray())];
+        _maxGranule = regions.Count == 0 ? 1 : regions.Max(r => r.Info.Granule);
+        _logger = logger;
+        _metrics = metrics;
+        metrics?.Observe(this);
+    }
+
+    /// <summary>The map the service routes by.</summary>
+    internal DeviceMap Map => _map;
+
+    /// <summary>The regions in configuration order.</summary>
+    internal IReadOnlyList<Region> Regions => _regions;
+
+    /// <inheritdoc/>
+    public CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, out CmaChunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        StrongBox<Region?> inside = Region.EnterHost();
+        ValidateRequest(size, alignment);
+        int rule = _map.FindRule(device, type);
+        if (rule < 0)
+        {
+            chunk = default;
+            _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
+            return CmaOutcome.NoMatchingRule;
+        }
+        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, inside, out chunk);
+    }
+
+    /// <inheritdoc/>
+    public CmaChunk Allocate(string device, string? type, ulong size, ulong alignment = 0)
+    {
+        CmaOutcome outcome = TryAllocate(device, type, size, alignment, out CmaChunk chunk);
+        return outcome == CmaOutcome.Ok
+            ? chunk
+            : throw new CmaException(outcome, $"Allocation of {size} bytes (alignment {alignment}) for device '{device}' type '{type ?? DeviceMap.CommonType}' failed: {Describe(outcome)}.");
+    }
+
+    /// <inheritdoc/>
+    public CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(regions);
+        StrongBox<Region?> inside = Region.EnterHost();
+        ValidateRequest(size, alignment);
+        // Resolve every name first so that an unknown one is an ArgumentException and nothing changes.
+        Span<int> picked = stackalloc int[Math.Min(64, _regions.Length + 1)];
+        int count = 0;
+        foreach (Range part in regions.AsSpan().Split(','))
+        {
+            ReadOnlySpan<char> name = regions.AsSpan()[part].Trim();
+            if (!_byNameSpan.TryGetValue(name, out Region? region))
+                throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(regions));
+            if (count < picked.Length)
+                picked[count++] = Array.IndexOf(_regions, region);
+        }
+        if (count == 0)
+            throw new ArgumentException("Name at least one region, e.g. \"a\" or \"a,b\".", nameof(regions));
+        Region[] candidates = new Region[count];
+        for (int i = 0; i < count; i++)
+            candidates[i] = _regions[picked[i]];
+        return AllocateFrom(candidates, "", "", size, alignment, inside, out chunk);
+    }
+
+    /// <summary>Tries <paramref name="candidates"/> in order; <paramref name="inside"/> is this thread's plugin-call box
+    /// (<see cref="Region.EnterHost"/>).</summary>
+    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, StrongBox<Region?> inside, out CmaChunk chunk)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        bool anyTried = false;
+        foreach (Region region in candidates)
+        {
+            // Guard bytes follow the requested size inside the chunk (RegionMemory); size <= region size keeps the sum exact.
+            ulong guard = region.Memory?.Options.GuardBytes ?? 0;
+            if (guard != 0 && size > region.Info.Size)
+            {
+                anyTried |= region.State == RegionState.Active;
+                continue;
+            }
+            (ulong rounded, ulong align) = region.Normalize(size + guard, alignment);
+            long started = _metrics?.StartTimer() ?? 0;
+            RegionAllocateResult result;
+            ulong address;
+            lock (region.Sync)
+            {
+                int owner = region.OwnerIndex(device, type);
+                result = region.TryAllocate(rounded, align, owner, inside, out address);
+                if (result == RegionAllocateResult.Ok)
+                    region.Memory?.Prepare(address, size, rounded);
+            }
+            if (result == RegionAllocateResult.Fenced)
+                continue;
+            anyTried = true;
+            if (result == RegionAllocateResult.Ok)
+            {
+                _metrics?.Allocation(region, CmaOutcome.Ok, started);
+                chunk = new CmaChunk(address, rounded, region.Info.Name);
+                return CmaOutcome.Ok;
+            }
+        }
+        chunk = default;
+        CmaOutcome outcome = anyTried ? CmaOutcome.NoSpace : CmaOutcome.AllRegionsFenced;
+        _metrics?.Allocation(candidates.Length > 0 ? candidates[0] : null, outcome);
+        return outcome;
+    }
+
+    /// <inheritdoc/>
+    public CmaOutcome TryFree(ulong address) => FreeCore(address, out _);
+
+    /// <summary>Frees the chunk at <paramref name="address"/>; <paramref name="overrun"/> is set when its guard bytes were
+    /// changed (the chunk is freed all the same, and the overrun reported).</summary>
+    private CmaOutcome FreeCore(ulong address, out CmaGuardOverrun? overrun)
+    {
+        StrongBox<Region?> inside = Region.EnterHost();
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        overrun = null;
+        int i = RegionIndexOf(address);
+        if (i >= 0)
+        {
+            Region region = _byStart[i];
+            if (address < region.Info.End)
+            {
+                bool freed;
+                lock (region.Sync)
+                {
+                    freed = region.TryFree(address, inside, out ChunkEntry entry);
+                    if (freed && region.Memory is { } memory)
+                        overrun = memory.Release(address, entry.Size, region, entry.Owner);
+                }
+                if (overrun is not null)
+                    ReportOverrun(region, overrun);
+                _metrics?.Free(region, freed ? CmaOutcome.Ok : CmaOutcome.NotFound);
+                return freed ? CmaOutcome.Ok : CmaOutcome.NotFound;
+            }
+        }
+        _logger.LogWarning("Free of 0x{Address:X}: the address is in no region; nothing changed.", address);
+        _metrics?.Free(null, CmaOutcome.NotFound);
+        return CmaOutcome.NotFound;
+    }
+
+    /// <summary>The index in <see cref="_byStart"/> of the last region that starts at or below <paramref name="address"/>, or
+    /// -1 when every region starts above it. A plain binary search over <see cref="_starts"/> (no comparer call per step);
+    /// with one region it is a single compare. E.g. starts 0x1000, 0x9000: 0x8FFF → 0, 0x9000 → 1, 0x0FFF → -1.</summary>
+    private int RegionIndexOf(ulong address)
+    {
+        ulong[] starts = _starts;
+        int lo = 0, hi = starts.Length; // invariant: starts[< lo] ≤ address < starts[≥ hi]
+        while (lo < hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (starts[mid] <= address)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo - 1;
+    }
+
+    /// <inheritdoc/>
+    public void Free(ulong address)
+    {
+        if (TryFree(address) != CmaOutcome.Ok)
+            throw new CmaException(CmaOutcome.NotFound, $"No chunk starts at 0x{address:X}; nothing was freed.");
+    }
+
+    /// <inheritdoc/>
+    public CmaOutcome TryGetInfo(string device, string? type, out CmaInfo? info)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Region.ThrowIfInsidePluginCall();
+        int rule = _map.FindRule(device, type);
+        if (rule < 0)
+        {
+            info = null;
+            return CmaOutcome.NoMatchingRule;
+        }
+        Region[] regions = _ruleRegions[rule];
+        ulong lower = ulong.MaxValue, upper = 0, total = 0, free = 0;
+        foreach (Region r in regions)
+        {
+            lower = Math.Min(lower, r.Info.Start);
+            upper = Math.Max(upper, r.Info.End);
+            total += r.Info.Size;
+            free += r.State == RegionState.Active ? r.LastStats.FreeBytes : 0;
+        }
+        info = new CmaInfo(lower, upper, total, free, regions.Length, [.. regions.Select(r => r.Info.Name)]);
+        return CmaOutcome.Ok;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<CmaRegionSnapshot> GetRegions()
+    {
+        // Snapshots take every region's lock: from inside a plugin call that could deadlock with another region's plugin.
+        Region.ThrowIfInsidePluginCall();
+        return [.. _regions.Select(Snapshot)];
+    }
+
+    /// <inheritdoc/>
+    public CmaRegionSnapshot GetRegion(string name)
+    {
+        Region.ThrowIfInsidePluginCall();
+        return _byName.TryGetValue(name, out Region? r) ? Snapshot(r)
+        : throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(name));
+    }
+
+    /// <inheritdoc/>
+    public bool TryReopen(string region, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        Region.ThrowIfInsidePluginCall();
+        if (!_byName.TryGetValue(region, out Region? r))
+            throw new ArgumentException($"Unknown region '{region}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(region));
+        lock (r.Sync)
+            return r.TryReopen(out reason);
+    }
+
+    /// <summary>Frees every live chunk of every region (the host's own tools, e.g. <c>replay --loop</c> between passes).</summary>
+    internal void FreeAll()
+    {
+        var addresses = new List<ulong>();
+        foreach (Region r in _regions)
+        {
+            addresses.Clear();
+            lock (r.Sync)
+                r.Chunks.ForEach((start, _) => addresses.Add(start));
+            foreach (ulong address in addresses)
+                TryFree(address);
+        }
+    }
+
+    /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
+    internal Region? FindRegion(string name) => _byName.GetValueOrDefault(name);
+
+    private static CmaRegionSnapshot Snapshot(Region r)
+    {
+        lock (r.Sync)
+        {
+            CmaAllocatorStats s = r.State == RegionState.Active ? r.LastStats : default;
+            return new CmaRegionSnapshot(r.Info.Name, r.Info.Start, r.Info.Size, r.Info.Granule, r.AllocatorName, r.State, r.FenceReason,
+                r.Chunks.Count, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount, r.FaultCount, r.FreesWhileFenced, r.Memory?.Backing ?? CmaBacking.None);
+        }
+    }
+
+    /// <summary>Rejects a zero size, a non-power-of-two alignment, and a size that overflows when rounded.</summary>
+    private void ValidateRequest(ulong size, ulong alignment)
+    {
+        if (size == 0)
+            Reject("The size must be greater than zero.", nameof(size));
+        if (size > ulong.MaxValue - (_maxGranule - 1))
+            Reject($"The size {size} overflows when rounded up to the granule ({_maxGranule}).", nameof(size));
+        if (alignment != 0 && !BitOperations.IsPow2(alignment))
+            Reject($"The alignment must be 0 (the granule) or a power of two; {alignment} is not.", nameof(alignment));
+    }
+
+    private void Reject(string message, string parameter)
+    {
+        _metrics?.RejectedArgument(parameter);
+        throw new ArgumentException(message, parameter);
+    }
+
+    private static string Describe(CmaOutcome outcome) => outcome switch
+    {
+        CmaOutcome.NoSpace => "no candidate region has room",
+        CmaOutcome.NoMatchingRule => "no map rule matches the device and type",
+        CmaOutcome.AllRegionsFenced => "every candidate region is fenced after a plugin fault",
+        CmaOutcome.NotFound => "no chunk starts at that address",
+        _ => outcome.ToString(),
+    };
+
+    /// <summary>Disposes the allocators of active regions and releases the regions' memory (mappings unmapped, Shared
+    /// files unlinked); buffers still live then throw <see cref="ObjectDisposedException"/>. Later calls do nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        foreach (Region r in _regions)
+        {
+            lock (r.Sync)
+            {
+                if (r.State == RegionState.Active)
+                {
+                    try
+                    {
+                        r.Allocator?.Dispose();
+                    }
+                    catch (Exception e)
+                    {
+                        _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", r.Info.Name, e.Message);
+                    }
+                }
+                ReleaseMemory(r);
+            }
+        }
+        _metrics?.Dispose();
+    }
+}

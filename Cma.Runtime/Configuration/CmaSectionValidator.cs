@@ -1,0 +1,232 @@
+using Cma.Runtime.Mapping;
+using Microsoft.Extensions.Configuration;
+
+namespace Cma.Runtime.Configuration;
+
+/// <summary>
+/// Validates a bound <c>Cma</c> section as text and turns it into <see cref="CmaOptions"/>, recording every
+/// problem rather than stopping at the first: unknown keys (with a "did you mean"), values that do not parse or
+/// are out of range, missing required values, unknown allocators, overlapping regions, map rules naming
+/// regions that do not exist. Fields the raw JSON check already blamed are not blamed twice.
+/// </summary>
+internal sealed class CmaSectionValidator
+{
+    /// <summary>The keys the <c>Cma</c> section may hold.</summary>
+    private static readonly string[] s_topKeys = ["Granule", "DefaultAllocator", "PlacementBase", "Plugins", "Regions", "Map", "CommandLine"];
+
+    /// <summary>The keys <c>Cma:Plugins</c> may hold.</summary>
+    private static readonly string[] s_pluginKeys = ["Directories", "Sha256"];
+
+    /// <summary>Where problems go; shared with the raw JSON check that may have run before.</summary>
+    private readonly ConfigProblems _problems;
+
+    /// <summary>Reads fields as text into <see cref="_problems"/>.</summary>
+    private readonly ConfigFieldReader _fields;
+
+    /// <summary>The provider names the catalog loaded, as the catalog spells them.</summary>
+    private readonly IReadOnlyCollection<string> _knownAllocators;
+
+    /// <summary>The folder relative plugin directories resolve against (absolute).</summary>
+    private readonly string _baseDirectory;
+
+    /// <summary>The full path of the section being validated (<c>Cma</c>), the prefix of every field.</summary>
+    private readonly string _prefix;
+
+    /// <summary>The default allocator as written (or <c>best-fit</c>); set before any region is read.</summary>
+    private string _defaultAllocator = CmaOptions.DefaultAllocatorName;
+
+    /// <summary>The default allocator as the catalog spells it, or null when it is not loaded.</summary>
+    private string? _defaultAllocatorResolved;
+
+    /// <summary>Whether the unknown default allocator has been reported (it is reported once).</summary>
+    private bool _defaultAllocatorReported;
+
+    /// <summary>Creates a validator for one section.</summary>
+    public CmaSectionValidator(ConfigProblems problems, IReadOnlyCollection<string> knownAllocators, string baseDirectory, string prefix)
+    {
+        _problems = problems;
+        _fields = new ConfigFieldReader(problems);
+        _knownAllocators = knownAllocators;
+        _baseDirectory = baseDirectory;
+        _prefix = prefix;
+    }
+
+    /// <summary>Validates <paramref name="cma"/>; returns the options when no problem at all was found (including
+    /// problems recorded before this call).</summary>
+    public CmaOptions? Validate(IConfiguration cma)
+    {
+        if (!cma.GetChildren().Any())
+        {
+            if (!_problems.HasExactly(_prefix))
+                _problems.Add(_prefix, $"there is no '{_prefix}' section (or it is empty); add \"{_prefix}\": {{ \"Regions\": [ {{ \"Name\": \"common\", \"Size\": \"64M\" }} ] }} to the configuration.");
+            return null;
+        }
+        _fields.CheckKeys(cma, _prefix, s_topKeys, $"the {_prefix} section");
+        ulong granule = _fields.ReadGranule(cma.GetSection("Granule"), _prefix + ":Granule") ?? CmaOptions.DefaultGranule;
+        ulong placementBase = _fields.ReadSize(cma.GetSection("PlacementBase"), _prefix + ":PlacementBase") ?? CmaOptions.DefaultPlacementBase;
+        ReadDefaultAllocator(cma);
+        var directories = new List<string>();
+        var pins = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        IConfigurationSection plugins = cma.GetSection("Plugins");
+        if (_fields.ExpectStructure(plugins, _prefix + ":Plugins", "an object with Directories and Sha256"))
+        {
+            _fields.CheckKeys(plugins, _prefix + ":Plugins", s_pluginKeys, "Plugins");
+            ReadPluginDirectories(plugins.GetSection("Directories"), _prefix + ":Plugins:Directories", directories);
+            ReadPluginPins(plugins.GetSection("Sha256"), _prefix + ":Plugins:Sha256", pins);
+        }
+
+        KernelCommandLine? commandLine = null;
+        string? commandLineText = _fields.ReadScalar(cma.GetSection("CommandLine"), _prefix + ":CommandLine", "a string");
+        if (commandLineText is not null)
+            commandLine = KernelCommandLine.Parse(commandLineText, _prefix + ":CommandLine", granule, ResolveAllocator, _problems);
+
+        var declaredNames = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyList<RegionDraft> drafts = commandLine?.Regions is { } fromCommandLine
+            ? fromCommandLine
+            : new RegionSectionReader(_fields, granule, ResolveAllocator, _baseDirectory).Read(cma.GetSection("Regions"), _prefix + ":Regions", declaredNames);
+        foreach (RegionDraft d in drafts)
+            declaredNames.Add(d.Name);
+        ReportSharedBackingPaths(drafts);
+        List<RegionOptions> regions = RegionLayout.Place(drafts, placementBase, _prefix + ":PlacementBase", _problems);
+
+        var map = new MapSectionReader(_fields);
+        if (commandLine?.Map is { } mapText)
+            map.ReadText(mapText, _prefix + ":CommandLine (cma.map=)");
+        else
+            map.ReadSection(cma.GetSection("Map"), _prefix + ":Map");
+        map.CheckRegionsExist(declaredNames);
+
+        if (_problems.Count > 0)
+            return null;
+        string[] names = new string[regions.Count];
+        for (int i = 0; i < names.Length; i++)
+            names[i] = regions[i].Name;
+        DeviceMap deviceMap = map.Rules.Count > 0 ? new DeviceMap(map.Rules) : DeviceMap.CatchAll(names);
+        return new CmaOptions(granule, _defaultAllocatorResolved ?? _defaultAllocator, placementBase, directories, pins, regions, deviceMap);
+    }
+
+    /// <summary>Reports a region whose File or Shared backing file another region already maps: two allocators would
+    /// hand out the same bytes.</summary>
+    private void ReportSharedBackingPaths(IReadOnlyList<RegionDraft> drafts)
+    {
+        var owner = new Dictionary<string, RegionDraft>(StringComparer.Ordinal);
+        foreach (RegionDraft d in drafts)
+        {
+            if (d.Memory.BackingPath is not { } path)
+                continue;
+            if (owner.TryGetValue(path, out RegionDraft? first))
+                _problems.Add(d.Field + ":BackingPath", $"region '{d.Name}' maps '{path}', which region '{first.Name}' ({first.Field}) already maps; two regions over one file would hand out the same bytes. Give each region its own BackingPath.");
+            else
+                owner.Add(path, d);
+        }
+    }
+
+    /// <summary>Reads <c>DefaultAllocator</c>; an explicit unknown name is reported now, the implicit
+    /// <c>best-fit</c> only when a region uses it.</summary>
+    private void ReadDefaultAllocator(IConfiguration cma)
+    {
+        string field = _prefix + ":DefaultAllocator";
+        string? text = _fields.ReadScalar(cma.GetSection("DefaultAllocator"), field, "an allocator name");
+        if (text is not null)
+            _defaultAllocator = text.Trim();
+        _defaultAllocatorResolved = FindAllocator(_defaultAllocator);
+        if (text is not null && _defaultAllocatorResolved is null && !_problems.Has(field))
+        {
+            _problems.Add(field, UnknownAllocator(_defaultAllocator));
+            _defaultAllocatorReported = true;
+        }
+    }
+
+    /// <summary>The allocator a region uses: <paramref name="name"/> as the catalog spells it, or the default when
+    /// null; null (and a problem recorded) when that allocator is not loaded.</summary>
+    private string? ResolveAllocator(string? name, string field, string region)
+    {
+        if (name is null)
+        {
+            if (_defaultAllocatorResolved is null && !_defaultAllocatorReported)
+            {
+                _problems.Add(_prefix + ":DefaultAllocator", $"region '{region}' names no Allocator, so it uses the default, but {UnknownAllocator(_defaultAllocator)} Or give the region an Allocator.");
+                _defaultAllocatorReported = true;
+            }
+            return _defaultAllocatorResolved;
+        }
+        string? found = FindAllocator(name);
+        if (found is null)
+            _problems.Add(field, $"region '{region}': {UnknownAllocator(name)}");
+        return found;
+    }
+
+    /// <summary>The loaded allocator called <paramref name="name"/> (ignoring case), as the catalog spells it.</summary>
+    private string? FindAllocator(string name)
+    {
+        foreach (string known in _knownAllocators)
+        {
+            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+                return known;
+        }
+        return null;
+    }
+
+    /// <summary>The message for an allocator name that no loaded plugin provides.</summary>
+    private string UnknownAllocator(string name)
+    {
+        string loaded = _knownAllocators.Count == 0 ? "none (no plugin loaded; check the plugins folder and Plugins:Directories)" : string.Join(", ", _knownAllocators);
+        return $"allocator '{name}' is not loaded.{NameSuggestion.Hint(name, _knownAllocators)} Loaded allocators: {loaded}. Use one of those, or add the plugin that provides it to Plugins:Directories.";
+    }
+
+    /// <summary>Reads the plugin directories into <paramref name="directories"/>, resolved against the base directory.</summary>
+    private void ReadPluginDirectories(IConfigurationSection section, string field, List<string> directories)
+    {
+        if (!_fields.ExpectStructure(section, field, "an array of folder paths, e.g. [ \"extra-plugins\" ]"))
+            return;
+        foreach (IConfigurationSection item in _fields.ArrayItems(section, field))
+        {
+            string itemField = field + ":" + item.Key;
+            string? path = _fields.ReadScalar(item, itemField, "a folder path");
+            if (path is null)
+                continue;
+            if (string.IsNullOrWhiteSpace(path))
+                _problems.Add(itemField, "the folder path is empty; write a folder (absolute, or relative to the configuration file) or remove the entry.");
+            else
+                directories.Add(Path.GetFullPath(path.Trim(), _baseDirectory));
+        }
+    }
+
+    /// <summary>Reads the SHA-256 pins into <paramref name="pins"/>: DLL file name to 64 hex digits, lowercased.</summary>
+    private void ReadPluginPins(IConfigurationSection section, string field, Dictionary<string, string> pins)
+    {
+        if (!_fields.ExpectStructure(section, field, "an object such as { \"Acme.Tlsf.dll\": \"<64 hex digits>\" }"))
+            return;
+        foreach (IConfigurationSection pin in section.GetChildren())
+        {
+            string pinField = field + ":" + pin.Key;
+            string? hash = _fields.ReadScalar(pin, pinField, "a string of 64 hex digits");
+            if (hash is null)
+                continue;
+            bool ok = true;
+            if (!pin.Key.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || pin.Key.IndexOfAny(['/', '\\']) >= 0)
+            {
+                _problems.Add(pinField, $"'{pin.Key}' is not a DLL file name; pins are keyed by the plugin's file name only, e.g. \"Acme.Tlsf.dll\".");
+                ok = false;
+            }
+            if (hash.Length != 64 || !IsHex(hash))
+            {
+                _problems.Add(pinField, $"'{hash}' is not a SHA-256 hash; write its 64 hex digits (the output of 'sha256sum {pin.Key}').");
+                ok = false;
+            }
+            if (ok)
+                pins[pin.Key] = hash.ToLowerInvariant();
+        }
+    }
+
+    /// <summary>Whether <paramref name="text"/> is all hex digits.</summary>
+    private static bool IsHex(string text)
+    {
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiHexDigit(c))
+                return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics.Metrics;
+using Cma.Runtime;
+using Cma.Runtime.Configuration;
+using Cma.Runtime.Plugins;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Cma runtime in an application's service collection.</summary>
+public static class CmaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ICmaService"/> (a singleton over the regions the section configures) and the plugin catalog.
+    /// Plugins are loaded from <c>plugins/</c> beside the application (reference the plugin projects, or copy them
+    /// there) and from the section's <c>Plugins:Directories</c>, resolved against the application's folder.
+    /// The configuration is validated when the service is first resolved; resolve it at start-up to fail early:
+    /// an invalid configuration throws <see cref="CmaConfigurationException"/> listing every problem.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="cmaSection">The <c>Cma</c> section, e.g. <c>configuration.GetSection("Cma")</c>.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddCma(this IServiceCollection services, IConfiguration cmaSection)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(cmaSection);
+        string baseDirectory = AppContext.BaseDirectory;
+        services.TryAddSingleton(sp =>
+        {
+            PluginSources sources = PluginSources.Read(cmaSection, baseDirectory);
+            return PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], null, sources.Pins, sp);
+        });
+        services.TryAddSingleton<CmaService>(sp =>
+        {
+            PluginCatalog catalog = sp.GetRequiredService<PluginCatalog>();
+            ConfigLoadResult result = CmaConfigurationLoader.FromSection(cmaSection, baseDirectory, [.. catalog.Providers.Select(p => p.Name)]);
+            if (!result.IsValid)
+                throw new CmaConfigurationException([.. result.Problems.Select(p => p.ToString()), .. catalog.Failures.Select(f => "plugin " + f)]);
+            ILoggerFactory loggers = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+            (CmaService? service, IReadOnlyList<ConfigProblem> problems) = CmaRuntimeBuilder.Build(result.Options!, catalog, loggers, sp.GetService<IMeterFactory>());
+            return service ?? throw new CmaConfigurationException([.. problems.Select(p => p.ToString())]);
+        });
+        services.TryAddSingleton<ICmaService>(sp => sp.GetRequiredService<CmaService>());
+        return services;
+    }
+}

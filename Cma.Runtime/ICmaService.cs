@@ -1,0 +1,52 @@
+namespace Cma.Runtime;
+
+/// <summary>
+/// The host API: thread-safe allocation of contiguous ranges for devices, through the map or from named
+/// regions. Expected failures are <see cref="CmaOutcome"/> values (the <c>Try</c> forms) or a
+/// <see cref="CmaException"/> carrying one (the throwing forms); bad arguments are <see cref="ArgumentException"/>s
+/// and change nothing.
+/// </summary>
+/// <remarks>
+/// Arguments: <c>size</c> must be positive and is rounded up to the region's granule; <c>alignment</c> 0 means the
+/// granule, a power of two below the granule is raised to it (the RFC's rule), anything else that is not a power
+/// of two is an <see cref="ArgumentException"/>. A missing type means <c>common</c>.
+/// </remarks>
+public interface ICmaService
+{
+    /// <summary>Allocates for a device and type: the first matching map rule gives the regions, tried in order.</summary>
+    CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, out CmaChunk chunk);
+
+    /// <summary>Allocates for a device and type, or throws <see cref="CmaException"/>.</summary>
+    CmaChunk Allocate(string device, string? type, ulong size, ulong alignment = 0);
+
+    /// <summary>Allocates from named regions, tried in order (comma-separated, e.g. <c>"a,b"</c>), bypassing the map.</summary>
+    CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk);
+
+    /// <summary>Frees the chunk that starts at <paramref name="address"/>; <see cref="CmaOutcome.NotFound"/> when none does.</summary>
+    CmaOutcome TryFree(ulong address);
+
+    /// <summary>Frees the chunk that starts at <paramref name="address"/>, or throws <see cref="CmaException"/> (NotFound).</summary>
+    void Free(ulong address);
+
+    /// <summary>What a device/type reaches; <see cref="CmaOutcome.NoMatchingRule"/> when no rule matches.</summary>
+    CmaOutcome TryGetInfo(string device, string? type, out CmaInfo? info);
+
+    /// <summary>Every region's state, in configuration order.</summary>
+    IReadOnlyList<CmaRegionSnapshot> GetRegions();
+
+    /// <summary>One region's state; <see cref="ArgumentException"/> for an unknown name.</summary>
+    CmaRegionSnapshot GetRegion(string name);
+
+    /// <summary>Reopens a fenced region with a fresh allocator instance; only possible while it holds no chunks.</summary>
+    bool TryReopen(string region, out string? reason);
+
+    /// <summary>Allocates for a device and type as <see cref="TryAllocate"/> does, and returns the chunk as a
+    /// <see cref="CmaBuffer"/>: bytes to use (for a backed region) and <see cref="IDisposable"/> to free.</summary>
+    CmaOutcome TryAllocateBuffer(string device, string? type, ulong size, ulong alignment, out CmaBuffer? buffer);
+
+    /// <summary>Allocates a <see cref="CmaBuffer"/> for a device and type, or throws <see cref="CmaException"/>.</summary>
+    CmaBuffer AllocateBuffer(string device, string? type, ulong size, ulong alignment = 0);
+
+    /// <summary>Allocates a <see cref="CmaBuffer"/> from named regions, tried in order, bypassing the map.</summary>
+    CmaOutcome TryAllocateBufferFrom(string regions, ulong size, ulong alignment, out CmaBuffer? buffer);
+}

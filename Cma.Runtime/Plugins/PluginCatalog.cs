@@ -1,0 +1,266 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cma.Runtime.Plugins;
+
+/// <summary>
+/// Finds and loads allocator plugins. A plugin directory holds one folder per plugin,
+/// <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c>; each DLL is loaded with McMaster.NETCore.Plugins in a load context
+/// of its own, sharing only the contract (and the Microsoft.Extensions abstractions in its signatures) with
+/// the host. Every failure is recorded by file with its reason; a bad plugin never stops the others loading.
+/// </summary>
+internal sealed partial class PluginCatalog : IDisposable
+{
+    /// <summary>Types whose assemblies every plugin shares with the host, so that type identity holds.</summary>
+    private static readonly Type[] s_sharedTypes =
+    [
+        typeof(ICmaAllocatorProvider), typeof(IConfiguration), typeof(ILogger<>), typeof(ILoggerFactory),
+    ];
+
+    /// <summary>Loaded providers, in load order; names are unique.</summary>
+    private readonly List<PluginProvider> _providers = [];
+
+    /// <summary>Every refused file or provider, in the order met.</summary>
+    private readonly List<PluginLoadFailure> _failures = [];
+
+    /// <summary>Non-fatal findings (e.g. a plugin folder writable by other users).</summary>
+    private readonly List<string> _warnings = [];
+
+    /// <summary>The loaders, kept alive as long as the providers are used.</summary>
+    private readonly List<PluginLoader> _loaders = [];
+
+    private PluginCatalog()
+    {
+    }
+
+    /// <summary>The host's own first-party plugin directory: <c>plugins/</c> beside the executable.</summary>
+    public static string FirstPartyDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");
+
+    /// <summary>The loaded providers.</summary>
+    public IReadOnlyList<PluginProvider> Providers => _providers;
+
+    /// <summary>Every plugin refused, with the reason.</summary>
+    public IReadOnlyList<PluginLoadFailure> Failures => _failures;
+
+    /// <summary>Non-fatal findings to show the operator.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>The provider with this name, or null.</summary>
+    public PluginProvider? Find(string name)
+    {
+        foreach (PluginProvider p in _providers)
+        {
+            if (string.Equals(p.Name, name, StringComparison.Ordinal))
+                return p;
+        }
+        return null;
+    }
+
+    /// <summary>Loads the plugins found in <paramref name="directories"/> (each scanned for <c>&lt;Name&gt;/&lt;Name&gt;.dll</c>)
+    /// and the operator's explicit <paramref name="paths"/> (a plugin DLL, one plugin's folder <c>&lt;Name&gt;/</c> holding
+    /// <c>&lt;Name&gt;.dll</c>, or a folder of plugin folders).</summary>
+    /// <param name="directories">Plugin directories; a missing one is skipped (the first-party one always exists in a build).</param>
+    /// <param name="paths">Explicit plugin DLLs or plugin directories from the command line; a missing one is a failure.</param>
+    /// <param name="sha256Pins">DLL file name → expected SHA-256 (hex); a mismatch, or a pinned name never found, refuses it.</param>
+    /// <param name="services">Services for provider constructors (e.g. <c>ILogger&lt;T&gt;</c>); null gives null loggers.</param>
+    public static PluginCatalog Load(
+        IEnumerable<string> directories,
+        IEnumerable<string>? paths = null,
+        IReadOnlyDictionary<string, string>? sha256Pins = null,
+        IServiceProvider? services = null)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        services ??= NullServices();
+        var catalog = new PluginCatalog();
+        var files = new List<string>();
+        foreach (string dir in directories)
+        {
+            if (Directory.Exists(dir))
+                catalog.ScanDirectory(dir, files);
+        }
+        foreach (string path in paths ?? [])
+        {
+            if (File.Exists(path))
+                files.Add(Path.GetFullPath(path));
+            else if (File.Exists(Path.Combine(path, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + ".dll")))
+                files.Add(Path.GetFullPath(Path.Combine(path, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + ".dll"))); // one plugin's own folder
+            else if (Directory.Exists(path))
+                catalog.ScanDirectory(path, files);
+            else
+                catalog._failures.Add(new PluginLoadFailure(path, "no such plugin file or directory; give a plugin DLL or a folder of plugin folders."));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pinsSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string file in files)
+        {
+            if (seen.Add(file))
+                catalog.LoadFile(file, sha256Pins, pinsSeen, services);
+        }
+        foreach ((string pinned, string hash) in sha256Pins ?? new Dictionary<string, string>())
+        {
+            if (!pinsSeen.Contains(pinned))
+                catalog._failures.Add(new PluginLoadFailure(pinned, $"is pinned in Plugins:Sha256 to {hash.ToLowerInvariant()} but was not found in any plugin directory (no file, so no SHA-256 to compare); install it or remove the pin."));
+        }
+        catalog.RemoveDuplicateNames();
+        return catalog;
+    }
+
+    /// <summary>Collects <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> for every sub-folder.</summary>
+    private void ScanDirectory(string dir, List<string> files)
+    {
+        WarnIfWritableByOthers(dir);
+        foreach (string sub in Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(sub);
+            string dll = Path.Combine(sub, name + ".dll");
+            if (File.Exists(dll))
+                files.Add(Path.GetFullPath(dll));
+            else if (Directory.EnumerateFiles(sub, "*.dll").Any())
+                _failures.Add(new PluginLoadFailure(sub, $"holds no {name}.dll; a plugin folder must hold a DLL named after the folder."));
+        }
+    }
+
+    /// <summary>Loads one DLL and creates its providers, recording any failure.</summary>
+    private void LoadFile(string file, IReadOnlyDictionary<string, string>? pins, HashSet<string> pinsSeen, IServiceProvider services)
+    {
+        string sha256 = Sha256Of(file);
+        string fileName = Path.GetFileName(file);
+        if (pins is not null && TryGetPin(pins, fileName, out string? expected))
+        {
+            pinsSeen.Add(fileName);
+            if (!string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                _failures.Add(new PluginLoadFailure(file, $"SHA-256 mismatch: Plugins:Sha256 pins {expected.ToLowerInvariant()} but the file's is {sha256}; refused. Update the pin if this build is trusted."));
+                return;
+            }
+        }
+        WarnIfWritableByOthers(file);
+        if (PluginAssemblyInspector.Inspect(file) is { } refusal)
+        {
+            _failures.Add(new PluginLoadFailure(file, refusal));
+            return;
+        }
+
+        Type[] types;
+        Assembly assembly;
+        try
+        {
+            PluginLoader loader = PluginLoader.CreateFromAssemblyFile(file, s_sharedTypes, config => config.PreferSharedTypes = true);
+            _loaders.Add(loader);
+            assembly = loader.LoadDefaultAssembly();
+            types = assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            string first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
+            _failures.Add(new PluginLoadFailure(file, $"its types cannot be loaded ({first}); it was probably built against an incompatible contract or dependency version."));
+            return;
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or IOException)
+        {
+            _failures.Add(new PluginLoadFailure(file, $"cannot be loaded: {e.Message}"));
+            return;
+        }
+
+        int found = 0;
+        foreach (Type type in types)
+        {
+            if (!type.IsPublic || type.IsAbstract || type.IsInterface || !typeof(ICmaAllocatorProvider).IsAssignableFrom(type))
+                continue;
+            found++;
+            CreateProvider(file, type, assembly, sha256, services);
+        }
+        if (found == 0)
+            _failures.Add(new PluginLoadFailure(file, $"contains no provider: no public non-abstract type implements {nameof(ICmaAllocatorProvider)}."));
+    }
+
+    /// <summary>Creates one provider with DI; a constructor that throws is a load failure.</summary>
+    private void CreateProvider(string file, Type type, Assembly assembly, string sha256, IServiceProvider services)
+    {
+        try
+        {
+            var provider = (ICmaAllocatorProvider)ActivatorUtilities.CreateInstance(services, type);
+            string name = provider.Name;
+            string description = provider.Description ?? "";
+            if (string.IsNullOrEmpty(name) || !ProviderNamePattern().IsMatch(name))
+            {
+                _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} has the invalid name '{name}'; use lower-case letters, digits and dashes, e.g. 'best-fit'."));
+                return;
+            }
+            _providers.Add(new PluginProvider(name, description, provider, file, PluginAssemblyInspector.VersionOf(assembly), sha256));
+        }
+        catch (Exception e)
+        {
+            Exception cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} could not be created: {cause.GetType().Name}: {cause.Message}"));
+        }
+    }
+
+    /// <summary>Two providers with one name are both refused: the configuration could not say which it means.</summary>
+    private void RemoveDuplicateNames()
+    {
+        foreach (IGrouping<string, PluginProvider> group in _providers.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList())
+        {
+            string files = string.Join(" and ", group.Select(p => p.FilePath));
+            foreach (PluginProvider p in group)
+            {
+                _failures.Add(new PluginLoadFailure(p.FilePath, $"provider name '{group.Key}' is provided by more than one plugin ({files}); remove one of them."));
+                _providers.Remove(p);
+            }
+        }
+    }
+
+    private static bool TryGetPin(IReadOnlyDictionary<string, string> pins, string fileName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? expected)
+    {
+        foreach ((string key, string value) in pins)
+        {
+            if (string.Equals(key, fileName, StringComparison.OrdinalIgnoreCase))
+            {
+                expected = value;
+                return true;
+            }
+        }
+        expected = null;
+        return false;
+    }
+
+    /// <summary>The file's SHA-256 as lowercase hex.</summary>
+    public static string Sha256Of(string file)
+    {
+        using FileStream stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private void WarnIfWritableByOthers(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        UnixFileMode mode = File.GetUnixFileMode(path);
+        if ((mode & UnixFileMode.OtherWrite) != 0)
+            _warnings.Add($"{path} is writable by other users: anyone on this machine could replace a plugin. Run 'chmod o-w {path}'.");
+    }
+
+    private static IServiceProvider NullServices() =>
+        new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
+            .BuildServiceProvider();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex ProviderNamePattern();
+
+    /// <summary>Disposes the plugin loaders.</summary>
+    public void Dispose()
+    {
+        foreach (PluginLoader loader in _loaders)
+            loader.Dispose();
+        _loaders.Clear();
+    }
+}

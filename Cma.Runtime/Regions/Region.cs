@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Cma.Runtime.Regions;
+
+/// <summary>
+/// One configured region: its address range, its allocator plugin instance, the lock that serialises calls
+/// into that instance, and the host's own registry of live chunks (the guard). Every plugin result is
+/// verified before it is handed out — inside the region, aligned, no overlap with the live neighbours, and
+/// free bytes equal to the region size minus what the live chunks reserve per the plugin's traits. A plugin
+/// that breaks this, throws, or calls back into the host from inside a call fences the region: the result
+/// is discarded, the fault is logged and counted, and the plugin is never called again until the region is
+/// empty and reopened with a fresh allocator.
+/// Concurrency: callers hold <see cref="Sync"/> around every method that mutates (the service does).
+/// </summary>
+internal sealed partial class Region
+{
+    /// <summary>Per thread, a box holding the region whose plugin this thread is inside, or null: detects a plugin calling
+    /// back into the host (a <c>lock</c> is re-entrant and would let it through). A box (created once per thread) so that an
+    /// operation reads the thread-static slot once (<see cref="EnterHost"/>) and then marks and unmarks with plain field
+    /// writes; only its own thread ever touches a box.</summary>
+    [ThreadStatic]
+    private static StrongBox<Region?>? t_insidePlugin;
+
+    /// <summary>Set when this region's plugin called back into the host during the current call.</summary>
+    private bool _reentered;
+
+    /// <summary>Sum of <see cref="CmaAllocatorTraits.ReservedBytes"/> over the live chunks.</summary>
+    private ulong _reserved;
+
+    /// <summary>The owner (device/type) table: index 0 is "no owner".</summary>
+    private readonly List<string> _owners = [""];
+
+    /// <summary>Owner text → index in <see cref="_owners"/>.</summary>
+    private readonly Dictionary<(string Device, string Type), int> _ownerIndex = [];
+
+    /// <summary>log2 of the traits' unit when it is a power of two (always, for the first-party plugins), else -1: lets
+    /// <see cref="Reserved"/> shift instead of dividing.</summary>
+    private int _unitShift = -1;
+
+    /// <summary>The device string of the last <see cref="OwnerIndex"/> lookup, compared by reference: a caller that passes
+    /// the same device and type strings again skips the dictionary.</summary>
+    private string? _lastDevice;
+
+    /// <summary>The type string of the last <see cref="OwnerIndex"/> lookup (see <see cref="_lastDevice"/>).</summary>
+    private string? _lastType;
+
+    /// <summary>The owner index of <see cref="_lastDevice"/>/<see cref="_lastType"/>.</summary>
+    private int _lastOwner;
+
+    /// <summary>Logs faults and frees of unknown addresses.</summary>
+    private readonly ILogger _logger;
+
+    public Region(CmaRegion info, ulong alignment, string allocatorName, ICmaAllocatorProvider? provider, IConfiguration settings, ILogger logger)
+    {
+        Info = info;
+        Chunks = new ChunkIndex(info.Start, info.Size, info.Granule);
+        Alignment = alignment;
+        AllocatorName = allocatorName;
+        Provider = provider;
+        Settings = settings;
+        _logger = logger;
+    }
+
+    /// <summary>Name, start, size and granule.</summary>
+    public CmaRegion Info { get; }
+
+    /// <summary>The region's configured alignment (of its start).</summary>
+    public ulong Alignment { get; }
+
+    /// <summary>The allocator name the configuration chose.</summary>
+    public string AllocatorName { get; }
+
+    /// <summary>The provider that creates this region's allocators (null if it failed to load).</summary>
+    public ICmaAllocatorProvider? Provider { get; }
+
+    /// <summary>The region's plugin settings section.</summary>
+    public IConfiguration Settings { get; }
+
+    /// <summary>The region's bytes (its start is the mapping's base), or null when it is address space only.</summary>
+    public Memory.RegionMemory? Memory { get; init; }
+
+    /// <summary>Serialises every call into the allocator and every registry change.</summary>
+    public Lock Sync { get; } = new();
+
+    /// <summary>The current allocator instance; null until created or when creation failed.</summary>
+    public ICmaAllocator? Allocator { get; private set; }
+
+    /// <summary>The allocator's traits, read once at creation.</summary>
+    public CmaAllocatorTraits Traits { get; private set; }
+
+    /// <summary>The live chunks.</summary>
+    public ChunkIndex Chunks { get; }
+
+    /// <summary>Active or fenced.</summary>
+    public RegionState State { get; private set; } = RegionState.Fenced;
+
+    /// <summary>Why the region is fenced, or null.</summary>
+    public string? FenceReason { get; private set; } = "not created yet";
+
+    /// <summary>Plugin faults seen (each fences the region).</summary>
+    public long FaultCount { get; private set; }
+
+    /// <summary>Frees of chunks that arrived while the region was fenced (removed from the registry only).</summary>
+    public long FreesWhileFenced { get; private set; }
+
+    /// <summary>Stats as of the last operation (a snapshot; never read from the plugin outside the lock).</summary>
+    public CmaAllocatorStats LastStats { get; private set; }
+
+    /// <summary>Bytes the live chunks reserve, per the allocator's traits.</summary>
+    public ulong ReservedBytes => _reserved;
+
+    /// <summary>Creates a fresh allocator. Returns null on success; the exception thrown by Create otherwise
+    /// (the region is then fenced, except for a <see cref="CmaSettingsException"/>, which the caller reports).</summary>
+    public Exception? Open()
+    {
+        Debug.Assert(Chunks.Count == 0);
+        if (Provider is null)
+        {
+            Fence($"allocator '{AllocatorName}' is not loaded", countFault: false);
+            return null;
+        }
+        ICmaAllocator allocator;
+        try
+        {
+            allocator = EnterPlugin(() => Provider.Create(Info, Settings));
+        }
+        catch (Exception e)
+        {
+            Fence($"{AllocatorName}: Create threw {e.GetType().Name}: {e.Message}", countFault: e is not CmaSettingsException);
+            return e;
+        }
+        if (_reentered)
+        {
+            Fence($"{AllocatorName}: Create called back into the Cma host");
+            return null;
+        }
+        Allocator = allocator;
+        _reserved = 0;
+        State = RegionState.Active;
+        FenceReason = null;
+        try
+        {
+            Traits = EnterPlugin(() => allocator.Traits);
+            _unitShift = Traits.Unit > 0 && ulong.IsPow2(Traits.Unit) ? System.Numerics.BitOperations.TrailingZeroCount(Traits.Unit) : -1;
+            if (Traits.MaxRegionSize < Info.Size)
+                return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
+            CheckStats("Create", 0, 0, 0);
+        }
+        catch (Exception e)
+        {
+            Fence($"{AllocatorName}: Traits/Stats threw {e.GetType().Name}: {e.Message}");
+        }
+        return null;
+
+        Exception? Fail(string reason)
+        {
+            Fence(reason);
+            return new CmaSettingsException(reason + ".");
+        }
+    }
+
+    /// <summary>A request as this region's plugin must receive it: the size rounded up to the granule, the alignment
+    /// raised to at least the granule (0 means the granule). The caller has checked that neither overflows.</summary>
+    public (ulong Size, ulong Alignment) Normalize(ulong size, ulong alignment)
+    {
+        ulong granule = Info.Granule;
+        return ((size + granule - 1) & ~(granule - 1), alignment < granule ? granule : alignment);
+    }
+
+    /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and
+    /// <paramref name="alignment"/> are already normalised to this region's granule.</summary>
+    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address) =>
+        TryAllocate(size, alignment, owner, InsideBox(), out address);
+
+    /// <summary><see cref="TryAllocate(ulong, ulong, int, out ulong)"/> with this thread's plugin-call box, as returned by
+    /// <see cref="EnterHost"/>.</summary>
+    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, StrongBox<Region?> inside, out ulong address)
+    {
+        Debug.Assert(inside == t_insidePlugin, "the box is this thread's");
+        address = 0;
+        if (State != RegionState.Active)
+            return RegionAllocateResult.Fenced;
+        if (size > Info.Size)
+            return RegionAllocateResult.NoSpace;
+        ICmaAllocator allocator = Allocator!;
+        bool placed = false;
+        ulong at = 0;
+        CmaAllocatorStats stats = default;
+        Exception? statsFault = null;
+        bool inStats = false; // which call threw: TryAllocate (fence) or Stats (a stats fault, checked below)
+        Region? outer = inside.Value;
+        inside.Value = this;
+        try
+        {
+            placed = allocator.TryAllocate(size, alignment, out at);
+            if (!_reentered)
+            {
+                inStats = true; // in the same plugin window: one thread-static round trip, one try
+                stats = allocator.Stats;
+            }
+        }
+        catch (Exception e)
+        {
+            if (!inStats)
+            {
+                FenceAllocateThrew(size, alignment, e);
+                return RegionAllocateResult.Fenced;
+            }
+            statsFault = e;
+        }
+        finally
+        {
+            inside.Value = outer;
+        }
+        if (_reentered)
+        {
+            Fence("the plugin called back into the Cma host from inside TryAllocate");
+            return RegionAllocateResult.Fenced;
+        }
+        if (!placed)
+            return StatsHold(stats, statsFault) || VerifyStats(stats, statsFault, "a failed TryAllocate", 0, 0, 0) ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
+        if (!Info.Contains(at, size) || (at & (alignment - 1)) != 0)
+        {
+            FenceAllocateResult(size, alignment, at, RangeFault(at, size, alignment)!);
+            return RegionAllocateResult.Fenced;
+        }
+        if (!Chunks.TryInsert(at, new ChunkEntry(size, owner)))
+        {
+            FenceAllocateResult(size, alignment, at, "overlaps a live chunk");
+            return RegionAllocateResult.Fenced;
+        }
+        ulong reserved = Reserved(size);
+        _reserved += reserved;
+        if (!StatsHold(stats, statsFault) && !VerifyStats(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment))
+        {
+            Chunks.Remove(at, out _);
+            _reserved -= reserved;
+            return RegionAllocateResult.Fenced;
+        }
+        address = at;
+        return RegionAllocateResult.Ok;
+    }
+
+    /// <summary>Frees the chunk that starts at <paramref name="address"/>. Caller holds <see cref="Sync"/>.
+    /// Returns false (and changes nothing) when no live chunk starts there.</summary>
+    public bool TryFree(ulong address, out ChunkEntry entry) => TryFree(address, InsideBox(), out entry);
+
+    /// <summary><see cref="TryFree(ulong, out ChunkEntry)"/> with this thread's plugin-call box, as returned by
+    /// <see cref="EnterHost"/>.</summary>
+    public bool TryFree(ulong address, StrongBox<Region?> inside, out ChunkEntry entry)
+    {
+        Debug.Assert(inside == t_insidePlugin, "the box is this thread's");
+        if (!Chunks.Remove(address, out entry))
+        {
+            _logger.LogWarning("Free of 0x{Address:X} in region {Region}: no chunk starts at this address; nothing changed.", address, Info.Name);
+            return false;
+        }
+        _reserved -= Reserved(entry.Size);
+        if (State != RegionState.Active)
+        {
+            FreesWhileFenced++;
+            return true;
+        }
+        ICmaAllocator allocator = Allocator!;
+        CmaAllocatorStats stats = default;
+        Exception? statsFault = null;
+        bool inStats = false; // which call threw: Free (fence) or Stats (a stats fault, checked below)
+        Region? outer = inside.Value;
+        inside.Value = this;
+        try
+        {
+            allocator.Free(address, entry.Size);
+            if (!_reentered)
+            {
+                inStats = true; // in the same plugin window: one thread-static round trip, one try
+                stats = allocator.Stats;
+            }
+        }
+        catch (Exception e)
+        {
+            if (!inStats)
+            {
+                FenceFreeThrew(address, entry.Size, e);
+                return true;
+            }
+            statsFault = e;
+        }
+        finally
+        {
+            inside.Value = outer;
+        }
+        if (_reentered)
+            Fence("the plugin called back into the Cma host from inside Free");
+        else if (!StatsHold(stats, statsFault))
+            VerifyStats(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0);
+        return true;
+    }
+
+    /// <summary>Reopens a fenced, empty region with a fresh allocator instance. Caller holds <see cref="Sync"/>.</summary>
+    public bool TryReopen(out string? reason)
+    {
+        if (State == RegionState.Active)
+        {
+            reason = null;
+            return true;
+        }
+        if (Chunks.Count != 0)
+        {
+            reason = $"region '{Info.Name}' still holds {Chunks.Count} chunk(s); free them first";
+            return false;
+        }
+        _reentered = false;
+        _reserved = 0;
+        Exception? e = Open();
+        reason = e is null && State == RegionState.Active ? null : FenceReason;
+        return State == RegionState.Active;
+    }
+}

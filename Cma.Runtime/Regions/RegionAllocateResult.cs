@@ -1,0 +1,14 @@
+namespace Cma.Runtime.Regions;
+
+/// <summary>What one region did with one allocation request.</summary>
+internal enum RegionAllocateResult
+{
+    /// <summary>Placed, verified and recorded.</summary>
+    Ok,
+
+    /// <summary>The allocator could not place it (a normal result).</summary>
+    NoSpace,
+
+    /// <summary>The region is fenced (before, or because of, this call); nothing was handed out.</summary>
+    Fenced,
+}
