@@ -16,8 +16,10 @@ public static class CmaServiceCollectionExtensions
     /// Adds <see cref="ICmaService"/> (a singleton over the regions the section configures) and the plugin catalog.
     /// Plugins are loaded from <c>plugins/</c> beside the application (reference the plugin projects, or copy them
     /// there) and from the section's <c>Plugins:Directories</c>, resolved against the application's folder.
-    /// The configuration is validated when the service is first resolved; resolve it at start-up to fail early:
-    /// an invalid configuration throws <see cref="CmaConfigurationException"/> listing every problem.
+    /// With the Generic Host the configuration is validated when the host starts (a registered start-up validation,
+    /// like <c>ValidateOnStart</c>), so an invalid configuration stops the application before it serves anything;
+    /// without a host it is validated when <see cref="ICmaService"/> is first resolved. Either way an invalid
+    /// configuration throws <see cref="CmaConfigurationException"/> listing every problem.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="cmaSection">The <c>Cma</c> section, e.g. <c>configuration.GetSection("Cma")</c>.</param>
@@ -43,6 +45,11 @@ public static class CmaServiceCollectionExtensions
             return service ?? throw new CmaConfigurationException([.. problems.Select(p => p.ToString())]);
         });
         services.TryAddSingleton<ICmaService>(sp => sp.GetRequiredService<CmaService>());
+        // Start-up validation: the host's IStartupValidator builds this options instance at start, which builds the
+        // service (configuration, plugins, regions) and so throws there, not at the first request.
+        services.AddOptions<CmaStartupValidation>()
+            .Configure<IServiceProvider>((_, sp) => sp.GetRequiredService<CmaService>())
+            .ValidateOnStart();
         return services;
     }
 }
