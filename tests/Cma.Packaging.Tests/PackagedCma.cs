@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+
+namespace Cma.Packaging.Tests;
+
+/// <summary>
+/// Everything a user does with the packages, done once for the whole collection in a temporary folder outside the
+/// repository: (1) the solution packed into a local feed with the README's command, from a copy of the repository
+/// (so the tree under test is untouched); (2) a <c>nuget.config</c> that adds that feed (the usual source stays) and
+/// restores into a private packages folder; (3) the template installed, <c>dotnet new cma-plugin</c>, <c>dotnet
+/// test</c> and <c>dotnet pack</c> of the new plugin; (4) the tool installed with <c>dotnet tool install
+/// --tool-path</c> and run (main job, <c>plugins --plugin</c>, <c>conformance --plugin</c> on the new plugin's
+/// package folder); (5) a fresh console application with <c>PackageReference Include="Cma"</c>, the new plugin's
+/// package and its own appsettings.json, built, published and run. Each step's result is kept for the tests; a step
+/// whose prerequisite failed is not run. How long each step took is written to packaging-timings.txt beside this
+/// assembly (.ci/run prints it).
+/// </summary>
+public sealed class PackagedCma : IDisposable
+{
+    /// <summary>The generated plugin's project name (and plugin folder and DLL name).</summary>
+    public const string PluginName = "Acme.FirstFit";
+
+    /// <summary>The provider name the template derives from <see cref="PluginName"/>.</summary>
+    public const string ProviderName = "acme-firstfit";
+
+    /// <summary>The embedding application's name.</summary>
+    public const string AppName = "Acme.Embedder";
+
+    /// <summary>How long one command may run on a loaded 2-core machine.</summary>
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(8);
+
+    /// <summary>Each step by name, in the order run.</summary>
+    private readonly List<(string Step, CommandResult? Result)> _steps = [];
+
+    /// <summary>Runs every step (see the class summary); never throws for a failed step.</summary>
+    public PackagedCma()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "cma-packages-" + Guid.NewGuid().ToString("N")[..12]);
+        Version = "1.0.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        Feed = Path.Combine(Root, "feed");
+        Work = Path.Combine(Root, "work");
+        ToolPath = Path.Combine(Root, "tools");
+        Directory.CreateDirectory(Feed);
+        Directory.CreateDirectory(Work);
+        var clock = Stopwatch.StartNew();
+
+        string source = Path.Combine(Root, "src");
+        CopyRepository(RepositoryRoot(), source);
+        Pack = Step("pack the solution", () => DotnetCommand.Run(source, s_timeout, "pack", "Cma.sln", "-c", "Release", "-o", Feed, $"-p:CmaVersion={Version}"));
+        WriteNuGetConfig();
+
+        string hive = Path.Combine(Root, "template-hive");
+        PluginFolder = Path.Combine(Work, PluginName);
+        TemplateInstall = Step("dotnet new install", () => DotnetCommand.Run(Work, s_timeout, "new", "install", Path.Combine(Feed, $"Cma.Templates.{Version}.nupkg"), "--debug:custom-hive", hive), Pack);
+        TemplateCreate = Step("dotnet new cma-plugin", () => DotnetCommand.Run(Work, s_timeout, "new", "cma-plugin", "-n", PluginName, "-o", PluginName, "--debug:custom-hive", hive), TemplateInstall);
+        PluginTest = Step("dotnet test (generated plugin)", () => DotnetCommand.Run(PluginFolder, s_timeout, "test"), TemplateCreate);
+        PluginPack = Step("dotnet pack (generated plugin)", () => DotnetCommand.Run(PluginFolder, s_timeout, "pack", PluginName, "-c", "Release", "-o", Feed), TemplateCreate);
+        PluginPackage = Path.Combine(Feed, $"{PluginName}.1.0.0.nupkg");
+        PackagedPluginFolder = Path.Combine(Root, "acme-package", "plugins", PluginName);
+        if (PluginPack?.Succeeded == true)
+            ZipFile.ExtractToDirectory(PluginPackage, Path.Combine(Root, "acme-package"));
+
+        ToolInstall = Step("dotnet tool install", () => DotnetCommand.Run(Work, s_timeout, "tool", "install", "Cma.Tool", "--version", Version, "--tool-path", ToolPath), Pack);
+        string cma = Path.Combine(ToolPath, "cma");
+        ToolMainJob = Step("cma (main job)", () => DotnetCommand.RunProgram(cma, Work, s_timeout), ToolInstall);
+        ToolPlugins = Step("cma plugins --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "plugins", "--plugin", PackagedPluginFolder), ToolInstall, PluginPack);
+        ToolConformance = Step("cma conformance --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "conformance", "--plugin", PackagedPluginFolder), ToolInstall, PluginPack);
+
+        AppFolder = Path.Combine(Work, AppName);
+        WriteEmbeddingApp();
+        AppBuild = Step("dotnet build (embedding app)", () => DotnetCommand.Run(AppFolder, s_timeout, "build"), Pack, PluginPack);
+        AppPublish = Step("dotnet publish (embedding app)", () => DotnetCommand.Run(AppFolder, s_timeout, "publish", "-c", "Release", "-o", "publish"), AppBuild);
+        AppBuildOutput = Path.Combine(AppFolder, "bin", "Debug", "net10.0");
+        AppPublishOutput = Path.Combine(AppFolder, "publish");
+        AppRun = Step("run the published app", () => DotnetCommand.Run(AppPublishOutput, s_timeout, Path.Combine(AppPublishOutput, AppName + ".dll")), AppPublish);
+
+        WriteTimings(clock.Elapsed);
+    }
+
+    /// <summary>The temporary folder holding everything; deleted at the end.</summary>
+    public string Root { get; }
+
+    /// <summary>The version every package was packed with (unique per run, so no cached package is ever used).</summary>
+    public string Version { get; }
+
+    /// <summary>The local feed.</summary>
+    public string Feed { get; }
+
+    /// <summary>The folder outside the repository where the user works (holds the nuget.config).</summary>
+    public string Work { get; }
+
+    /// <summary>Where the tool is installed.</summary>
+    public string ToolPath { get; }
+
+    /// <summary>The folder <c>dotnet new cma-plugin -o</c> created.</summary>
+    public string PluginFolder { get; }
+
+    /// <summary>The generated plugin's package.</summary>
+    public string PluginPackage { get; }
+
+    /// <summary>The plugin folder inside the generated plugin's package (<c>plugins/Acme.FirstFit/</c>), extracted.</summary>
+    public string PackagedPluginFolder { get; }
+
+    /// <summary>The embedding application's project folder.</summary>
+    public string AppFolder { get; }
+
+    /// <summary>The embedding application's build output.</summary>
+    public string AppBuildOutput { get; }
+
+    /// <summary>The embedding application's publish output.</summary>
+    public string AppPublishOutput { get; }
+
+#pragma warning disable CS1591 // one property per step, named after it
+    public CommandResult? Pack { get; }
+    public CommandResult? TemplateInstall { get; }
+    public CommandResult? TemplateCreate { get; }
+    public CommandResult? PluginTest { get; }
+    public CommandResult? PluginPack { get; }
+    public CommandResult? ToolInstall { get; }
+    public CommandResult? ToolMainJob { get; }
+    public CommandResult? ToolPlugins { get; }
+    public CommandResult? ToolConformance { get; }
+    public CommandResult? AppBuild { get; }
+    public CommandResult? AppPublish { get; }
+    public CommandResult? AppRun { get; }
+#pragma warning restore CS1591
+
+    /// <summary>Asserts that a step ran and succeeded; otherwise fails with the first failed step's output.</summary>
+    public CommandResult Succeeded(CommandResult? step)
+    {
+        if (step is { Succeeded: true })
+            return step;
+        string? failed = _steps.Where(s => s.Result is { Succeeded: false }).Select(s => $"step '{s.Step}' failed: {s.Result}").FirstOrDefault();
+        Assert.Fail(step is null ? "the step did not run: " + failed : step.ToString());
+        return step!;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open: the temporary folder is left for the system to clean.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Runs a step if every prerequisite succeeded; records it.</summary>
+    private CommandResult? Step(string name, Func<CommandResult> run, params CommandResult?[] prerequisites)
+    {
+        CommandResult? result = prerequisites.All(p => p is { Succeeded: true }) ? run() : null;
+        _steps.Add((name, result));
+        return result;
+    }
+
+    /// <summary>The feed plus the usual source; a private packages folder, falling back to the user's cache for
+    /// everything that is not ours.</summary>
+    private void WriteNuGetConfig()
+    {
+        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(Path.Combine(Work, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="cma-local" value="{Feed}" />
+              </packageSources>
+              <config>
+                <add key="globalPackagesFolder" value="{Path.Combine(Root, "packages")}" />
+              </config>
+              <fallbackPackageFolders>
+                <add key="user-cache" value="{cache}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """);
+    }
+
+    /// <summary>A fresh console application that embeds Cma from the packages, with its own appsettings.json naming
+    /// best-fit and the generated plugin.</summary>
+    private void WriteEmbeddingApp()
+    {
+        Directory.CreateDirectory(AppFolder);
+        File.WriteAllText(Path.Combine(AppFolder, AppName + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Cma" Version="{Version}" />
+                <PackageReference Include="{PluginName}" Version="1.0.0" />
+                <PackageReference Include="Microsoft.Extensions.Configuration.Json" Version="10.0.12" />
+              </ItemGroup>
+              <ItemGroup>
+                <None Update="appsettings.json" CopyToOutputDirectory="PreserveNewest" CopyToPublishDirectory="PreserveNewest" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(AppFolder, "appsettings.json"), $$"""
+            {
+              "AppMarker": "the embedding app's own settings",
+              "Cma": {
+                "Regions": [
+                  { "Name": "frames", "Size": "16M", "Allocator": "best-fit", "Backing": "Native" },
+                  { "Name": "acme", "Size": "4M", "Allocator": "{{ProviderName}}" }
+                ],
+                "Map": [ "camera=frames", "*=acme" ]
+              }
+            }
+            """);
+        File.WriteAllText(Path.Combine(AppFolder, "Program.cs"), """
+            using Cma.Runtime;
+            using Microsoft.Extensions.Configuration;
+            using Microsoft.Extensions.DependencyInjection;
+
+            IConfiguration config = new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json").Build();
+            using ServiceProvider services = new ServiceCollection().AddCma(config.GetSection("Cma")).BuildServiceProvider();
+            ICmaService cma = services.GetRequiredService<ICmaService>();
+
+            using (CmaBuffer frame = cma.AllocateBuffer("camera", null, 1 << 20, 1 << 16))
+            {
+                frame.Span.Fill(0x5A);
+                bool aligned = frame.Address % (1 << 16) == 0;
+                Console.WriteLine($"camera buffer in '{frame.Region}': {frame.Size} bytes, 64K-aligned {aligned}, first byte 0x{frame.Span[0]:X2}, last 0x{frame.Span[^1]:X2}");
+            }
+            CmaChunk chunk = cma.Allocate("sensor", null, 8192);
+            Console.WriteLine($"sensor chunk in '{chunk.Region}' on {cma.GetRegion(chunk.Region).Allocator}: {chunk.Size} bytes");
+            cma.Free(chunk.Address);
+            Console.WriteLine(config["AppMarker"]);
+            """);
+    }
+
+    /// <summary>Writes each step's duration to packaging-timings.txt beside this assembly.</summary>
+    private void WriteTimings(TimeSpan total)
+    {
+        var text = new StringBuilder($"package end-to-end steps ({total.TotalSeconds:0} s in all):\n");
+        foreach ((string step, CommandResult? result) in _steps)
+            text.AppendLine(result is null ? $"  {step,-34} not run" : $"  {step,-34} {result.Elapsed.TotalSeconds,6:0.0} s  exit {result.ExitCode}");
+        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "packaging-timings.txt"), text.ToString());
+    }
+
+    /// <summary>The repository: the first folder above this test assembly that holds Cma.sln.</summary>
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Cma.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException($"No Cma.sln above {AppContext.BaseDirectory}: the test must run from a build inside the repository.");
+    }
+
+    /// <summary>Copies the repository's sources, leaving out build output, test results and git's own folder.</summary>
+    private static void CopyRepository(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.EnumerateFiles(from))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (string dir in Directory.EnumerateDirectories(from))
+        {
+            string name = Path.GetFileName(dir);
+            if (name is not ("bin" or "obj" or ".git" or "TestResults" or "artifacts"))
+                CopyRepository(dir, Path.Combine(to, name));
+        }
+    }
+}
