@@ -6,13 +6,14 @@ namespace Cma.Packaging.Tests;
 
 /// <summary>
 /// Everything a user does with the packages, done once for the whole collection in a temporary folder outside the
-/// repository: (1) the solution packed into a local feed with the README's command, from a copy of the repository
-/// (so the tree under test is untouched); (2) a <c>nuget.config</c> that adds that feed (the usual source stays) and
-/// restores into a private packages folder; (3) the template installed, <c>dotnet new cma-plugin</c>, <c>dotnet
+/// repository, with the commands README.md, docs/plugins.md and docs/embedding.md give (each package pinned to this run's
+/// unique version): (1) the solution packed into a local feed, from a copy of the repository (so the tree under test is
+/// untouched); (2) <c>dotnet new nugetconfig</c> and <c>dotnet nuget add source</c> for that feed (the usual source
+/// stays), plus, for isolation, a private packages folder; (3) the template installed, <c>dotnet new cma-plugin</c>, <c>dotnet
 /// test</c> and <c>dotnet pack</c> of the new plugin; (4) the tool installed with <c>dotnet tool install
 /// --tool-path</c> and run (main job, <c>plugins --plugin</c>, <c>conformance --plugin</c> on the new plugin's
-/// package folder); (5) a fresh console application with <c>PackageReference Include="Cma"</c>, the new plugin's
-/// package and its own appsettings.json, built, published and run. Each step's result is kept for the tests; a step
+/// package folder); (5) <c>dotnet new console</c>, <c>dotnet add package Cma</c> and the new plugin's package, its own
+/// appsettings.json, built, published and run. Each step's result is kept for the tests; a step
 /// whose prerequisite failed is not run. How long each step took is written to packaging-timings.txt beside this
 /// assembly (.ci/run prints it).
 /// </summary>
@@ -48,11 +49,13 @@ public sealed class PackagedCma : IDisposable
         string source = Path.Combine(Root, "src");
         CopyRepository(RepositoryRoot(), source);
         Pack = Step("pack the solution", () => DotnetCommand.Run(source, s_timeout, "pack", "Cma.sln", "-c", "Release", "-o", Feed, $"-p:CmaVersion={Version}"));
-        WriteNuGetConfig();
+        NuGetConfig = Step("dotnet new nugetconfig", () => DotnetCommand.Run(Work, s_timeout, "new", "nugetconfig"));
+        AddSource = Step("dotnet nuget add source", () => DotnetCommand.Run(Work, s_timeout, "nuget", "add", "source", Feed, "--name", "cma-local", "--configfile", "nuget.config"), NuGetConfig);
+        IsolatePackages();
 
         string hive = Path.Combine(Root, "template-hive");
         PluginFolder = Path.Combine(Work, PluginName);
-        TemplateInstall = Step("dotnet new install", () => DotnetCommand.Run(Work, s_timeout, "new", "install", Path.Combine(Feed, $"Cma.Templates.{Version}.nupkg"), "--debug:custom-hive", hive), Pack);
+        TemplateInstall = Step("dotnet new install", () => DotnetCommand.Run(Work, s_timeout, "new", "install", $"Cma.Templates::{Version}", "--debug:custom-hive", hive), Pack, AddSource);
         TemplateCreate = Step("dotnet new cma-plugin", () => DotnetCommand.Run(Work, s_timeout, "new", "cma-plugin", "-n", PluginName, "-o", PluginName, "--debug:custom-hive", hive), TemplateInstall);
         PluginTest = Step("dotnet test (generated plugin)", () => DotnetCommand.Run(PluginFolder, s_timeout, "test"), TemplateCreate);
         PluginPack = Step("dotnet pack (generated plugin)", () => DotnetCommand.Run(PluginFolder, s_timeout, "pack", PluginName, "-c", "Release", "-o", Feed), TemplateCreate);
@@ -61,15 +64,19 @@ public sealed class PackagedCma : IDisposable
         if (PluginPack?.Succeeded == true)
             ZipFile.ExtractToDirectory(PluginPackage, Path.Combine(Root, "acme-package"));
 
-        ToolInstall = Step("dotnet tool install", () => DotnetCommand.Run(Work, s_timeout, "tool", "install", "Cma.Tool", "--version", Version, "--tool-path", ToolPath), Pack);
+        ToolInstall = Step("dotnet tool install", () => DotnetCommand.Run(Work, s_timeout, "tool", "install", "Cma.Tool", "--version", Version, "--tool-path", ToolPath), Pack, AddSource);
         string cma = Path.Combine(ToolPath, "cma");
         ToolMainJob = Step("cma (main job)", () => DotnetCommand.RunProgram(cma, Work, s_timeout), ToolInstall);
         ToolPlugins = Step("cma plugins --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "plugins", "--plugin", PackagedPluginFolder), ToolInstall, PluginPack);
         ToolConformance = Step("cma conformance --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "conformance", "--plugin", PackagedPluginFolder), ToolInstall, PluginPack);
 
         AppFolder = Path.Combine(Work, AppName);
-        WriteEmbeddingApp();
-        AppBuild = Step("dotnet build (embedding app)", () => DotnetCommand.Run(AppFolder, s_timeout, "build"), Pack, PluginPack);
+        AppCreate = Step("dotnet new console", () => DotnetCommand.Run(Work, s_timeout, "new", "console", "-n", AppName, "-o", AppName), AddSource);
+        AppAddCma = Step("dotnet add package Cma", () => DotnetCommand.Run(AppFolder, s_timeout, "add", "package", "Cma", "--version", Version), AppCreate, Pack);
+        AppAddPlugin = Step("dotnet add package Acme.FirstFit", () => DotnetCommand.Run(AppFolder, s_timeout, "add", "package", PluginName, "--version", "1.0.0"), AppAddCma, PluginPack);
+        if (AppAddPlugin?.Succeeded == true)
+            WriteEmbeddingApp();
+        AppBuild = Step("dotnet build (embedding app)", () => DotnetCommand.Run(AppFolder, s_timeout, "build"), AppAddPlugin);
         AppPublish = Step("dotnet publish (embedding app)", () => DotnetCommand.Run(AppFolder, s_timeout, "publish", "-c", "Release", "-o", "publish"), AppBuild);
         AppBuildOutput = Path.Combine(AppFolder, "bin", "Debug", "net10.0");
         AppPublishOutput = Path.Combine(AppFolder, "publish");
@@ -113,6 +120,11 @@ public sealed class PackagedCma : IDisposable
 
 #pragma warning disable CS1591 // one property per step, named after it
     public CommandResult? Pack { get; }
+    public CommandResult? NuGetConfig { get; }
+    public CommandResult? AddSource { get; }
+    public CommandResult? AppCreate { get; }
+    public CommandResult? AppAddCma { get; }
+    public CommandResult? AppAddPlugin { get; }
     public CommandResult? TemplateInstall { get; }
     public CommandResult? TemplateCreate { get; }
     public CommandResult? PluginTest { get; }
@@ -160,18 +172,16 @@ public sealed class PackagedCma : IDisposable
         return result;
     }
 
-    /// <summary>The feed plus the usual source; a private packages folder, falling back to the user's cache for
-    /// everything that is not ours.</summary>
-    private void WriteNuGetConfig()
+    /// <summary>Test isolation only (a user skips this): restore into a private packages folder, falling back to the
+    /// user's cache for everything that is not ours, so no package from an earlier run is ever used.</summary>
+    private void IsolatePackages()
     {
+        string config = Path.Combine(Work, "nuget.config");
+        if (!File.Exists(config))
+            return;
         string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        File.WriteAllText(Path.Combine(Work, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="cma-local" value="{Feed}" />
-              </packageSources>
+        string text = File.ReadAllText(config).Replace("</configuration>", $"""
               <config>
                 <add key="globalPackagesFolder" value="{Path.Combine(Root, "packages")}" />
               </config>
@@ -179,32 +189,21 @@ public sealed class PackagedCma : IDisposable
                 <add key="user-cache" value="{cache}" />
               </fallbackPackageFolders>
             </configuration>
-            """);
+            """, StringComparison.Ordinal);
+        File.WriteAllText(config, text);
     }
 
-    /// <summary>A fresh console application that embeds Cma from the packages, with its own appsettings.json naming
-    /// best-fit and the generated plugin.</summary>
+    /// <summary>The fresh console application's code, its own appsettings.json (naming best-fit and the generated
+    /// plugin) and the csproj line that copies it to the output.</summary>
     private void WriteEmbeddingApp()
     {
-        Directory.CreateDirectory(AppFolder);
-        File.WriteAllText(Path.Combine(AppFolder, AppName + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Cma" Version="{Version}" />
-                <PackageReference Include="{PluginName}" Version="1.0.0" />
-                <PackageReference Include="Microsoft.Extensions.Configuration.Json" Version="10.0.12" />
-              </ItemGroup>
+        string project = Path.Combine(AppFolder, AppName + ".csproj");
+        File.WriteAllText(project, File.ReadAllText(project).Replace("</Project>", """
               <ItemGroup>
                 <None Update="appsettings.json" CopyToOutputDirectory="PreserveNewest" CopyToPublishDirectory="PreserveNewest" />
               </ItemGroup>
             </Project>
-            """);
+            """, StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(AppFolder, "appsettings.json"), $$"""
             {
               "AppMarker": "the embedding app's own settings",
