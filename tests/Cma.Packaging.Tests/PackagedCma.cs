@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Text;
 
 namespace Cma.Packaging.Tests;
@@ -61,14 +60,13 @@ public sealed class PackagedCma : IDisposable
         PluginPack = Step("dotnet pack (generated plugin)", () => DotnetCommand.Run(PluginFolder, s_timeout, "pack", PluginName, "-c", "Release", "-o", Feed), TemplateCreate);
         PluginPackage = Path.Combine(Feed, $"{PluginName}.1.0.0.nupkg");
         PackagedPluginFolder = Path.Combine(Root, "acme-package", "plugins", PluginName);
-        if (PluginPack?.Succeeded == true)
-            ZipFile.ExtractToDirectory(PluginPackage, Path.Combine(Root, "acme-package"));
+        PluginUnzip = Step("unzip the plugin folder", () => DotnetCommand.RunProgram("unzip", Work, s_timeout, "-o", PluginPackage, "plugins/*", "-d", Path.Combine(Root, "acme-package")), PluginPack);
 
         ToolInstall = Step("dotnet tool install", () => DotnetCommand.Run(Work, s_timeout, "tool", "install", "Cma.Tool", "--version", Version, "--tool-path", ToolPath), Pack, AddSource);
         string cma = Path.Combine(ToolPath, "cma");
         ToolMainJob = Step("cma (main job)", () => DotnetCommand.RunProgram(cma, Work, s_timeout), ToolInstall);
-        ToolPlugins = Step("cma plugins --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "plugins", "--plugin", PackagedPluginFolder), ToolInstall, PluginPack);
-        ToolConformance = Step("cma conformance --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "conformance", "--plugin", PackagedPluginFolder), ToolInstall, PluginPack);
+        ToolPlugins = Step("cma plugins --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "plugins", "--plugin", PackagedPluginFolder), ToolInstall, PluginUnzip);
+        ToolConformance = Step("cma conformance --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "conformance", "--plugin", PackagedPluginFolder), ToolInstall, PluginUnzip);
 
         AppFolder = Path.Combine(Work, AppName);
         AppCreate = Step("dotnet new console", () => DotnetCommand.Run(Work, s_timeout, "new", "console", "-n", AppName, "-o", AppName), AddSource);
@@ -129,6 +127,7 @@ public sealed class PackagedCma : IDisposable
     public CommandResult? TemplateCreate { get; }
     public CommandResult? PluginTest { get; }
     public CommandResult? PluginPack { get; }
+    public CommandResult? PluginUnzip { get; }
     public CommandResult? ToolInstall { get; }
     public CommandResult? ToolMainJob { get; }
     public CommandResult? ToolPlugins { get; }
