@@ -110,18 +110,26 @@ public sealed class CmaBuffer : IDisposable
         return new ChunkMemoryManager(this, offset, length).Memory;
     }
 
-    /// <summary>Frees the chunk (poisoning it and checking its guard bytes if the region says so). Throws
-    /// <see cref="CmaGuardOverrunException"/>, after freeing, when its guard bytes were changed. Later calls do nothing.</summary>
-    public void Dispose()
+    /// <summary>Frees the chunk (poisoning it and checking its guard bytes if the region says so). Never throws: a guard
+    /// overrun found here is logged, counted in <c>cma.guard_overruns</c> and raised as
+    /// <see cref="ICmaService.GuardOverrun"/>; use <see cref="DisposeChecked"/> to have it thrown. Later calls do nothing.</summary>
+    public void Dispose() => _ = Free();
+
+    /// <summary>Frees the chunk as <see cref="Dispose"/> does (reporting an overrun the same way), then throws
+    /// <see cref="CmaGuardOverrunException"/> when its guard bytes were changed — for code and tests that want an
+    /// overrun to fail loudly. The chunk is freed either way. On a buffer already freed it does nothing.</summary>
+    public void DisposeChecked()
     {
-        if (Interlocked.Exchange(ref _freed, 1) != 0)
-            return;
-        if (_service.FreeBuffer(Address, _region) is { } overrun)
+        if (Free() is { } overrun)
             throw new CmaGuardOverrunException(overrun);
     }
 
     /// <inheritdoc/>
     public override string ToString() => $"0x{Address:X}+{Size} in {Region}{(IsDisposed ? " (freed)" : "")}";
+
+    /// <summary>Frees the chunk the first time it is called; the overrun found, if any.</summary>
+    private CmaGuardOverrun? Free() =>
+        Interlocked.Exchange(ref _freed, 1) != 0 ? null : _service.FreeBuffer(Address, _region);
 
     /// <summary>Throws unless the buffer is live and its bytes are mapped.</summary>
     internal void ThrowIfUnusable()

@@ -7,8 +7,7 @@ namespace Cma.Runtime;
 /// <summary>The handle API over real memory: <see cref="CmaBuffer"/>s, guard overrun reports, and releasing mappings.</summary>
 public sealed partial class CmaService
 {
-    /// <summary>Raised (on the freeing thread, after the chunk is freed) when a chunk's guard bytes were changed; the
-    /// overrun is also logged as an error and counted in <c>cma.guard_overruns</c>.</summary>
+    /// <inheritdoc/>
     public event Action<CmaGuardOverrun>? GuardOverrun;
 
     /// <inheritdoc/>
@@ -51,6 +50,13 @@ public sealed partial class CmaService
         {
             return null;   // the host was disposed first: its memory, and so this chunk, is already released
         }
+        catch (InvalidOperationException e)
+        {
+            // Disposed from inside a plugin call (the region is fenced for it): Dispose does not throw; the chunk stays
+            // allocated until the host is disposed.
+            _logger.LogError("A CmaBuffer at 0x{Address:X} in region {Region} could not be freed: {Error}", address, region.Info.Name, e.Message);
+            return null;
+        }
         if (outcome != CmaOutcome.Ok)
             _logger.LogWarning("A CmaBuffer at 0x{Address:X} in region {Region} was already freed by address; nothing changed.", address, region.Info.Name);
         return overrun;
@@ -61,7 +67,20 @@ public sealed partial class CmaService
     {
         _logger.LogError("Cma: {Overrun}. Something wrote past the end of this chunk; the chunk was freed.", overrun);
         _metrics?.GuardOverrun(region);
-        GuardOverrun?.Invoke(overrun);
+        if (GuardOverrun is not { } handlers)
+            return;
+        // Each handler on its own: one that throws must not make a buffer's Dispose throw, nor silence the others.
+        foreach (Delegate handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((Action<CmaGuardOverrun>)handler)(overrun);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "A GuardOverrun handler threw; the overrun was still reported and the chunk freed.");
+            }
+        }
     }
 
     /// <summary>Releases a region's memory. Caller holds the region's lock (so no allocate or free is touching it).</summary>

@@ -49,4 +49,10 @@ public interface ICmaService
 
     /// <summary>Allocates a <see cref="CmaBuffer"/> from named regions, tried in order, bypassing the map.</summary>
     CmaOutcome TryAllocateBufferFrom(string regions, ulong size, ulong alignment, out CmaBuffer? buffer);
+
+    /// <summary>Raised (on the freeing thread, after the chunk is freed) when a chunk's guard bytes were found changed —
+    /// whether it was freed by <see cref="CmaBuffer.Dispose"/>, <see cref="CmaBuffer.DisposeChecked"/>,
+    /// <see cref="TryFree"/> or <see cref="Free"/>. The overrun is also logged as an error and counted in
+    /// <c>cma.guard_overruns</c>. A handler that throws is logged and does not stop the free or the other handlers.</summary>
+    event Action<CmaGuardOverrun>? GuardOverrun;
 }
