@@ -9,7 +9,8 @@ namespace Cma.Runtime.Memory;
 /// (<see cref="PosixFileLock"/>) on the descriptor it opened, before anything about the file changes (no truncate, no
 /// resize, no write), and stays the owner until the region is released and the descriptor closed (or the process dies,
 /// which releases the lock with it). A process that finds the lock taken fails to start the region, naming the file and
-/// the owner's pid, and leaves the file alone.</para>
+/// the owner's pid, and leaves the file alone. Within this process, a registry by <see cref="FileIdentity"/> (device and
+/// inode, not path text) refuses a second region over a file already mapped, whatever path reaches it.</para>
 /// <para>Readers are not owners: another process may open the file and map chunks read-only (or be handed a
 /// descriptor); it takes no lock and is not refused. The lock is advisory: it binds Cma hosts, not every program.</para>
 /// <para>A Shared file is unlinked when its owner releases it — while still holding the lock, and only while its path
@@ -85,6 +86,8 @@ internal sealed class BackingFile : IDisposable
         try
         {
             FileIdentity identity = FileIdentity.Of(handle);
+            if (s_owned.TryGetValue(identity, out BackingFile? owner))
+                throw BackingFileConflictException.SameFile(region.Name, path, owner);
             if (!PosixFileLock.TryLockWhole(handle))
                 throw BackingFileConflictException.OwnedElsewhere(region.Name, path, PosixFileLock.FindOwner(identity));
             if (FileIdentity.Of(path) != identity)
