@@ -75,7 +75,8 @@ public sealed class CmaBuffer : IDisposable
     public CmaBacking Backing => _memory?.Backing ?? CmaBacking.None;
 
     /// <summary>The chunk's offset from the region's start: for File and Shared regions, its offset in the file, which
-    /// another process maps to see the same bytes.</summary>
+    /// another process maps to see the same bytes while this host runs. It says nothing about a later run: a restarted
+    /// region starts empty.</summary>
     public ulong RegionOffset => Address - _region.Info.Start;
 
     /// <summary>Whether the buffer no longer owns its chunk: it was disposed, or its chunk was freed by address

@@ -13,6 +13,8 @@ namespace Cma.Runtime.Memory;
 /// inode, not path text) refuses a second region over a file already mapped, whatever path reaches it.</para>
 /// <para>Readers are not owners: another process may open the file and map chunks read-only (or be handed a
 /// descriptor); it takes no lock and is not refused. The lock is advisory: it binds Cma hosts, not every program.</para>
+/// <para>The owner empties the file when it takes it (<see cref="Empty"/>): chunks do not persist across runs yet, so
+/// a restarted region is empty and never hands out the previous run's bytes.</para>
 /// <para>A Shared file is unlinked when its owner releases it — while still holding the lock, and only while its path
 /// still names the file this process owns; a File is kept.</para>
 /// Concurrency: <see cref="Acquire"/> and <see cref="Dispose"/> are serialized process-wide (start-up and shutdown only).
@@ -106,14 +108,13 @@ internal sealed class BackingFile : IDisposable
         }
     }
 
-    /// <summary>Gives the file <paramref name="size"/> bytes: a Shared file is emptied first (a leftover's bytes are
-    /// not handed out), a File only grown when shorter. Call only as the owner.</summary>
-    public void Prepare(ulong size)
+    /// <summary>Empties the file and sizes it to <paramref name="size"/> bytes, all zero: a region starts empty, so no
+    /// chunk is handed out holding a previous run's (or a leftover's) bytes. Cheap whatever the size: truncating to 0
+    /// and back leaves a sparse file, not <paramref name="size"/> bytes written. Call only as the owner.</summary>
+    public void Empty(ulong size)
     {
-        if (Backing == CmaBacking.Shared)
-            RandomAccess.SetLength(Handle, 0);
-        if (RandomAccess.GetLength(Handle) < (long)size)
-            RandomAccess.SetLength(Handle, (long)size);
+        RandomAccess.SetLength(Handle, 0);
+        RandomAccess.SetLength(Handle, (long)size);
     }
 
     /// <summary>Gives up ownership: a Shared file is unlinked (while the lock is still held, and only if the path still

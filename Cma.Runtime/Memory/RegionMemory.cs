@@ -56,8 +56,9 @@ internal sealed unsafe class RegionMemory : IDisposable
     /// <summary>Whether the mapping has been released (the host was disposed).</summary>
     public bool IsDisposed => _disposed;
 
-    /// <summary>Reserves the bytes of <paramref name="region"/>, aligned to its alignment (at least a page). A File or
-    /// Shared region first takes ownership of its file (<see cref="BackingFile"/>), before changing anything about it.
+    /// <summary>Reserves the bytes of <paramref name="region"/>, aligned to its alignment (at least a page), all zero. A
+    /// File or Shared region first takes ownership of its file (<see cref="BackingFile"/>), before changing anything
+    /// about it, then empties it: the region starts empty, whatever a previous run left in the file.
     /// Throws <see cref="BackingFileConflictException"/> when the file is owned already (by another process, or another
     /// region of this one), and <see cref="OutOfMemoryException"/> or <see cref="IOException"/> (or an access exception
     /// for a file) when the system refuses; the message says what was asked for.</summary>
@@ -73,7 +74,7 @@ internal sealed unsafe class RegionMemory : IDisposable
         BackingFile file = BackingFile.Acquire(region);
         try
         {
-            file.Prepare(region.Size);
+            file.Empty(region.Size);
             nint view = PosixMemoryMap.MapFileAligned((int)file.Handle.DangerousGetHandle(), region.Size, alignment);
             return new RegionMemory(options, view, region.Size, file);
         }

@@ -172,7 +172,7 @@ public class BufferLifetimeTests
     }
 
     [Fact]
-    public void A_file_region_keeps_a_chunk_bytes_at_the_same_file_offset_across_hosts()
+    public void A_restarted_file_region_is_empty_and_never_hands_out_the_previous_runs_bytes()
     {
         string path = Path.Combine(Path.GetTempPath(), "cma-test-" + Guid.NewGuid().ToString("N") + ".bin");
         try
@@ -186,16 +186,17 @@ public class BufferLifetimeTests
                 data.Span.Fill(0x77);
                 offset = data.RegionOffset;
             }
-            byte[] file = File.ReadAllBytes(path);
+            byte[] kept = File.ReadAllBytes(path);
 
             using TestHost second = BackedRegions.Start(region);
             using CmaBuffer header2 = BackedRegions.Allocate(second, "f", 4096);
             using CmaBuffer data2 = BackedRegions.Allocate(second, "f", 8192);
 
-            Assert.Equal(4096UL, offset);
-            Assert.False(file.AsSpan((int)offset, 8192).ContainsAnyExcept((byte)0x77));
+            Assert.False(kept.AsSpan((int)offset, 8192).ContainsAnyExcept((byte)0x77), "the file is kept when the host stops");
             Assert.Equal(offset, data2.RegionOffset);
-            Assert.False(data2.Span.ContainsAnyExcept((byte)0x77));
+            Assert.False(data2.Span.ContainsAnyExcept((byte)0), "a restarted region is empty: the previous run's bytes are gone");
+            Assert.False(File.ReadAllBytes(path).AsSpan().ContainsAnyExcept((byte)0));
+            Assert.Equal(1L << 20, new FileInfo(path).Length);
         }
         finally
         {
