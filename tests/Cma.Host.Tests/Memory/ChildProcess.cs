@@ -10,7 +10,10 @@ internal static class ChildProcess
     public static string CmaDll => Path.Combine(AppContext.BaseDirectory, "cma.dll");
 
     /// <summary>Runs <c>dotnet cma.dll</c> with <paramref name="arguments"/>.</summary>
-    public static (int ExitCode, string Output) RunCma(params string[] arguments) => Run("dotnet", [CmaDll, .. arguments], 60_000);
+    public static (int ExitCode, string Output) RunCma(params string[] arguments) => Run(Dotnet, [CmaDll, .. arguments]);
+
+    /// <summary>The <c>dotnet</c> running the tests (<c>DOTNET_HOST_PATH</c>, which <c>dotnet test</c> sets), else the one on the PATH.</summary>
+    public static string Dotnet => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     /// <summary>Runs <paramref name="program"/>; its exit code and its output and errors. Kills it (and fails the test)
     /// after <paramref name="timeoutMs"/>, so a hung child never hangs the suite.</summary>

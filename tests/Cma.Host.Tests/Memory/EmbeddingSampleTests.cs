@@ -71,13 +71,13 @@ public class EmbeddingSampleTests : IClassFixture<EmbeddingSampleTests.BuiltSamp
         {
             string root = RepositoryRoot();
             string project = Path.Combine(root, "tests", "samples", "Cma.Samples.Embedding", "Cma.Samples.Embedding.csproj");
-            (int exitCode, string output) = ChildProcess.Run("dotnet", ["build", project, "-c", Configuration, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false", "-nodeReuse:false", "--nologo", "-v", "q"], 240_000);
+            (int exitCode, string output) = ChildProcess.Run(ChildProcess.Dotnet, ["build", project, "-c", Configuration, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false", "-nodeReuse:false", "--nologo", "-v", "q"], 240_000);
             Assert.True(exitCode == 0, "building the embedding sample failed:" + Environment.NewLine + output);
             _dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", Configuration, "net10.0", "Cma.Samples.Embedding.dll");
         }
 
         /// <summary>Runs the sample with <paramref name="arguments"/>; its exit code and its output and errors.</summary>
-        public (int ExitCode, string Output) Run(params string[] arguments) => ChildProcess.Run("dotnet", [_dll, .. arguments]);
+        public (int ExitCode, string Output) Run(params string[] arguments) => ChildProcess.Run(ChildProcess.Dotnet, [_dll, .. arguments]);
 
         private static string RepositoryRoot()
         {
