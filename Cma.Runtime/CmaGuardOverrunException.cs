@@ -1,7 +1,9 @@
 namespace Cma.Runtime;
 
-/// <summary>Thrown by <see cref="CmaBuffer.Dispose"/> when the buffer's guard bytes were changed: something wrote past
-/// its end. The buffer is freed before this is thrown; <see cref="Overrun"/> says where and whose.</summary>
+/// <summary>Thrown by <see cref="CmaBuffer.DisposeChecked"/> when the buffer's guard bytes were changed: something wrote
+/// past its end. The buffer is freed before this is thrown; <see cref="Overrun"/> says where and whose.
+/// <see cref="CmaBuffer.Dispose"/> never throws it: there the overrun is only logged, counted and raised as
+/// <see cref="ICmaService.GuardOverrun"/>.</summary>
 public sealed class CmaGuardOverrunException : Exception
 {
     /// <summary>Creates the exception.</summary>

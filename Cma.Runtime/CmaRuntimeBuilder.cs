@@ -67,6 +67,10 @@ internal static class CmaRuntimeBuilder
             {
                 memories[i] = RegionMemory.Map(r);
             }
+            catch (BackingFileConflictException e)
+            {
+                problems.Add(new ConfigProblem(r.Field + ":BackingPath", e.Message));
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException or NotSupportedException or DllNotFoundException)
             {
                 string what = r.Memory.BackingPath is { } path ? $"{r.Memory.Backing} '{path}'" : r.Memory.Backing.ToString();

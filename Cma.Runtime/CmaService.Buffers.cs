@@ -1,58 +1,93 @@
-using Cma.Runtime.Mapping;
 using Cma.Runtime.Regions;
 using Microsoft.Extensions.Logging;
 
 namespace Cma.Runtime;
 
-/// <summary>The handle API over real memory: <see cref="CmaBuffer"/>s, guard overrun reports, and releasing mappings.</summary>
+/// <summary>
+/// The handle API over real memory: <see cref="CmaBuffer"/>s, guard overrun reports, and releasing mappings.
+/// A chunk handed out as a buffer is registered with its handle in the allocation's critical section and leaves the
+/// registry in its free's, both under the region's lock. A free by address of such a chunk retires the handle (it then
+/// neither reads, writes nor frees); a handle frees its chunk only while it is still the registered one — so no
+/// sequence of calls lets a handle reach a chunk that has passed to another owner.
+/// </summary>
 public sealed partial class CmaService
 {
-    /// <summary>Raised (on the freeing thread, after the chunk is freed) when a chunk's guard bytes were changed; the
-    /// overrun is also logged as an error and counted in <c>cma.guard_overruns</c>.</summary>
+    /// <summary>Per region (by its index in <see cref="_byStart"/>), the live handles by chunk address; the array is null
+    /// until the first buffer is handed out, and a region's table null until its first. An entry exists exactly while its
+    /// chunk is live and its handle not retired; each table is read and written under its region's lock.</summary>
+    private Dictionary<ulong, CmaBuffer>?[]? _handles;
+
+    /// <inheritdoc/>
     public event Action<CmaGuardOverrun>? GuardOverrun;
 
     /// <inheritdoc/>
-    public CmaOutcome TryAllocateBuffer(string device, string? type, ulong size, ulong alignment, out CmaBuffer? buffer)
-    {
-        CmaOutcome outcome = TryAllocate(device, type, size, alignment, out CmaChunk chunk);
-        buffer = outcome == CmaOutcome.Ok ? Wrap(chunk, size, device + "/" + (type ?? DeviceMap.CommonType)) : null;
-        return outcome;
-    }
+    public CmaOutcome TryAllocateBuffer(string device, string? type, ulong size, ulong alignment, out CmaBuffer? buffer) =>
+        TryAllocate(device, type, size, alignment, asBuffer: true, out _, out buffer);
 
     /// <inheritdoc/>
     public CmaBuffer AllocateBuffer(string device, string? type, ulong size, ulong alignment = 0)
     {
-        CmaChunk chunk = Allocate(device, type, size, alignment);
-        return Wrap(chunk, size, device + "/" + (type ?? DeviceMap.CommonType));
+        CmaOutcome outcome = TryAllocateBuffer(device, type, size, alignment, out CmaBuffer? buffer);
+        return outcome == CmaOutcome.Ok ? buffer! : throw AllocationFailure(outcome, device, type, size, alignment);
     }
 
     /// <inheritdoc/>
-    public CmaOutcome TryAllocateBufferFrom(string regions, ulong size, ulong alignment, out CmaBuffer? buffer)
+    public CmaOutcome TryAllocateBufferFrom(string regions, ulong size, ulong alignment, out CmaBuffer? buffer) =>
+        TryAllocateFrom(regions, size, alignment, asBuffer: true, out _, out buffer);
+
+    /// <summary>The handle for a chunk just placed at <paramref name="address"/> in <paramref name="region"/>, registered
+    /// as the chunk's owner. Caller holds the region's lock, in the allocation's critical section.</summary>
+    private CmaBuffer AdoptChunk(Region region, ulong address, ulong size, string device, string type)
     {
-        CmaOutcome outcome = TryAllocateFrom(regions, size, alignment, out CmaChunk chunk);
-        buffer = outcome == CmaOutcome.Ok ? Wrap(chunk, size, "") : null;
-        return outcome;
+        var buffer = new CmaBuffer(this, region, address, size, device.Length == 0 ? "" : device + "/" + type);
+        Dictionary<ulong, CmaBuffer>?[] handles = Volatile.Read(ref _handles)
+            ?? Interlocked.CompareExchange(ref _handles, new Dictionary<ulong, CmaBuffer>?[_byStart.Length], null)
+            ?? _handles!;
+        int i = RegionIndexOf(address);
+        (handles[i] ??= []).Add(address, buffer);
+        return buffer;
     }
 
-    /// <summary>The handle for a chunk just allocated.</summary>
-    private CmaBuffer Wrap(CmaChunk chunk, ulong size, string owner) => new(this, _byName[chunk.Region], chunk.Address, size, owner);
+    /// <summary>Whether the chunk at <paramref name="address"/> (in the region at <paramref name="regionIndex"/> of
+    /// <see cref="_byStart"/>) may be freed by this caller, retiring its handle if so: a free by address
+    /// (<paramref name="handle"/> null) always may, and retires the live handle it finds; a handle may only while it is
+    /// still the chunk's registered one (it was not retired by a free by address, whose chunk may since have passed to
+    /// another owner). Caller holds the region's lock.</summary>
+    private bool ReleaseHandle(int regionIndex, ulong address, CmaBuffer? handle)
+    {
+        Dictionary<ulong, CmaBuffer>? table = _handles?[regionIndex];
+        if (table is null || !table.TryGetValue(address, out CmaBuffer? owner))
+            return handle is null;
+        if (handle is not null && !ReferenceEquals(owner, handle))
+            return false;   // another handle owns the chunk now: leave it be
+        table.Remove(address);
+        owner.Retire();
+        return true;
+    }
 
-    /// <summary>Frees a buffer's chunk; returns the guard overrun found, if any. After the host is disposed, does nothing
-    /// (the memory is already released).</summary>
-    internal CmaGuardOverrun? FreeBuffer(ulong address, Region region)
+    /// <summary>Frees a buffer's chunk if <paramref name="handle"/> still owns it; returns the guard overrun found, if any.
+    /// After the host is disposed, does nothing (the memory is already released). Never throws.</summary>
+    internal CmaGuardOverrun? FreeBuffer(CmaBuffer handle, Region region)
     {
         CmaOutcome outcome;
         CmaGuardOverrun? overrun;
         try
         {
-            outcome = FreeCore(address, out overrun);
+            outcome = FreeCore(handle.Address, handle, out overrun);
         }
         catch (ObjectDisposedException)
         {
             return null;   // the host was disposed first: its memory, and so this chunk, is already released
         }
+        catch (InvalidOperationException e)
+        {
+            // Disposed from inside a plugin call (the region is fenced for it): Dispose does not throw; the chunk stays
+            // allocated until the host is disposed.
+            _logger.LogError("A CmaBuffer at 0x{Address:X} in region {Region} could not be freed: {Error}", handle.Address, region.Info.Name, e.Message);
+            return null;
+        }
         if (outcome != CmaOutcome.Ok)
-            _logger.LogWarning("A CmaBuffer at 0x{Address:X} in region {Region} was already freed by address; nothing changed.", address, region.Info.Name);
+            _logger.LogWarning("A CmaBuffer at 0x{Address:X} in region {Region} was already freed by address; nothing changed.", handle.Address, region.Info.Name);
         return overrun;
     }
 
@@ -61,7 +96,20 @@ public sealed partial class CmaService
     {
         _logger.LogError("Cma: {Overrun}. Something wrote past the end of this chunk; the chunk was freed.", overrun);
         _metrics?.GuardOverrun(region);
-        GuardOverrun?.Invoke(overrun);
+        if (GuardOverrun is not { } handlers)
+            return;
+        // Each handler on its own: one that throws must not make a buffer's Dispose throw, nor silence the others.
+        foreach (Delegate handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((Action<CmaGuardOverrun>)handler)(overrun);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "A GuardOverrun handler threw; the overrun was still reported and the chunk freed.");
+            }
+        }
     }
 
     /// <summary>Releases a region's memory. Caller holds the region's lock (so no allocate or free is touching it).</summary>

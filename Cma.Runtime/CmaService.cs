@@ -69,7 +69,12 @@ public sealed partial class CmaService : ICmaService, IDisposable
     internal IReadOnlyList<Region> Regions => _regions;
 
     /// <inheritdoc/>
-    public CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, out CmaChunk chunk)
+    public CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, out CmaChunk chunk) =>
+        TryAllocate(device, type, size, alignment, asBuffer: false, out chunk, out _);
+
+    /// <summary><see cref="TryAllocate(string, string?, ulong, ulong, out CmaChunk)"/>; with <paramref name="asBuffer"/>,
+    /// also the chunk's <see cref="CmaBuffer"/>, registered while the region's lock is still held.</summary>
+    private CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
         ArgumentNullException.ThrowIfNull(device);
         StrongBox<Region?> inside = Region.EnterHost();
@@ -78,23 +83,31 @@ public sealed partial class CmaService : ICmaService, IDisposable
         if (rule < 0)
         {
             chunk = default;
+            buffer = null;
             _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
             return CmaOutcome.NoMatchingRule;
         }
-        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, inside, out chunk);
+        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, inside, asBuffer, out chunk, out buffer);
     }
 
     /// <inheritdoc/>
     public CmaChunk Allocate(string device, string? type, ulong size, ulong alignment = 0)
     {
         CmaOutcome outcome = TryAllocate(device, type, size, alignment, out CmaChunk chunk);
-        return outcome == CmaOutcome.Ok
-            ? chunk
-            : throw new CmaException(outcome, $"Allocation of {size} bytes (alignment {alignment}) for device '{device}' type '{type ?? DeviceMap.CommonType}' failed: {Describe(outcome)}.");
+        return outcome == CmaOutcome.Ok ? chunk : throw AllocationFailure(outcome, device, type, size, alignment);
     }
 
+    /// <summary>The exception of a failed <see cref="Allocate"/> or <see cref="AllocateBuffer"/>.</summary>
+    private static CmaException AllocationFailure(CmaOutcome outcome, string device, string? type, ulong size, ulong alignment) =>
+        new(outcome, $"Allocation of {size} bytes (alignment {alignment}) for device '{device}' type '{type ?? DeviceMap.CommonType}' failed: {Describe(outcome)}.");
+
     /// <inheritdoc/>
-    public CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk)
+    public CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk) =>
+        TryAllocateFrom(regions, size, alignment, asBuffer: false, out chunk, out _);
+
+    /// <summary><see cref="TryAllocateFrom(string, ulong, ulong, out CmaChunk)"/>; with <paramref name="asBuffer"/>, also
+    /// the chunk's <see cref="CmaBuffer"/>, registered while the region's lock is still held.</summary>
+    private CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
         ArgumentNullException.ThrowIfNull(regions);
         StrongBox<Region?> inside = Region.EnterHost();
@@ -115,14 +128,17 @@ public sealed partial class CmaService : ICmaService, IDisposable
         Region[] candidates = new Region[count];
         for (int i = 0; i < count; i++)
             candidates[i] = _regions[picked[i]];
-        return AllocateFrom(candidates, "", "", size, alignment, inside, out chunk);
+        return AllocateFrom(candidates, "", "", size, alignment, inside, asBuffer, out chunk, out buffer);
     }
 
     /// <summary>Tries <paramref name="candidates"/> in order; <paramref name="inside"/> is this thread's plugin-call box
-    /// (<see cref="Region.EnterHost"/>).</summary>
-    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, StrongBox<Region?> inside, out CmaChunk chunk)
+    /// (<see cref="Region.EnterHost"/>). With <paramref name="asBuffer"/>, the chunk's handle is made and registered in
+    /// the same critical section as the allocation, so no free by address can come between them.</summary>
+    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, StrongBox<Region?> inside,
+        bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        buffer = null;
         bool anyTried = false;
         foreach (Region region in candidates)
         {
@@ -142,7 +158,11 @@ public sealed partial class CmaService : ICmaService, IDisposable
                 int owner = region.OwnerIndex(device, type);
                 result = region.TryAllocate(rounded, align, owner, inside, out address);
                 if (result == RegionAllocateResult.Ok)
+                {
                     region.Memory?.Prepare(address, size, rounded);
+                    if (asBuffer)
+                        buffer = AdoptChunk(region, address, size, device, type);
+                }
             }
             if (result == RegionAllocateResult.Fenced)
                 continue;
@@ -161,11 +181,13 @@ public sealed partial class CmaService : ICmaService, IDisposable
     }
 
     /// <inheritdoc/>
-    public CmaOutcome TryFree(ulong address) => FreeCore(address, out _);
+    public CmaOutcome TryFree(ulong address) => FreeCore(address, null, out _);
 
     /// <summary>Frees the chunk at <paramref name="address"/>; <paramref name="overrun"/> is set when its guard bytes were
-    /// changed (the chunk is freed all the same, and the overrun reported).</summary>
-    private CmaOutcome FreeCore(ulong address, out CmaGuardOverrun? overrun)
+    /// changed (the chunk is freed all the same, and the overrun reported). A free by address (<paramref name="handle"/>
+    /// null) retires the chunk's live <see cref="CmaBuffer"/>, if any; a free through a handle frees only while that
+    /// handle still owns the chunk (see <see cref="ReleaseHandle"/>).</summary>
+    private CmaOutcome FreeCore(ulong address, CmaBuffer? handle, out CmaGuardOverrun? overrun)
     {
         StrongBox<Region?> inside = Region.EnterHost();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -179,7 +201,8 @@ public sealed partial class CmaService : ICmaService, IDisposable
                 bool freed;
                 lock (region.Sync)
                 {
-                    freed = region.TryFree(address, inside, out ChunkEntry entry);
+                    ChunkEntry entry = default;
+                    freed = ReleaseHandle(i, address, handle) && region.TryFree(address, inside, out entry);
                     if (freed && region.Memory is { } memory)
                         overrun = memory.Release(address, entry.Size, region, entry.Owner);
                 }

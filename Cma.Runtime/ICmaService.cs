@@ -22,10 +22,14 @@ public interface ICmaService
     /// <summary>Allocates from named regions, tried in order (comma-separated, e.g. <c>"a,b"</c>), bypassing the map.</summary>
     CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk);
 
-    /// <summary>Frees the chunk that starts at <paramref name="address"/>; <see cref="CmaOutcome.NotFound"/> when none does.</summary>
+    /// <summary>Frees the chunk that starts at <paramref name="address"/>; <see cref="CmaOutcome.NotFound"/> when none does.
+    /// When the chunk was handed out as a <see cref="CmaBuffer"/>, that buffer is retired in the same step: its bytes
+    /// throw <see cref="ObjectDisposedException"/> and its <see cref="CmaBuffer.Dispose"/> does nothing, so it can never
+    /// reach the chunk's next owner.</summary>
     CmaOutcome TryFree(ulong address);
 
-    /// <summary>Frees the chunk that starts at <paramref name="address"/>, or throws <see cref="CmaException"/> (NotFound).</summary>
+    /// <summary>Frees the chunk that starts at <paramref name="address"/> (retiring its <see cref="CmaBuffer"/>, as
+    /// <see cref="TryFree"/> does), or throws <see cref="CmaException"/> (NotFound).</summary>
     void Free(ulong address);
 
     /// <summary>What a device/type reaches; <see cref="CmaOutcome.NoMatchingRule"/> when no rule matches.</summary>
@@ -49,4 +53,10 @@ public interface ICmaService
 
     /// <summary>Allocates a <see cref="CmaBuffer"/> from named regions, tried in order, bypassing the map.</summary>
     CmaOutcome TryAllocateBufferFrom(string regions, ulong size, ulong alignment, out CmaBuffer? buffer);
+
+    /// <summary>Raised (on the freeing thread, after the chunk is freed) when a chunk's guard bytes were found changed —
+    /// whether it was freed by <see cref="CmaBuffer.Dispose"/>, <see cref="CmaBuffer.DisposeChecked"/>,
+    /// <see cref="TryFree"/> or <see cref="Free"/>. The overrun is also logged as an error and counted in
+    /// <c>cma.guard_overruns</c>. A handler that throws is logged and does not stop the free or the other handlers.</summary>
+    event Action<CmaGuardOverrun>? GuardOverrun;
 }

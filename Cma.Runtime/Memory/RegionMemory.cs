@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Cma.Runtime.Configuration;
 using Cma.Runtime.Regions;
-using Microsoft.Win32.SafeHandles;
 
 namespace Cma.Runtime.Memory;
 
@@ -23,12 +22,16 @@ internal sealed unsafe class RegionMemory : IDisposable
     /// starts); null when the region has no guard bytes. Holds exactly the chunks prepared and not yet released.</summary>
     private readonly Dictionary<ulong, ulong>? _requested;
 
+    /// <summary>The owned backing file of a File or Shared region (open, locked, until disposed); null for Native.</summary>
+    private readonly BackingFile? _file;
+
     /// <summary>Set once, under the region's lock, when the mapping is released; no byte is touched after.</summary>
     private volatile bool _disposed;
 
-    private RegionMemory(RegionMemoryOptions options, nint mappingBase, ulong size)
+    private RegionMemory(RegionMemoryOptions options, nint mappingBase, ulong size, BackingFile? file = null)
     {
         Options = options;
+        _file = file;
         Base = (ulong)mappingBase;
         Size = size;
         _requested = options.GuardBytes > 0 ? [] : null;
@@ -53,9 +56,12 @@ internal sealed unsafe class RegionMemory : IDisposable
     /// <summary>Whether the mapping has been released (the host was disposed).</summary>
     public bool IsDisposed => _disposed;
 
-    /// <summary>Reserves the bytes of <paramref name="region"/>, aligned to its alignment (at least a page). Throws
-    /// <see cref="OutOfMemoryException"/> or <see cref="IOException"/> (or an access exception for a file) when the
-    /// system refuses; the message says what was asked for.</summary>
+    /// <summary>Reserves the bytes of <paramref name="region"/>, aligned to its alignment (at least a page), all zero. A
+    /// File or Shared region first takes ownership of its file (<see cref="BackingFile"/>), before changing anything
+    /// about it, then empties it: the region starts empty, whatever a previous run left in the file.
+    /// Throws <see cref="BackingFileConflictException"/> when the file is owned already (by another process, or another
+    /// region of this one), and <see cref="OutOfMemoryException"/> or <see cref="IOException"/> (or an access exception
+    /// for a file) when the system refuses; the message says what was asked for.</summary>
     public static RegionMemory Map(RegionOptions region)
     {
         RegionMemoryOptions options = region.Memory;
@@ -65,19 +71,16 @@ internal sealed unsafe class RegionMemory : IDisposable
             void* bytes = NativeMemory.AlignedAlloc((nuint)region.Size, (nuint)alignment);
             return new RegionMemory(options, (nint)bytes, region.Size);
         }
-        string path = options.BackingPath!;
-        FileMode mode = options.Backing == CmaBacking.Shared ? FileMode.Create : FileMode.OpenOrCreate;
+        BackingFile file = BackingFile.Acquire(region);
         try
         {
-            using SafeFileHandle file = File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.ReadWrite);
-            if (RandomAccess.GetLength(file) < (long)region.Size)
-                RandomAccess.SetLength(file, (long)region.Size);
-            nint view = PosixMemoryMap.MapFileAligned((int)file.DangerousGetHandle(), region.Size, alignment);
-            return new RegionMemory(options, view, region.Size);
+            file.Empty(region.Size);
+            nint view = PosixMemoryMap.MapFileAligned((int)file.Handle.DangerousGetHandle(), region.Size, alignment);
+            return new RegionMemory(options, view, region.Size, file);
         }
-        catch when (options.Backing == CmaBacking.Shared)
+        catch
         {
-            File.Delete(path);
+            file.Dispose();   // gives up ownership; a Shared file this process owned is unlinked
             throw;
         }
     }
@@ -119,7 +122,8 @@ internal sealed unsafe class RegionMemory : IDisposable
     /// <summary>The span over <paramref name="length"/> bytes at <paramref name="address"/> (inside the mapping).</summary>
     public static Span<byte> Bytes(ulong address, int length) => new((void*)address, length);
 
-    /// <summary>Releases the mapping (a Shared file is unlinked too). Caller holds the region's lock.</summary>
+    /// <summary>Releases the mapping, then the backing file's ownership (a Shared file is unlinked while still owned).
+    /// Caller holds the region's lock.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -131,9 +135,14 @@ internal sealed unsafe class RegionMemory : IDisposable
         }
         else
         {
-            PosixMemoryMap.Unmap((nint)Base, Size);
-            if (Options.Backing == CmaBacking.Shared)
-                File.Delete(Options.BackingPath!);
+            try
+            {
+                PosixMemoryMap.Unmap((nint)Base, Size);
+            }
+            finally
+            {
+                _file!.Dispose();
+            }
         }
         Interlocked.Decrement(ref s_live);
     }

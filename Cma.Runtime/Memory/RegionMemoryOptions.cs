@@ -8,7 +8,10 @@ namespace Cma.Runtime.Memory;
 /// </summary>
 /// <param name="Backing">What stands behind the region's addresses.</param>
 /// <param name="BackingPath">The file (absolute) for File and Shared; null for None and Native.</param>
-/// <param name="ZeroOnAllocate">Whether a chunk's bytes are zeroed before it is handed out.</param>
+/// <param name="ZeroOnAllocate">Whether a chunk's bytes are zeroed before it is handed out. Off by default, which is safe
+/// to reason about for File and Shared regions: they start all zero (the owner empties the file when it takes it, so a
+/// restarted region never hands out the previous run's bytes), and without it a chunk holds only what an earlier chunk
+/// of the same run left there. A Native region starts with whatever the process's allocator hands back.</param>
 /// <param name="PoisonByte">The byte written over a chunk when it is freed, or null for no poisoning.</param>
 /// <param name="GuardBytes">The least number of guard bytes after each chunk (0: none).</param>
 internal sealed record RegionMemoryOptions(CmaBacking Backing, string? BackingPath, bool ZeroOnAllocate, byte? PoisonByte, ulong GuardBytes)

@@ -47,7 +47,7 @@ public class DebugOptionTests
     }
 
     [Fact]
-    public void An_overrun_into_guard_bytes_is_reported_on_free_with_the_chunk_address_size_and_owner()
+    public void An_overrun_found_at_dispose_is_counted_and_raised_but_never_thrown()
     {
         using TestHost host = BackedRegions.Start(BackedRegions.Native("g", extra: "\"GuardBytes\": \"64\""), """[ "gpu=g" ]""");
         using var counter = new MetricCollector<long>(host.Meters, CmaMetrics.MeterName, "cma.guard_overruns");
@@ -57,7 +57,42 @@ public class DebugOptionTests
         buffer.Span.Fill(1);
         RegionMemory.Bytes(buffer.Address + 1000, 3)[2] = 0;   // one byte written 3 bytes past the end
 
-        CmaGuardOverrunException e = Assert.Throws<CmaGuardOverrunException>(buffer.Dispose);
+        Exception? thrown = Record.Exception(buffer.Dispose);
+
+        Assert.Null(thrown);
+        Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 1000, "gpu/staging", 1002, 1), raised);
+        Assert.Equal(1, counter.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(0, host.Service.GetRegion("g").Chunks);
+    }
+
+    [Fact]
+    public void A_guard_overrun_handler_that_throws_neither_makes_Dispose_throw_nor_silences_the_next_handler()
+    {
+        using TestHost host = BackedRegions.Start(BackedRegions.Native("g", extra: "\"GuardBytes\": \"16\""));
+        CmaGuardOverrun? raised = null;
+        host.Service.GuardOverrun += _ => throw new InvalidOperationException("a broken handler");
+        host.Service.GuardOverrun += o => raised = o;
+        CmaBuffer buffer = BackedRegions.Allocate(host, "g", 100);
+        RegionMemory.Bytes(buffer.Address + 100, 1)[0] = 7;
+
+        Exception? thrown = Record.Exception(buffer.Dispose);
+
+        Assert.Null(thrown);
+        Assert.NotNull(raised);
+        Assert.Equal(0, host.Service.GetRegion("g").Chunks);
+    }
+
+    [Fact]
+    public void DisposeChecked_frees_the_chunk_then_throws_the_overrun_with_its_address_and_owner()
+    {
+        using TestHost host = BackedRegions.Start(BackedRegions.Native("g", extra: "\"GuardBytes\": \"64\""), """[ "gpu=g" ]""");
+        using var counter = new MetricCollector<long>(host.Meters, CmaMetrics.MeterName, "cma.guard_overruns");
+        CmaGuardOverrun? raised = null;
+        host.Service.GuardOverrun += o => raised = o;
+        CmaBuffer buffer = host.Service.AllocateBuffer("gpu", "staging", 1000);
+        RegionMemory.Bytes(buffer.Address + 1000, 3)[2] = 0;
+
+        CmaGuardOverrunException e = Assert.Throws<CmaGuardOverrunException>(buffer.DisposeChecked);
 
         Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 1000, "gpu/staging", 1002, 1), e.Overrun);
         Assert.Contains($"0x{buffer.Address:X}", e.Message, StringComparison.Ordinal);
@@ -65,6 +100,51 @@ public class DebugOptionTests
         Assert.Equal(e.Overrun, raised);
         Assert.Equal(1, counter.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.Equal(0, host.Service.GetRegion("g").Chunks);
+        Assert.True(buffer.IsDisposed);
+    }
+
+    [Fact]
+    public void DisposeChecked_of_an_intact_or_already_freed_buffer_does_not_throw()
+    {
+        using TestHost host = BackedRegions.Start(BackedRegions.Native("g", extra: "\"GuardBytes\": \"64\""));
+        CmaBuffer buffer = BackedRegions.Allocate(host, "g", 4096);
+        buffer.Span.Fill(0xFF);
+
+        buffer.DisposeChecked();
+        buffer.DisposeChecked();
+
+        Assert.Equal(0, host.Service.GetRegion("g").Chunks);
+    }
+
+    [Theory]
+    [InlineData(0, "the 1st byte past the end")]
+    [InlineData(1, "the 2nd byte past the end")]
+    [InlineData(2, "the 3rd byte past the end")]
+    [InlineData(10, "the 11th byte past the end")]
+    [InlineData(20, "the 21st byte past the end")]
+    public void The_overrun_message_says_which_byte_past_the_end_was_changed_first(int pastTheEnd, string expected)
+    {
+        var overrun = new CmaGuardOverrun("g", 0x1000, 100, "gpu/staging", 100 + (ulong)pastTheEnd, 1);
+
+        string message = new CmaGuardOverrunException(overrun).Message;
+
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        Assert.Contains($"offset {100 + pastTheEnd}", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_guard_overrun_event_is_reached_through_the_interface()
+    {
+        using TestHost host = BackedRegions.Start(BackedRegions.Native("g", extra: "\"GuardBytes\": \"16\""));
+        ICmaService cma = host.Service;
+        CmaGuardOverrun? raised = null;
+        cma.GuardOverrun += o => raised = o;
+        CmaBuffer buffer = BackedRegions.Allocate(host, "g", 100);
+        RegionMemory.Bytes(buffer.Address + 100, 1)[0] = 7;
+
+        buffer.Dispose();
+
+        Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 100, "", 100, 1), raised);
     }
 
     [Fact]

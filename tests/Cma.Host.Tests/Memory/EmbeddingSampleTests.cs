@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Cma.Host.Tests.Api;
 
@@ -72,31 +71,13 @@ public class EmbeddingSampleTests : IClassFixture<EmbeddingSampleTests.BuiltSamp
         {
             string root = RepositoryRoot();
             string project = Path.Combine(root, "tests", "samples", "Cma.Samples.Embedding", "Cma.Samples.Embedding.csproj");
-            (int exitCode, string output) = Execute("dotnet", ["build", project, "-c", Configuration, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false", "-nodeReuse:false", "--nologo", "-v", "q"], 240_000);
+            (int exitCode, string output) = ChildProcess.Run(ChildProcess.Dotnet, ["build", project, "-c", Configuration, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=false", "-nodeReuse:false", "--nologo", "-v", "q"], 240_000);
             Assert.True(exitCode == 0, "building the embedding sample failed:" + Environment.NewLine + output);
             _dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", Configuration, "net10.0", "Cma.Samples.Embedding.dll");
         }
 
         /// <summary>Runs the sample with <paramref name="arguments"/>; its exit code and its output and errors.</summary>
-        public (int ExitCode, string Output) Run(params string[] arguments) => Execute("dotnet", [_dll, .. arguments], 60_000);
-
-        private static (int ExitCode, string Output) Execute(string program, string[] arguments, int timeoutMs)
-        {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in arguments)
-                start.ArgumentList.Add(argument);
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["MSBUILDDISABLENODEREUSE"] = "1";   // leave no build server or node running after the test
-            using Process process = Process.Start(start)!;
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            Task<string> errors = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(timeoutMs))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"'{program} {string.Join(' ', arguments)}' did not finish in {timeoutMs / 1000} s");
-            }
-            return (process.ExitCode, output.Result + errors.Result);
-        }
+        public (int ExitCode, string Output) Run(params string[] arguments) => ChildProcess.Run(ChildProcess.Dotnet, [_dll, .. arguments]);
 
         private static string RepositoryRoot()
         {
