@@ -39,3 +39,21 @@ public sealed class EmbeddingTests(PackagedCma cma)
         Assert.Contains("the embedding app's own settings", File.ReadAllText(Path.Combine(output, "appsettings.json")), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The repository's embedding sample (tests/samples/Cma.Samples.Embedding), which references the <c>Cma</c>
+/// package from the feed like any application: it allocates an aligned buffer, hands its pointer to libc and frees it.</summary>
+[Collection(PackagesCollection.Name)]
+[Trait("Category", "Packages")]
+public sealed class EmbeddingSampleTests(PackagedCma cma)
+{
+    [Fact]
+    public void The_sample_allocates_an_aligned_buffer_fills_it_hands_it_to_libc_and_frees_it()
+    {
+        CommandResult run = cma.Succeeded(cma.SampleRun);
+
+        Assert.Contains("allocated 8 MiB", run.Output, StringComparison.Ordinal);
+        Assert.Contains("1 MiB-aligned: True", run.Output, StringComparison.Ordinal);
+        Assert.Contains("memchr found it at offset 4194304; bytes as expected: True", run.Output, StringComparison.Ordinal);
+        Assert.Contains("freed", run.Output, StringComparison.Ordinal);
+    }
+}

@@ -12,7 +12,7 @@ namespace Cma.Packaging.Tests;
 /// test</c> and <c>dotnet pack</c> of the new plugin; (4) the tool installed with <c>dotnet tool install
 /// --tool-path</c> and run (main job, <c>plugins --plugin</c>, <c>conformance --plugin</c> on the new plugin's
 /// package folder); (5) <c>dotnet new console</c>, <c>dotnet add package Cma</c> and the new plugin's package, its own
-/// appsettings.json, built, published and run. Each step's result is kept for the tests; a step
+/// appsettings.json, built, published and run; (6) the repository's embedding sample built against the feed and run. Each step's result is kept for the tests; a step
 /// whose prerequisite failed is not run. How long each step took is written to packaging-timings.txt beside this
 /// assembly (.ci/run prints it).
 /// </summary>
@@ -80,6 +80,11 @@ public sealed class PackagedCma : IDisposable
         AppPublishOutput = Path.Combine(AppFolder, "publish");
         AppRun = Step("run the published app", () => DotnetCommand.Run(AppPublishOutput, s_timeout, Path.Combine(AppPublishOutput, AppName + ".dll")), AppPublish);
 
+        SampleFolder = Path.Combine(Work, "Cma.Samples.Embedding");
+        CopyRepository(Path.Combine(RepositoryRoot(), "tests", "samples", "Cma.Samples.Embedding"), SampleFolder);
+        SampleBuild = Step("dotnet build (embedding sample)", () => DotnetCommand.Run(SampleFolder, s_timeout, "build", "-c", "Release", $"-p:CmaVersion={Version}"), AddSource, Pack);
+        SampleRun = Step("run the embedding sample", () => DotnetCommand.Run(SampleFolder, s_timeout, Path.Combine(SampleFolder, "bin", "Release", "net10.0", "Cma.Samples.Embedding.dll")), SampleBuild);
+
         WriteTimings(clock.Elapsed);
     }
 
@@ -113,6 +118,9 @@ public sealed class PackagedCma : IDisposable
     /// <summary>The embedding application's build output.</summary>
     public string AppBuildOutput { get; }
 
+    /// <summary>The copy of tests/samples/Cma.Samples.Embedding, built against the feed.</summary>
+    public string SampleFolder { get; }
+
     /// <summary>The embedding application's publish output.</summary>
     public string AppPublishOutput { get; }
 
@@ -135,6 +143,8 @@ public sealed class PackagedCma : IDisposable
     public CommandResult? AppBuild { get; }
     public CommandResult? AppPublish { get; }
     public CommandResult? AppRun { get; }
+    public CommandResult? SampleBuild { get; }
+    public CommandResult? SampleRun { get; }
 #pragma warning restore CS1591
 
     /// <summary>Asserts that a step ran and succeeded; otherwise fails with the first failed step's output.</summary>
