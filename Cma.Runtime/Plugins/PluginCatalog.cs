@@ -13,7 +13,9 @@ namespace Cma.Runtime.Plugins;
 /// Finds and loads allocator plugins. A plugin directory holds one folder per plugin,
 /// <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c>; each DLL is loaded with McMaster.NETCore.Plugins in a load context
 /// of its own, sharing only the contract (and the Microsoft.Extensions abstractions in its signatures) with
-/// the host. Every failure is recorded by file with its reason; a bad plugin never stops the others loading.
+/// the host. Before a DLL is loaded its metadata and its <c>.deps.json</c> are checked (a malformed <c>.deps.json</c>
+/// can abort the process natively). Every failure is recorded by file with its reason; a bad plugin never stops the
+/// others loading.
 /// </summary>
 internal sealed partial class PluginCatalog : IDisposable
 {
@@ -147,6 +149,12 @@ internal sealed partial class PluginCatalog : IDisposable
             _failures.Add(new PluginLoadFailure(file, refusal));
             return;
         }
+        if (PluginDepsJsonInspector.Inspect(file) is { } depsProblem)
+        {
+            string deps = Path.GetFileName(PluginDepsJsonInspector.PathFor(file));
+            _failures.Add(new PluginLoadFailure(file, $"its dependency manifest {deps} {depsProblem}. The .NET dependency resolver cannot read it safely (a malformed one can abort the whole process), so the plugin was not loaded; rebuild the plugin (the build writes {deps}) or restore the one its build wrote."));
+            return;
+        }
 
         Type[] types;
         Assembly assembly;
@@ -161,6 +169,11 @@ internal sealed partial class PluginCatalog : IDisposable
         {
             string first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
             _failures.Add(new PluginLoadFailure(file, $"its types cannot be loaded ({first}); it was probably built against an incompatible contract or dependency version."));
+            return;
+        }
+        catch (InvalidOperationException e)
+        {
+            _failures.Add(new PluginLoadFailure(file, $"its dependencies cannot be resolved: {e.Message}"));
             return;
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or IOException)

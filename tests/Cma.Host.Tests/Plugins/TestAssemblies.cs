@@ -54,14 +54,24 @@ internal static class TestAssemblies
     }
 
     /// <summary>Copies the faulty test plugin's folder into <paramref name="dir"/>; returns the copied DLL.</summary>
-    public static string CopyFaultyPlugin(string dir)
+    public static string CopyFaultyPlugin(string dir) => CopyPlugin(Api.TestHost.FaultyPluginPath, dir);
+
+    /// <summary>Copies the folder of the plugin <paramref name="dll"/> into <paramref name="dir"/> (as
+    /// <c>&lt;dir&gt;/&lt;Name&gt;/</c>); returns the copied DLL.</summary>
+    public static string CopyPlugin(string dll, string dir)
     {
-        string source = Path.GetDirectoryName(Api.TestHost.FaultyPluginPath)!;
+        string source = Path.GetDirectoryName(dll)!;
         string target = Path.Combine(dir, Path.GetFileName(source));
+        CopyFiles(source, target);
+        return Path.Combine(target, Path.GetFileName(dll));
+    }
+
+    /// <summary>Copies the files (not the sub-folders) of <paramref name="source"/> into <paramref name="target"/>.</summary>
+    public static void CopyFiles(string source, string target)
+    {
         Directory.CreateDirectory(target);
         foreach (string file in Directory.EnumerateFiles(source))
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        return Path.Combine(target, Path.GetFileName(Api.TestHost.FaultyPluginPath));
     }
 
     private static void ThrowInvalidOperation(ILGenerator il, string message)
