@@ -3,7 +3,6 @@ using System.Text;
 using Cma.Runtime.Configuration;
 using Cma.Runtime.Plugins;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Cma.Host.Cli;
@@ -47,8 +46,7 @@ internal sealed class HostLoader : IDisposable
             .AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Cma", StringComparison.Ordinal) == true)
             .SetMinimumLevel(LogLevel.Warning));
         PluginSources sources = PeekPluginSources(CmaConfigurationLoader.ChooseFile(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory));
-        IServiceProvider services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().BuildServiceProvider();
-        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], extra, sources.Pins, services);
+        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], extra, sources.Pins, loggerFactory);
         foreach (string warning in catalog.Warnings)
             console.Error.WriteLine("cma: warning: " + warning);
         return new HostLoader(catalog, loggerFactory);

@@ -14,8 +14,8 @@ namespace Cma.Runtime.Plugins;
 /// <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c>; each DLL is loaded with McMaster.NETCore.Plugins in a load context
 /// of its own, sharing only the contract (and the Microsoft.Extensions abstractions in its signatures) with
 /// the host. Before a DLL is loaded its metadata and its <c>.deps.json</c> are checked (a malformed <c>.deps.json</c>
-/// can abort the process natively). Every failure is recorded by file with its reason; a bad plugin never stops the
-/// others loading.
+/// can abort the process natively); a provider's constructor gets only logging (<see cref="PluginServices"/>), never the
+/// application's services. Every failure is recorded by file with its reason; a bad plugin never stops the others.
 /// </summary>
 internal sealed partial class PluginCatalog : IDisposable
 {
@@ -70,15 +70,15 @@ internal sealed partial class PluginCatalog : IDisposable
     /// <param name="directories">Plugin directories; a missing one is skipped (the first-party one always exists in a build).</param>
     /// <param name="paths">Explicit plugin DLLs or plugin directories from the command line; a missing one is a failure.</param>
     /// <param name="sha256Pins">DLL file name → expected SHA-256 (hex); a mismatch, or a pinned name never found, refuses it.</param>
-    /// <param name="services">Services for provider constructors (e.g. <c>ILogger&lt;T&gt;</c>); null gives null loggers.</param>
+    /// <param name="loggerFactory">The logging provider constructors get (<c>ILogger&lt;T&gt;</c>, <c>ILoggerFactory</c>); null gives null loggers.</param>
     public static PluginCatalog Load(
         IEnumerable<string> directories,
         IEnumerable<string>? paths = null,
         IReadOnlyDictionary<string, string>? sha256Pins = null,
-        IServiceProvider? services = null)
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(directories);
-        services ??= NullServices();
+        var services = new PluginServices(loggerFactory ?? NullLoggerFactory.Instance);
         var catalog = new PluginCatalog();
         var files = new List<string>();
         foreach (string dir in directories)
@@ -130,7 +130,7 @@ internal sealed partial class PluginCatalog : IDisposable
     }
 
     /// <summary>Loads one DLL and creates its providers, recording any failure.</summary>
-    private void LoadFile(string file, IReadOnlyDictionary<string, string>? pins, HashSet<string> pinsSeen, IServiceProvider services)
+    private void LoadFile(string file, IReadOnlyDictionary<string, string>? pins, HashSet<string> pinsSeen, PluginServices services)
     {
         string sha256 = Sha256Of(file);
         string fileName = Path.GetFileName(file);
@@ -194,9 +194,15 @@ internal sealed partial class PluginCatalog : IDisposable
             _failures.Add(new PluginLoadFailure(file, $"contains no provider: no public non-abstract type implements {nameof(ICmaAllocatorProvider)}."));
     }
 
-    /// <summary>Creates one provider with DI; a constructor that throws is a load failure.</summary>
-    private void CreateProvider(string file, Type type, Assembly assembly, string sha256, IServiceProvider services)
+    /// <summary>Creates one provider with the plugin services; a constructor that asks for anything else, or throws,
+    /// is a load failure.</summary>
+    private void CreateProvider(string file, Type type, Assembly assembly, string sha256, PluginServices services)
     {
+        if (services.UnservedParameters(type) is { } unserved)
+        {
+            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName}'s constructor asks for {unserved}, which the host does not give plugins: a provider's constructor may take only {PluginServices.Offered} (or nothing). The application's own services, ICmaService and IServiceProvider among them, are never shared with a plugin."));
+            return;
+        }
         try
         {
             var provider = (ICmaAllocatorProvider)ActivatorUtilities.CreateInstance(services, type);
@@ -211,9 +217,25 @@ internal sealed partial class PluginCatalog : IDisposable
         }
         catch (Exception e)
         {
-            Exception cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
-            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} could not be created: {cause.GetType().Name}: {cause.Message}"));
+            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} could not be created: {Cause(type, e)}"));
         }
+    }
+
+    /// <summary>What went wrong, past the reflection and type-initializer wrappers: <c>InvalidOperationException: ...</c>,
+    /// or <c>its static constructor threw InvalidOperationException: ...</c>.</summary>
+    private static string Cause(Type type, Exception e)
+    {
+        string? initializer = null;
+        while (e is TargetInvocationException or TypeInitializationException && e.InnerException is { } inner)
+        {
+            if (e is TypeInitializationException tie)
+                initializer = tie.TypeName;
+            e = inner;
+        }
+        string what = $"{e.GetType().Name}: {e.Message}";
+        if (initializer is null)
+            return what;
+        return initializer == type.FullName ? $"its static constructor threw {what}" : $"the static constructor of {initializer} threw {what}";
     }
 
     /// <summary>Two providers with one name are both refused: the configuration could not say which it means.</summary>
@@ -259,12 +281,6 @@ internal sealed partial class PluginCatalog : IDisposable
         if ((mode & UnixFileMode.OtherWrite) != 0)
             _warnings.Add($"{path} is writable by other users: anyone on this machine could replace a plugin. Run 'chmod o-w {path}'.");
     }
-
-    private static IServiceProvider NullServices() =>
-        new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
-            .BuildServiceProvider();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
     private static partial Regex ProviderNamePattern();

@@ -53,6 +53,10 @@ internal static class TestAssemblies
         return path;
     }
 
+    /// <summary>The hostile test plugin's DLL, as the test project's build copied it.</summary>
+    public static string HostilePluginPath =>
+        Path.Combine(AppContext.BaseDirectory, "test-plugins", "Cma.TestPlugins.Hostile", "Cma.TestPlugins.Hostile.dll");
+
     /// <summary>Copies the faulty test plugin's folder into <paramref name="dir"/>; returns the copied DLL.</summary>
     public static string CopyFaultyPlugin(string dir) => CopyPlugin(Api.TestHost.FaultyPluginPath, dir);
 
