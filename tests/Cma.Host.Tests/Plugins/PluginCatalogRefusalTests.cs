@@ -63,21 +63,6 @@ public class PluginCatalogRefusalTests
     }
 
     [Fact]
-    public void Two_plugins_with_one_provider_name_are_both_refused()
-    {
-        using var one = new TempConfigFolder();
-        using var two = new TempConfigFolder();
-        string first = TestAssemblies.CopyFaultyPlugin(one.Path);
-        string second = TestAssemblies.CopyFaultyPlugin(two.Path);
-
-        using PluginCatalog catalog = PluginCatalog.Load([one.Path, two.Path]);
-
-        Assert.Null(catalog.Find("faulty"));
-        Assert.Contains("provider name 'faulty' is provided by more than one plugin", Reason(catalog, first));
-        Assert.Contains(first, Reason(catalog, second));
-    }
-
-    [Fact]
     public void A_sha256_pin_that_does_not_match_refuses_the_plugin_showing_both_hashes()
     {
         string pinned = new('0', 64);

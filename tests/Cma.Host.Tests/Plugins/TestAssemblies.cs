@@ -78,6 +78,43 @@ internal static class TestAssemblies
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
     }
 
+    /// <summary>Writes <c>&lt;dir&gt;/&lt;name&gt;/&lt;name&gt;.dll</c> holding a public provider named
+    /// <paramref name="providerName"/> whose Create throws.</summary>
+    public static string WriteNamedProvider(string dir, string name, string providerName)
+    {
+        var assembly = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly);
+        ModuleBuilder module = assembly.DefineDynamicModule(name);
+        TypeBuilder type = module.DefineType("Acme.NamedProvider", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class,
+            typeof(object), [typeof(ICmaAllocatorProvider)]);
+        type.DefineDefaultConstructor(MethodAttributes.Public);
+        foreach (MethodInfo method in typeof(ICmaAllocatorProvider).GetMethods())
+        {
+            MethodBuilder body = type.DefineMethod(method.Name,
+                MethodAttributes.Public | MethodAttributes.Virtual | MethodAttributes.Final | MethodAttributes.HideBySig | MethodAttributes.NewSlot | MethodAttributes.SpecialName,
+                method.ReturnType, [.. method.GetParameters().Select(p => p.ParameterType)]);
+            ILGenerator il = body.GetILGenerator();
+            if (method.Name == "get_" + nameof(ICmaAllocatorProvider.Name))
+            {
+                il.Emit(OpCodes.Ldstr, providerName);
+                il.Emit(OpCodes.Ret);
+            }
+            else if (method.Name == "get_" + nameof(ICmaAllocatorProvider.Description))
+            {
+                il.Emit(OpCodes.Ldstr, "a provider written by a test");
+                il.Emit(OpCodes.Ret);
+            }
+            else
+            {
+                ThrowInvalidOperation(il, "never called");
+            }
+            type.DefineMethodOverride(body, method);
+        }
+        type.CreateType();
+        string path = PluginPath(dir, name);
+        assembly.Save(path);
+        return path;
+    }
+
     private static void ThrowInvalidOperation(ILGenerator il, string message)
     {
         il.Emit(OpCodes.Ldstr, message);
