@@ -36,7 +36,8 @@ internal sealed class HostLoader : IDisposable
     /// <summary>The bound service (after <see cref="BuildService"/>).</summary>
     public CmaService? Service { get; private set; }
 
-    /// <summary>Loads the plugins the configuration and the command line name.</summary>
+    /// <summary>Loads the plugins the configuration and the command line name. A <c>--plugin</c> path that names no plugin
+    /// file ends the command with exit code 2, saying which layouts are accepted.</summary>
     public static HostLoader LoadPlugins(ParseResult parse, CliConsole console)
     {
         string? explicitPath = parse.GetValue(CliOptions.Config);
@@ -49,6 +50,13 @@ internal sealed class HostLoader : IDisposable
         PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], extra, sources.Pins, loggerFactory);
         foreach (string warning in catalog.Warnings)
             console.Error.WriteLine("cma: warning: " + warning);
+        if (catalog.UnusablePaths.Count > 0)
+        {
+            string message = string.Join(Environment.NewLine, catalog.UnusablePaths.Select(f => $"cma: --plugin {f.FilePath}: {f.Reason}"));
+            catalog.Dispose();
+            loggerFactory.Dispose();
+            throw new CliExitException(2, message + Environment.NewLine + "Nothing was run. Fix the --plugin path and run again.");
+        }
         return new HostLoader(catalog, loggerFactory);
     }
 

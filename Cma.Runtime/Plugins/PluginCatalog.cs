@@ -33,8 +33,8 @@ internal sealed partial class PluginCatalog : IDisposable
     /// <summary>Every refused file or provider, in the order met.</summary>
     private readonly List<PluginLoadFailure> _failures = [];
 
-    /// <summary>Non-fatal findings (e.g. a plugin folder writable by other users).</summary>
-    private readonly List<string> _warnings = [];
+    /// <summary>Explicit paths that named no plugin file at all (each also in <see cref="_failures"/>).</summary>
+    private readonly List<PluginLoadFailure> _unusablePaths = [];
 
     /// <summary>The loaders, kept alive as long as the providers are used.</summary>
     private readonly List<PluginLoader> _loaders = [];
@@ -52,8 +52,8 @@ internal sealed partial class PluginCatalog : IDisposable
     /// <summary>Every plugin refused, with the reason.</summary>
     public IReadOnlyList<PluginLoadFailure> Failures => _failures;
 
-    /// <summary>Non-fatal findings to show the operator.</summary>
-    public IReadOnlyList<string> Warnings => _warnings;
+    /// <summary>The explicit paths that named no plugin file (missing, or no accepted layout); also in <see cref="Failures"/>.</summary>
+    public IReadOnlyList<PluginLoadFailure> UnusablePaths => _unusablePaths;
 
     /// <summary>The provider with this name, or null.</summary>
     public PluginProvider? Find(string name)
@@ -68,10 +68,10 @@ internal sealed partial class PluginCatalog : IDisposable
 
     /// <summary>Loads the plugins found in <paramref name="directories"/> (each scanned for <c>&lt;Name&gt;/&lt;Name&gt;.dll</c>)
     /// and the operator's explicit <paramref name="paths"/> (a plugin DLL, one plugin's folder <c>&lt;Name&gt;/</c> holding
-    /// <c>&lt;Name&gt;.dll</c>, or a folder of plugin folders). Each directory and each path is one source; earlier sources
-    /// win a provider name.</summary>
+    /// <c>&lt;Name&gt;.dll</c>, a build output folder holding <c>&lt;Name&gt;.dll</c> beside <c>&lt;Name&gt;.deps.json</c>, or a
+    /// folder of plugin folders). Each directory and each path is one source; earlier sources win a provider name.</summary>
     /// <param name="directories">Plugin directories, the host's own first; a missing one is skipped (the first-party one always exists in a build).</param>
-    /// <param name="paths">Explicit plugin DLLs or plugin directories from the command line; a missing one is a failure.</param>
+    /// <param name="paths">Explicit plugin DLLs or plugin directories from the command line; one that names no plugin is a failure (also in <see cref="UnusablePaths"/>).</param>
     /// <param name="sha256Pins">DLL file name → expected SHA-256 (hex); a mismatch, or a pinned name never found, refuses it.</param>
     /// <param name="loggerFactory">The logging provider constructors get (<c>ILogger&lt;T&gt;</c>, <c>ILoggerFactory</c>); null gives null loggers.</param>
     public static PluginCatalog Load(
@@ -92,17 +92,7 @@ internal sealed partial class PluginCatalog : IDisposable
             source++;
         }
         foreach (string path in paths ?? [])
-        {
-            if (File.Exists(path))
-                files.Add((Path.GetFullPath(path), source));
-            else if (File.Exists(Path.Combine(path, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + ".dll")))
-                files.Add((Path.GetFullPath(Path.Combine(path, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + ".dll")), source)); // one plugin's own folder
-            else if (Directory.Exists(path))
-                catalog.ScanDirectory(path, source, files);
-            else
-                catalog._failures.Add(new PluginLoadFailure(path, "no such plugin file or directory; give a plugin DLL or a folder of plugin folders."));
-            source++;
-        }
+            catalog.AddExplicitPath(path, source++, files);
 
         var candidates = new List<(PluginProvider Provider, int Source)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -121,26 +111,20 @@ internal sealed partial class PluginCatalog : IDisposable
         return catalog;
     }
 
-    /// <summary>Collects <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> for every sub-folder.</summary>
-    private void ScanDirectory(string dir, int source, List<(string File, int Source)> files)
-    {
-        WarnIfWritableByOthers(dir);
-        foreach (string sub in Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal))
-        {
-            string name = Path.GetFileName(sub);
-            string dll = Path.Combine(sub, name + ".dll");
-            if (File.Exists(dll))
-                files.Add((Path.GetFullPath(dll), source));
-            else if (Directory.EnumerateFiles(sub, "*.dll").Any())
-                _failures.Add(new PluginLoadFailure(sub, $"holds no {name}.dll; a plugin folder must hold a DLL named after the folder."));
-        }
-    }
-
     /// <summary>Loads one DLL and creates its providers, recording any failure.</summary>
     private void LoadFile(string file, int source, IReadOnlyDictionary<string, string>? pins, HashSet<string> pinsSeen,
         PluginServices services, List<(PluginProvider Provider, int Source)> candidates)
     {
-        string sha256 = Sha256Of(file);
+        string sha256;
+        try
+        {
+            sha256 = Sha256Of(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _failures.Add(new PluginLoadFailure(file, $"cannot be read: {e.Message}"));
+            return;
+        }
         string fileName = Path.GetFileName(file);
         if (pins is not null && TryGetPin(pins, fileName, out string? expected))
         {
@@ -151,7 +135,9 @@ internal sealed partial class PluginCatalog : IDisposable
                 return;
             }
         }
+        WarnIfWritableByOthers(Path.GetDirectoryName(file)!);
         WarnIfWritableByOthers(file);
+        WarnIfWritableByOthers(PluginDepsJsonInspector.PathFor(file));
         if (PluginAssemblyInspector.Inspect(file) is { } refusal)
         {
             _failures.Add(new PluginLoadFailure(file, refusal));
@@ -288,15 +274,6 @@ internal sealed partial class PluginCatalog : IDisposable
     {
         using FileStream stream = File.OpenRead(file);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private void WarnIfWritableByOthers(string path)
-    {
-        if (OperatingSystem.IsWindows())
-            return;
-        UnixFileMode mode = File.GetUnixFileMode(path);
-        if ((mode & UnixFileMode.OtherWrite) != 0)
-            _warnings.Add($"{path} is writable by other users: anyone on this machine could replace a plugin. Run 'chmod o-w {path}'.");
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]

@@ -116,6 +116,24 @@ public class PluginCatalogRefusalTests
     }
 
     [Fact]
+    public void A_plugin_folder_or_deps_json_writable_by_other_users_is_warned_about_like_the_top_folder()
+    {
+        using var dir = new TempConfigFolder();
+        string dll = TestAssemblies.CopyFaultyPlugin(dir.Path);
+        string pluginFolder = Path.GetDirectoryName(dll)!;
+        string depsJson = Path.ChangeExtension(dll, ".deps.json");
+        File.SetUnixFileMode(pluginFolder, File.GetUnixFileMode(pluginFolder) | UnixFileMode.OtherWrite);
+        File.SetUnixFileMode(depsJson, File.GetUnixFileMode(depsJson) | UnixFileMode.OtherWrite);
+
+        using PluginCatalog catalog = PluginCatalog.Load([dir.Path]);
+
+        Assert.Contains(catalog.Warnings, w => w.StartsWith(pluginFolder + " is writable by other users", StringComparison.Ordinal));
+        Assert.Contains(catalog.Warnings, w => w.StartsWith(depsJson + " is writable by other users", StringComparison.Ordinal));
+        Assert.DoesNotContain(catalog.Warnings, w => w.StartsWith(dir.Path + " ", StringComparison.Ordinal));
+        Assert.NotNull(catalog.Find("faulty"));
+    }
+
+    [Fact]
     public void A_plugin_directory_writable_only_by_its_owner_gives_no_warning()
     {
         using var dir = new TempConfigFolder();
