@@ -16,7 +16,7 @@ internal static class CliOptions
     /// <summary>Extra plugins for this run: a plugin DLL or a folder of plugin folders; repeatable.</summary>
     public static readonly Option<string[]> Plugin = new("--plugin")
     {
-        Description = "Also load this plugin: a DLL, a plugin folder <Name>/ holding <Name>.dll, or a folder of plugin folders (repeatable).",
+        Description = "Also load this plugin: a DLL, a plugin folder <Name>/ holding <Name>.dll, a build output folder (<Name>.dll beside <Name>.deps.json), or a folder of plugin folders (repeatable).",
         Recursive = true,
         HelpName = "PATH",
         AllowMultipleArgumentsPerToken = false,

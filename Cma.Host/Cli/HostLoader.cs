@@ -3,7 +3,6 @@ using System.Text;
 using Cma.Runtime.Configuration;
 using Cma.Runtime.Plugins;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Cma.Host.Cli;
@@ -37,7 +36,8 @@ internal sealed class HostLoader : IDisposable
     /// <summary>The bound service (after <see cref="BuildService"/>).</summary>
     public CmaService? Service { get; private set; }
 
-    /// <summary>Loads the plugins the configuration and the command line name.</summary>
+    /// <summary>Loads the plugins the configuration and the command line name. A <c>--plugin</c> path that names no plugin
+    /// file ends the command with exit code 2, saying which layouts are accepted.</summary>
     public static HostLoader LoadPlugins(ParseResult parse, CliConsole console)
     {
         string? explicitPath = parse.GetValue(CliOptions.Config);
@@ -47,10 +47,16 @@ internal sealed class HostLoader : IDisposable
             .AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Cma", StringComparison.Ordinal) == true)
             .SetMinimumLevel(LogLevel.Warning));
         PluginSources sources = PeekPluginSources(CmaConfigurationLoader.ChooseFile(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory));
-        IServiceProvider services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().BuildServiceProvider();
-        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], extra, sources.Pins, services);
+        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], extra, sources.Pins, loggerFactory);
         foreach (string warning in catalog.Warnings)
             console.Error.WriteLine("cma: warning: " + warning);
+        if (catalog.UnusablePaths.Count > 0)
+        {
+            string message = string.Join(Environment.NewLine, catalog.UnusablePaths.Select(f => $"cma: --plugin {f.FilePath}: {f.Reason}"));
+            catalog.Dispose();
+            loggerFactory.Dispose();
+            throw new CliExitException(2, message + Environment.NewLine + "Nothing was run. Fix the --plugin path and run again.");
+        }
         return new HostLoader(catalog, loggerFactory);
     }
 

@@ -38,7 +38,9 @@ internal static class CmaConfigurationLoader
         if (explicitPath is not null && path is null)
         {
             string full = Path.GetFullPath(explicitPath, workingDirectory);
-            problems.Add(SectionName, $"config file '{full}' not found; check the --config path (relative paths start at '{workingDirectory}').");
+            problems.Add(SectionName, Directory.Exists(full)
+                ? $"config file '{full}' is a directory, not a file; give the JSON file's path, e.g. --config {Path.Combine(full, FileName)}."
+                : $"config file '{full}' not found; check the --config path (relative paths start at '{workingDirectory}').");
             return new ConfigLoadResult(null, problems.Items, null);
         }
 

@@ -19,6 +19,11 @@ internal static class ConfigJsonShape
     /// <returns>Whether the text is JSON the configuration provider can read (shape problems alone do not make it false).</returns>
     public static bool Check(string path, byte[] json, ConfigProblems problems)
     {
+        if (NoValue(json.AsSpan(StartOfJson(json))) is { } what)
+        {
+            problems.Add(path, $"the file {what}; it must hold a JSON object such as {{ \"Cma\": {{ \"Regions\": [ ... ] }} }}.");
+            return false;
+        }
         JsonDocument document;
         try
         {
@@ -230,6 +235,28 @@ internal static class ConfigJsonShape
         JsonValueKind.False => "false",
         _ => "null",
     };
+
+    /// <summary>"is empty" or "holds only comments and white space" when <paramref name="json"/> holds no JSON value
+    /// (the parser would only say that it expected a token "when isFinalBlock is true"); null when it holds something.</summary>
+    private static string? NoValue(ReadOnlySpan<byte> json)
+    {
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+            return "is empty";
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Allow });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.Comment)
+                    return null;
+            }
+        }
+        catch (JsonException)
+        {
+            // Either no value follows the comments (the rest is white space) or the first value is malformed (the parser reports it).
+        }
+        return json[(int)reader.BytesConsumed..].Trim(" \t\r\n"u8).IsEmpty ? "holds only comments and white space" : null;
+    }
 
     /// <summary>Where the JSON text starts: after a UTF-8 byte order mark, if there is one.</summary>
     private static int StartOfJson(byte[] json) =>

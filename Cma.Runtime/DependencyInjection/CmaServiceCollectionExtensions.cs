@@ -32,7 +32,8 @@ public static class CmaServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             PluginSources sources = PluginSources.Read(cmaSection, baseDirectory);
-            return PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], null, sources.Pins, sp);
+            // Plugins get logging only, never this provider: one that resolved ICmaService from it would recurse forever.
+            return PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], null, sources.Pins, sp.GetService<ILoggerFactory>());
         });
         services.TryAddSingleton<CmaService>(sp =>
         {

@@ -13,7 +13,11 @@ namespace Cma.Runtime.Plugins;
 /// Finds and loads allocator plugins. A plugin directory holds one folder per plugin,
 /// <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c>; each DLL is loaded with McMaster.NETCore.Plugins in a load context
 /// of its own, sharing only the contract (and the Microsoft.Extensions abstractions in its signatures) with
-/// the host. Every failure is recorded by file with its reason; a bad plugin never stops the others loading.
+/// the host. Before a DLL is loaded its metadata and its <c>.deps.json</c> are checked (a malformed <c>.deps.json</c>
+/// can abort the process natively); a provider's constructor gets only logging (<see cref="PluginServices"/>), never the
+/// application's services. Every failure is recorded by file with its reason; a bad plugin never stops the others.
+/// When two plugins provide one name, the one found first wins (sources in the order given: the host's own
+/// <c>plugins/</c> first) and the other is refused naming both; two in one source are both refused.
 /// </summary>
 internal sealed partial class PluginCatalog : IDisposable
 {
@@ -29,8 +33,8 @@ internal sealed partial class PluginCatalog : IDisposable
     /// <summary>Every refused file or provider, in the order met.</summary>
     private readonly List<PluginLoadFailure> _failures = [];
 
-    /// <summary>Non-fatal findings (e.g. a plugin folder writable by other users).</summary>
-    private readonly List<string> _warnings = [];
+    /// <summary>Explicit paths that named no plugin file at all (each also in <see cref="_failures"/>).</summary>
+    private readonly List<PluginLoadFailure> _unusablePaths = [];
 
     /// <summary>The loaders, kept alive as long as the providers are used.</summary>
     private readonly List<PluginLoader> _loaders = [];
@@ -48,8 +52,8 @@ internal sealed partial class PluginCatalog : IDisposable
     /// <summary>Every plugin refused, with the reason.</summary>
     public IReadOnlyList<PluginLoadFailure> Failures => _failures;
 
-    /// <summary>Non-fatal findings to show the operator.</summary>
-    public IReadOnlyList<string> Warnings => _warnings;
+    /// <summary>The explicit paths that named no plugin file (missing, or no accepted layout); also in <see cref="Failures"/>.</summary>
+    public IReadOnlyList<PluginLoadFailure> UnusablePaths => _unusablePaths;
 
     /// <summary>The provider with this name, or null.</summary>
     public PluginProvider? Find(string name)
@@ -64,73 +68,63 @@ internal sealed partial class PluginCatalog : IDisposable
 
     /// <summary>Loads the plugins found in <paramref name="directories"/> (each scanned for <c>&lt;Name&gt;/&lt;Name&gt;.dll</c>)
     /// and the operator's explicit <paramref name="paths"/> (a plugin DLL, one plugin's folder <c>&lt;Name&gt;/</c> holding
-    /// <c>&lt;Name&gt;.dll</c>, or a folder of plugin folders).</summary>
-    /// <param name="directories">Plugin directories; a missing one is skipped (the first-party one always exists in a build).</param>
-    /// <param name="paths">Explicit plugin DLLs or plugin directories from the command line; a missing one is a failure.</param>
+    /// <c>&lt;Name&gt;.dll</c>, a build output folder holding <c>&lt;Name&gt;.dll</c> beside <c>&lt;Name&gt;.deps.json</c>, or a
+    /// folder of plugin folders). Each directory and each path is one source; earlier sources win a provider name.</summary>
+    /// <param name="directories">Plugin directories, the host's own first; a missing one is skipped (the first-party one always exists in a build).</param>
+    /// <param name="paths">Explicit plugin DLLs or plugin directories from the command line; one that names no plugin is a failure (also in <see cref="UnusablePaths"/>).</param>
     /// <param name="sha256Pins">DLL file name → expected SHA-256 (hex); a mismatch, or a pinned name never found, refuses it.</param>
-    /// <param name="services">Services for provider constructors (e.g. <c>ILogger&lt;T&gt;</c>); null gives null loggers.</param>
+    /// <param name="loggerFactory">The logging provider constructors get (<c>ILogger&lt;T&gt;</c>, <c>ILoggerFactory</c>); null gives null loggers.</param>
     public static PluginCatalog Load(
         IEnumerable<string> directories,
         IEnumerable<string>? paths = null,
         IReadOnlyDictionary<string, string>? sha256Pins = null,
-        IServiceProvider? services = null)
+        ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(directories);
-        services ??= NullServices();
+        var services = new PluginServices(loggerFactory ?? NullLoggerFactory.Instance);
         var catalog = new PluginCatalog();
-        var files = new List<string>();
+        var files = new List<(string File, int Source)>();
+        int source = 0;
         foreach (string dir in directories)
         {
             if (Directory.Exists(dir))
-                catalog.ScanDirectory(dir, files);
+                catalog.ScanDirectory(dir, source, files);
+            source++;
         }
         foreach (string path in paths ?? [])
-        {
-            if (File.Exists(path))
-                files.Add(Path.GetFullPath(path));
-            else if (File.Exists(Path.Combine(path, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + ".dll")))
-                files.Add(Path.GetFullPath(Path.Combine(path, Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) + ".dll"))); // one plugin's own folder
-            else if (Directory.Exists(path))
-                catalog.ScanDirectory(path, files);
-            else
-                catalog._failures.Add(new PluginLoadFailure(path, "no such plugin file or directory; give a plugin DLL or a folder of plugin folders."));
-        }
+            catalog.AddExplicitPath(path, source++, files);
 
+        var candidates = new List<(PluginProvider Provider, int Source)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pinsSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (string file in files)
+        foreach ((string file, int fileSource) in files)
         {
             if (seen.Add(file))
-                catalog.LoadFile(file, sha256Pins, pinsSeen, services);
+                catalog.LoadFile(file, fileSource, sha256Pins, pinsSeen, services, candidates);
         }
         foreach ((string pinned, string hash) in sha256Pins ?? new Dictionary<string, string>())
         {
             if (!pinsSeen.Contains(pinned))
                 catalog._failures.Add(new PluginLoadFailure(pinned, $"is pinned in Plugins:Sha256 to {hash.ToLowerInvariant()} but was not found in any plugin directory (no file, so no SHA-256 to compare); install it or remove the pin."));
         }
-        catalog.RemoveDuplicateNames();
+        catalog.KeepOnePerName(candidates);
         return catalog;
     }
 
-    /// <summary>Collects <c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c> for every sub-folder.</summary>
-    private void ScanDirectory(string dir, List<string> files)
-    {
-        WarnIfWritableByOthers(dir);
-        foreach (string sub in Directory.EnumerateDirectories(dir).Order(StringComparer.Ordinal))
-        {
-            string name = Path.GetFileName(sub);
-            string dll = Path.Combine(sub, name + ".dll");
-            if (File.Exists(dll))
-                files.Add(Path.GetFullPath(dll));
-            else if (Directory.EnumerateFiles(sub, "*.dll").Any())
-                _failures.Add(new PluginLoadFailure(sub, $"holds no {name}.dll; a plugin folder must hold a DLL named after the folder."));
-        }
-    }
-
     /// <summary>Loads one DLL and creates its providers, recording any failure.</summary>
-    private void LoadFile(string file, IReadOnlyDictionary<string, string>? pins, HashSet<string> pinsSeen, IServiceProvider services)
+    private void LoadFile(string file, int source, IReadOnlyDictionary<string, string>? pins, HashSet<string> pinsSeen,
+        PluginServices services, List<(PluginProvider Provider, int Source)> candidates)
     {
-        string sha256 = Sha256Of(file);
+        string sha256;
+        try
+        {
+            sha256 = Sha256Of(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _failures.Add(new PluginLoadFailure(file, $"cannot be read: {e.Message}"));
+            return;
+        }
         string fileName = Path.GetFileName(file);
         if (pins is not null && TryGetPin(pins, fileName, out string? expected))
         {
@@ -141,10 +135,18 @@ internal sealed partial class PluginCatalog : IDisposable
                 return;
             }
         }
+        WarnIfWritableByOthers(Path.GetDirectoryName(file)!);
         WarnIfWritableByOthers(file);
+        WarnIfWritableByOthers(PluginDepsJsonInspector.PathFor(file));
         if (PluginAssemblyInspector.Inspect(file) is { } refusal)
         {
             _failures.Add(new PluginLoadFailure(file, refusal));
+            return;
+        }
+        if (PluginDepsJsonInspector.Inspect(file) is { } depsProblem)
+        {
+            string deps = Path.GetFileName(PluginDepsJsonInspector.PathFor(file));
+            _failures.Add(new PluginLoadFailure(file, $"its dependency manifest {deps} {depsProblem}. The .NET dependency resolver cannot read it safely (a malformed one can abort the whole process), so the plugin was not loaded; rebuild the plugin (the build writes {deps}) or restore the one its build wrote."));
             return;
         }
 
@@ -163,6 +165,11 @@ internal sealed partial class PluginCatalog : IDisposable
             _failures.Add(new PluginLoadFailure(file, $"its types cannot be loaded ({first}); it was probably built against an incompatible contract or dependency version."));
             return;
         }
+        catch (InvalidOperationException e)
+        {
+            _failures.Add(new PluginLoadFailure(file, $"its dependencies cannot be resolved: {e.Message}"));
+            return;
+        }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or IOException)
         {
             _failures.Add(new PluginLoadFailure(file, $"cannot be loaded: {e.Message}"));
@@ -175,15 +182,22 @@ internal sealed partial class PluginCatalog : IDisposable
             if (!type.IsPublic || type.IsAbstract || type.IsInterface || !typeof(ICmaAllocatorProvider).IsAssignableFrom(type))
                 continue;
             found++;
-            CreateProvider(file, type, assembly, sha256, services);
+            if (CreateProvider(file, type, assembly, sha256, services) is { } provider)
+                candidates.Add((provider, source));
         }
         if (found == 0)
             _failures.Add(new PluginLoadFailure(file, $"contains no provider: no public non-abstract type implements {nameof(ICmaAllocatorProvider)}."));
     }
 
-    /// <summary>Creates one provider with DI; a constructor that throws is a load failure.</summary>
-    private void CreateProvider(string file, Type type, Assembly assembly, string sha256, IServiceProvider services)
+    /// <summary>Creates one provider with the plugin services; a constructor that asks for anything else, or throws,
+    /// is a load failure.</summary>
+    private PluginProvider? CreateProvider(string file, Type type, Assembly assembly, string sha256, PluginServices services)
     {
+        if (services.UnservedParameters(type) is { } unserved)
+        {
+            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName}'s constructor asks for {unserved}, which the host does not give plugins: a provider's constructor may take only {PluginServices.Offered} (or nothing). The application's own services, ICmaService and IServiceProvider among them, are never shared with a plugin."));
+            return null;
+        }
         try
         {
             var provider = (ICmaAllocatorProvider)ActivatorUtilities.CreateInstance(services, type);
@@ -192,28 +206,52 @@ internal sealed partial class PluginCatalog : IDisposable
             if (string.IsNullOrEmpty(name) || !ProviderNamePattern().IsMatch(name))
             {
                 _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} has the invalid name '{name}'; use lower-case letters, digits and dashes, e.g. 'best-fit'."));
-                return;
+                return null;
             }
-            _providers.Add(new PluginProvider(name, description, provider, file, PluginAssemblyInspector.VersionOf(assembly), sha256));
+            return new PluginProvider(name, description, provider, file, PluginAssemblyInspector.VersionOf(assembly), sha256);
         }
         catch (Exception e)
         {
-            Exception cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
-            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} could not be created: {cause.GetType().Name}: {cause.Message}"));
+            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} could not be created: {Cause(type, e)}"));
+            return null;
         }
     }
 
-    /// <summary>Two providers with one name are both refused: the configuration could not say which it means.</summary>
-    private void RemoveDuplicateNames()
+    /// <summary>What went wrong, past the reflection and type-initializer wrappers: <c>InvalidOperationException: ...</c>,
+    /// or <c>its static constructor threw InvalidOperationException: ...</c>.</summary>
+    private static string Cause(Type type, Exception e)
     {
-        foreach (IGrouping<string, PluginProvider> group in _providers.GroupBy(p => p.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList())
+        string? initializer = null;
+        while (e is TargetInvocationException or TypeInitializationException && e.InnerException is { } inner)
         {
-            string files = string.Join(" and ", group.Select(p => p.FilePath));
-            foreach (PluginProvider p in group)
-            {
-                _failures.Add(new PluginLoadFailure(p.FilePath, $"provider name '{group.Key}' is provided by more than one plugin ({files}); remove one of them."));
-                _providers.Remove(p);
-            }
+            if (e is TypeInitializationException tie)
+                initializer = tie.TypeName;
+            e = inner;
+        }
+        string what = $"{e.GetType().Name}: {e.Message}";
+        if (initializer is null)
+            return what;
+        return initializer == type.FullName ? $"its static constructor threw {what}" : $"the static constructor of {initializer} threw {what}";
+    }
+
+    /// <summary>Keeps one provider per name: the only one; else the one from the earliest source, the others refused
+    /// naming it; or, when the earliest source holds more than one, none (none takes precedence), all named.</summary>
+    private void KeepOnePerName(List<(PluginProvider Provider, int Source)> candidates)
+    {
+        foreach ((PluginProvider provider, _) in candidates)
+        {
+            List<(PluginProvider Provider, int Source)> same = [.. candidates.Where(c => c.Provider.Name == provider.Name)];
+            int earliest = same.Min(c => c.Source);
+            List<PluginProvider> first = [.. same.Where(c => c.Source == earliest).Select(c => c.Provider)];
+            string firstFiles = string.Join(" and ", first.Select(p => p.FilePath).Distinct());
+            if (same.Count == 1 || (first.Count == 1 && first[0] == provider))
+                _providers.Add(provider);
+            else if (first.Count == 1)
+                _failures.Add(new PluginLoadFailure(provider.FilePath, $"provider name '{provider.Name}' is already provided by {firstFiles}, which is found first (the host's own plugins/ come first, then Plugins:Directories in order, then the plugin paths given explicitly) and takes precedence; this copy is refused. Remove it, or give its provider another name."));
+            else if (first.Contains(provider))
+                _failures.Add(new PluginLoadFailure(provider.FilePath, $"provider name '{provider.Name}' is provided by more than one plugin ({firstFiles}) found in one place, so none takes precedence; remove all but one of them."));
+            else
+                _failures.Add(new PluginLoadFailure(provider.FilePath, $"provider name '{provider.Name}' is already provided by {firstFiles}, which is found first; this copy is refused. Remove it, or give its provider another name."));
         }
     }
 
@@ -237,21 +275,6 @@ internal sealed partial class PluginCatalog : IDisposable
         using FileStream stream = File.OpenRead(file);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
-
-    private void WarnIfWritableByOthers(string path)
-    {
-        if (OperatingSystem.IsWindows())
-            return;
-        UnixFileMode mode = File.GetUnixFileMode(path);
-        if ((mode & UnixFileMode.OtherWrite) != 0)
-            _warnings.Add($"{path} is writable by other users: anyone on this machine could replace a plugin. Run 'chmod o-w {path}'.");
-    }
-
-    private static IServiceProvider NullServices() =>
-        new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
-            .BuildServiceProvider();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
     private static partial Regex ProviderNamePattern();

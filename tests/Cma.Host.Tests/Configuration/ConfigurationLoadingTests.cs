@@ -147,6 +147,18 @@ public class ConfigurationLoadingTests
     }
 
     [Fact]
+    public void A_directory_given_as_the_config_file_is_reported_as_a_directory_not_as_missing()
+    {
+        using var working = new TempConfigFolder();
+        Directory.CreateDirectory(Path.Combine(working.Path, "conf"));
+
+        ConfigLoadResult result = CmaConfigurationLoader.Load("conf", working.Path, working.Path, Allocators, NoEnvironment);
+
+        ConfigProblem problem = Problem(result, "Cma", Path.Combine(working.Path, "conf"), "is a directory", Path.Combine(working.Path, "conf", "appsettings.json"));
+        Assert.DoesNotContain("not found", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bound_section_validates_and_names_fields_by_its_own_path()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

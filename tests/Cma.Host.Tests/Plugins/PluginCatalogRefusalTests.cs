@@ -63,21 +63,6 @@ public class PluginCatalogRefusalTests
     }
 
     [Fact]
-    public void Two_plugins_with_one_provider_name_are_both_refused()
-    {
-        using var one = new TempConfigFolder();
-        using var two = new TempConfigFolder();
-        string first = TestAssemblies.CopyFaultyPlugin(one.Path);
-        string second = TestAssemblies.CopyFaultyPlugin(two.Path);
-
-        using PluginCatalog catalog = PluginCatalog.Load([one.Path, two.Path]);
-
-        Assert.Null(catalog.Find("faulty"));
-        Assert.Contains("provider name 'faulty' is provided by more than one plugin", Reason(catalog, first));
-        Assert.Contains(first, Reason(catalog, second));
-    }
-
-    [Fact]
     public void A_sha256_pin_that_does_not_match_refuses_the_plugin_showing_both_hashes()
     {
         string pinned = new('0', 64);
@@ -127,6 +112,24 @@ public class PluginCatalogRefusalTests
 
         Assert.Contains(catalog.Warnings, w => w.StartsWith(dir.Path + " is writable by other users", StringComparison.Ordinal));
         Assert.Contains(catalog.Warnings, w => w.StartsWith(dll + " is writable by other users", StringComparison.Ordinal));
+        Assert.NotNull(catalog.Find("faulty"));
+    }
+
+    [Fact]
+    public void A_plugin_folder_or_deps_json_writable_by_other_users_is_warned_about_like_the_top_folder()
+    {
+        using var dir = new TempConfigFolder();
+        string dll = TestAssemblies.CopyFaultyPlugin(dir.Path);
+        string pluginFolder = Path.GetDirectoryName(dll)!;
+        string depsJson = Path.ChangeExtension(dll, ".deps.json");
+        File.SetUnixFileMode(pluginFolder, File.GetUnixFileMode(pluginFolder) | UnixFileMode.OtherWrite);
+        File.SetUnixFileMode(depsJson, File.GetUnixFileMode(depsJson) | UnixFileMode.OtherWrite);
+
+        using PluginCatalog catalog = PluginCatalog.Load([dir.Path]);
+
+        Assert.Contains(catalog.Warnings, w => w.StartsWith(pluginFolder + " is writable by other users", StringComparison.Ordinal));
+        Assert.Contains(catalog.Warnings, w => w.StartsWith(depsJson + " is writable by other users", StringComparison.Ordinal));
+        Assert.DoesNotContain(catalog.Warnings, w => w.StartsWith(dir.Path + " ", StringComparison.Ordinal));
         Assert.NotNull(catalog.Find("faulty"));
     }
 

@@ -53,15 +53,66 @@ internal static class TestAssemblies
         return path;
     }
 
+    /// <summary>The hostile test plugin's DLL, as the test project's build copied it.</summary>
+    public static string HostilePluginPath =>
+        Path.Combine(AppContext.BaseDirectory, "test-plugins", "Cma.TestPlugins.Hostile", "Cma.TestPlugins.Hostile.dll");
+
     /// <summary>Copies the faulty test plugin's folder into <paramref name="dir"/>; returns the copied DLL.</summary>
-    public static string CopyFaultyPlugin(string dir)
+    public static string CopyFaultyPlugin(string dir) => CopyPlugin(Api.TestHost.FaultyPluginPath, dir);
+
+    /// <summary>Copies the folder of the plugin <paramref name="dll"/> into <paramref name="dir"/> (as
+    /// <c>&lt;dir&gt;/&lt;Name&gt;/</c>); returns the copied DLL.</summary>
+    public static string CopyPlugin(string dll, string dir)
     {
-        string source = Path.GetDirectoryName(Api.TestHost.FaultyPluginPath)!;
+        string source = Path.GetDirectoryName(dll)!;
         string target = Path.Combine(dir, Path.GetFileName(source));
+        CopyFiles(source, target);
+        return Path.Combine(target, Path.GetFileName(dll));
+    }
+
+    /// <summary>Copies the files (not the sub-folders) of <paramref name="source"/> into <paramref name="target"/>.</summary>
+    public static void CopyFiles(string source, string target)
+    {
         Directory.CreateDirectory(target);
         foreach (string file in Directory.EnumerateFiles(source))
             File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        return Path.Combine(target, Path.GetFileName(Api.TestHost.FaultyPluginPath));
+    }
+
+    /// <summary>Writes <c>&lt;dir&gt;/&lt;name&gt;/&lt;name&gt;.dll</c> holding a public provider named
+    /// <paramref name="providerName"/> whose Create throws.</summary>
+    public static string WriteNamedProvider(string dir, string name, string providerName)
+    {
+        var assembly = new PersistedAssemblyBuilder(new AssemblyName(name), typeof(object).Assembly);
+        ModuleBuilder module = assembly.DefineDynamicModule(name);
+        TypeBuilder type = module.DefineType("Acme.NamedProvider", TypeAttributes.Public | TypeAttributes.Sealed | TypeAttributes.Class,
+            typeof(object), [typeof(ICmaAllocatorProvider)]);
+        type.DefineDefaultConstructor(MethodAttributes.Public);
+        foreach (MethodInfo method in typeof(ICmaAllocatorProvider).GetMethods())
+        {
+            MethodBuilder body = type.DefineMethod(method.Name,
+                MethodAttributes.Public | MethodAttributes.Virtual | MethodAttributes.Final | MethodAttributes.HideBySig | MethodAttributes.NewSlot | MethodAttributes.SpecialName,
+                method.ReturnType, [.. method.GetParameters().Select(p => p.ParameterType)]);
+            ILGenerator il = body.GetILGenerator();
+            if (method.Name == "get_" + nameof(ICmaAllocatorProvider.Name))
+            {
+                il.Emit(OpCodes.Ldstr, providerName);
+                il.Emit(OpCodes.Ret);
+            }
+            else if (method.Name == "get_" + nameof(ICmaAllocatorProvider.Description))
+            {
+                il.Emit(OpCodes.Ldstr, "a provider written by a test");
+                il.Emit(OpCodes.Ret);
+            }
+            else
+            {
+                ThrowInvalidOperation(il, "never called");
+            }
+            type.DefineMethodOverride(body, method);
+        }
+        type.CreateType();
+        string path = PluginPath(dir, name);
+        assembly.Save(path);
+        return path;
     }
 
     private static void ThrowInvalidOperation(ILGenerator il, string message)
