@@ -68,6 +68,8 @@ public sealed class PackagedCma : IDisposable
         ToolPlugins = Step("cma plugins --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "plugins", "--plugin", PackagedPluginFolder), ToolInstall, PluginUnzip);
         ToolConformance = Step("cma conformance --plugin", () => DotnetCommand.RunProgram(cma, Work, s_timeout, "conformance", "--plugin", PackagedPluginFolder), ToolInstall, PluginUnzip);
 
+        ToolConformanceBuildOutput = Step("cma conformance --plugin bin/Release/net10.0", () => DotnetCommand.RunProgram(cma, PluginFolder, s_timeout, "conformance", "--plugin", Path.Combine(PluginName, "bin", "Release", "net10.0")), ToolInstall, PluginPack);
+
         AppFolder = Path.Combine(Work, AppName);
         AppCreate = Step("dotnet new console", () => DotnetCommand.Run(Work, s_timeout, "new", "console", "-n", AppName, "-o", AppName), AddSource);
         AppAddCma = Step("dotnet add package Cma", () => DotnetCommand.Run(AppFolder, s_timeout, "add", "package", "Cma", "--version", Version), AppCreate, Pack);
@@ -140,6 +142,7 @@ public sealed class PackagedCma : IDisposable
     public CommandResult? ToolMainJob { get; }
     public CommandResult? ToolPlugins { get; }
     public CommandResult? ToolConformance { get; }
+    public CommandResult? ToolConformanceBuildOutput { get; }
     public CommandResult? AppBuild { get; }
     public CommandResult? AppPublish { get; }
     public CommandResult? AppRun { get; }

@@ -31,4 +31,12 @@ public sealed class ToolTests(PackagedCma cma)
 
         Assert.Contains(PackagedCma.ProviderName, conformance.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_tool_runs_the_conformance_kit_on_a_plugin_authors_build_output_folder()
+    {
+        CommandResult conformance = cma.Succeeded(cma.ToolConformanceBuildOutput);
+
+        Assert.Contains(PackagedCma.ProviderName, conformance.Output, StringComparison.Ordinal);
+    }
 }
