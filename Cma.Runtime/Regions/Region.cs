@@ -40,6 +40,16 @@ internal sealed partial class Region
     /// <see cref="Reserved"/> shift instead of dividing.</summary>
     private int _unitShift = -1;
 
+    /// <summary>Granule - 1: a size or address is a multiple of the granule when it has none of these bits.</summary>
+    private readonly ulong _granuleMask;
+
+    /// <summary>log2 of the granule (a power of two): free bytes shifted right by it are the free granules.</summary>
+    private readonly int _granuleShift;
+
+    /// <summary>Whether the traits promise one free block covering the region when nothing is allocated, on a region their
+    /// unit tiles (the stats check holds them to it).</summary>
+    private bool _emptyIsOneBlock;
+
     /// <summary>The device string of the last <see cref="OwnerIndex"/> lookup, compared by reference: a caller that passes
     /// the same device and type strings again skips the dictionary.</summary>
     private string? _lastDevice;
@@ -57,6 +67,8 @@ internal sealed partial class Region
     {
         Info = info;
         Chunks = new ChunkIndex(info.Start, info.Size, info.Granule);
+        _granuleMask = info.Granule - 1;
+        _granuleShift = System.Numerics.BitOperations.TrailingZeroCount(info.Granule);
         Alignment = alignment;
         AllocatorName = allocatorName;
         Provider = provider;
@@ -145,6 +157,7 @@ internal sealed partial class Region
         {
             Traits = EnterPlugin(() => allocator.Traits);
             _unitShift = Traits.Unit > 0 && ulong.IsPow2(Traits.Unit) ? System.Numerics.BitOperations.TrailingZeroCount(Traits.Unit) : -1;
+            _emptyIsOneBlock = Traits.FreeAllLeavesOneBlock && Traits.Unit != 0 && Info.Size % Traits.Unit == 0;
             if (Traits.MaxRegionSize < Info.Size)
                 return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
             CheckStats("Create", 0, 0, 0);
@@ -221,10 +234,21 @@ internal sealed partial class Region
             return RegionAllocateResult.Fenced;
         }
         if (!placed)
-            return StatsHold(stats, statsFault) || VerifyStats(stats, statsFault, "a failed TryAllocate", 0, 0, 0) ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
+        {
+            // A failure at the granule's alignment of at most the largest free block the stats claim is a lie in one of them.
+            if (StatsHold(stats, statsFault) && (size > stats.LargestFreeBlock || alignment != Info.Granule))
+                return RegionAllocateResult.NoSpace;
+            FenceFailedAllocate(size, alignment, stats, statsFault);
+            return RegionAllocateResult.Fenced;
+        }
         if (!Info.Contains(at, size) || (at & (alignment - 1)) != 0)
         {
             FenceAllocateResult(size, alignment, at, RangeFault(at, size, alignment)!);
+            return RegionAllocateResult.Fenced;
+        }
+        if (size > LastStats.LargestFreeBlock)
+        {
+            FenceUnderstatedLargest(size, alignment, at);
             return RegionAllocateResult.Fenced;
         }
         if (!Chunks.TryInsert(at, new ChunkEntry(size, owner)))
@@ -234,10 +258,12 @@ internal sealed partial class Region
         }
         ulong reserved = Reserved(size);
         _reserved += reserved;
-        if (!StatsHold(stats, statsFault) && !VerifyStats(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment))
+        if (!StatsHold(stats, statsFault))
         {
+            string reason = StatsFaultAfter(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment);
             Chunks.Remove(at, out _);
             _reserved -= reserved;
+            Fence(reason);
             return RegionAllocateResult.Fenced;
         }
         address = at;
@@ -295,7 +321,7 @@ internal sealed partial class Region
         if (_reentered)
             Fence("the plugin called back into the Cma host from inside Free");
         else if (!StatsHold(stats, statsFault))
-            VerifyStats(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0);
+            Fence(StatsFaultAfter(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0));
         return true;
     }
 
