@@ -237,25 +237,31 @@ public sealed partial class CmaService : ICmaService, IDisposable
             lower = Math.Min(lower, r.Info.Start);
             upper = Math.Max(upper, r.Info.End);
             total += r.Info.Size;
-            free += r.State == RegionState.Active ? r.LastStats.FreeBytes : 0;
+            free += r.Snapshot().FreeBytes; // 0 when fenced; never waits for a plugin call
         }
         info = new CmaInfo(lower, upper, total, free, regions.Length, [.. regions.Select(r => r.Info.Name)]);
         return CmaOutcome.Ok;
     }
 
     /// <inheritdoc/>
+    /// <remarks>Reads each region's published snapshot, never its lock: a plugin call in progress, however slow, does not
+    /// delay it.</remarks>
     public IReadOnlyList<CmaRegionSnapshot> GetRegions()
     {
-        // Snapshots take every region's lock: from inside a plugin call that could deadlock with another region's plugin.
         Region.ThrowIfInsidePluginCall();
-        return [.. _regions.Select(Snapshot)];
+        var snapshots = new CmaRegionSnapshot[_regions.Length];
+        for (int i = 0; i < snapshots.Length; i++)
+            snapshots[i] = _regions[i].Snapshot();
+        return snapshots;
     }
 
     /// <inheritdoc/>
+    /// <remarks>Reads the region's published snapshot, never its lock (see <see cref="GetRegions"/>).</remarks>
     public CmaRegionSnapshot GetRegion(string name)
     {
         Region.ThrowIfInsidePluginCall();
-        return _byName.TryGetValue(name, out Region? r) ? Snapshot(r)
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.TryGetValue(name, out Region? r) ? r.Snapshot()
         : throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(name));
     }
 
@@ -286,16 +292,6 @@ public sealed partial class CmaService : ICmaService, IDisposable
 
     /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
     internal Region? FindRegion(string name) => _byName.GetValueOrDefault(name);
-
-    private static CmaRegionSnapshot Snapshot(Region r)
-    {
-        lock (r.Sync)
-        {
-            CmaAllocatorStats s = r.State == RegionState.Active ? r.LastStats : default;
-            return new CmaRegionSnapshot(r.Info.Name, r.Info.Start, r.Info.Size, r.Info.Granule, r.AllocatorName, r.State, r.FenceReason,
-                r.Chunks.Count, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount, r.FaultCount, r.FreesWhileFenced, r.Memory?.Backing ?? CmaBacking.None);
-        }
-    }
 
     /// <summary>Rejects a zero size, a non-power-of-two alignment, and a size that overflows when rounded.</summary>
     private void ValidateRequest(ulong size, ulong alignment)

@@ -75,7 +75,7 @@ internal sealed partial class Region
         }
     }
 
-    /// <summary>The hot path of the stats check: true, and <see cref="LastStats"/> updated, when reading them did not
+    /// <summary>The hot path of the stats check: true, and the stats published for monitoring, when reading them did not
     /// throw and they pass every check that costs a few comparisons (<see cref="StatsFault"/> says what each means and
     /// finds the one that failed); false otherwise, and the caller fences with <see cref="StatsFaultAfter"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,7 +90,7 @@ internal sealed partial class Region
             | ((free != 0) & ((largest == 0) | (blocks == 0)));
         if (fault is not null || lie || (_reserved == 0 && _emptyIsOneBlock && (blocks != 1 || largest != Info.Size)))
             return false;
-        LastStats = stats;
+        PublishStats(stats);
         return true;
     }
 
@@ -175,7 +175,7 @@ internal sealed partial class Region
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void FenceUnderstatedLargest(ulong size, ulong alignment, ulong at) =>
         Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, but the plugin's stats before the call reported a largest free "
-            + $"block of {LastStats.LargestFreeBlock} bytes, less than it placed; the range was not handed out");
+            + $"block of {_largestFreeBlock} bytes, less than it placed; the range was not handed out");
 
     /// <summary>Fences after a failed TryAllocate whose stats failed a check, or which asked at the granule's alignment for
     /// at most the largest free block the stats claim (which would have succeeded if the stats were true).</summary>
@@ -191,15 +191,19 @@ internal sealed partial class Region
     private void FenceFreeThrew(ulong address, ulong size, Exception e) =>
         Fence($"Free(0x{address:X}, {size}) threw {e.GetType().Name}: {e.Message}");
 
-    /// <summary>Fences the region: no more calls into its plugin until it is empty and reopened.</summary>
+    /// <summary>Fences the region: no more calls into its plugin until it is empty and reopened. The state, reason, fault
+    /// count and live chunk count are published together.</summary>
     private void Fence(string reason, bool countFault = true)
     {
-        State = RegionState.Fenced;
-        FenceReason = reason;
+        int version = BeginChange();
+        _state = RegionState.Fenced;
+        _fenceReason = reason;
+        if (countFault)
+            _faultCount++;
+        EndChange(version);
         _reentered = false;
         if (countFault)
         {
-            FaultCount++;
             Faulted?.Invoke(this, reason);
             _logger.LogError("Region {Region} ({Allocator}) fenced: {Reason}.", Info.Name, AllocatorName, reason.TrimEnd('.'));
         }

@@ -106,21 +106,6 @@ internal sealed partial class Region
     /// <summary>The live chunks.</summary>
     public ChunkIndex Chunks { get; }
 
-    /// <summary>Active or fenced.</summary>
-    public RegionState State { get; private set; } = RegionState.Fenced;
-
-    /// <summary>Why the region is fenced, or null.</summary>
-    public string? FenceReason { get; private set; } = "not created yet";
-
-    /// <summary>Plugin faults seen (each fences the region).</summary>
-    public long FaultCount { get; private set; }
-
-    /// <summary>Frees of chunks that arrived while the region was fenced (removed from the registry only).</summary>
-    public long FreesWhileFenced { get; private set; }
-
-    /// <summary>Stats as of the last operation (a snapshot; never read from the plugin outside the lock).</summary>
-    public CmaAllocatorStats LastStats { get; private set; }
-
     /// <summary>Bytes the live chunks reserve, per the allocator's traits.</summary>
     public ulong ReservedBytes => _reserved;
 
@@ -151,8 +136,7 @@ internal sealed partial class Region
         }
         Allocator = allocator;
         _reserved = 0;
-        State = RegionState.Active;
-        FenceReason = null;
+        SetState(RegionState.Active, null);
         try
         {
             Traits = EnterPlugin(() => allocator.Traits);
@@ -246,7 +230,7 @@ internal sealed partial class Region
             FenceAllocateResult(size, alignment, at, RangeFault(at, size, alignment)!);
             return RegionAllocateResult.Fenced;
         }
-        if (size > LastStats.LargestFreeBlock)
+        if (size > _largestFreeBlock)
         {
             FenceUnderstatedLargest(size, alignment, at);
             return RegionAllocateResult.Fenced;
@@ -287,7 +271,9 @@ internal sealed partial class Region
         _reserved -= Reserved(entry.Size);
         if (State != RegionState.Active)
         {
-            FreesWhileFenced++;
+            int version = BeginChange();
+            _freesWhileFenced++;
+            EndChange(version);
             return true;
         }
         ICmaAllocator allocator = Allocator!;

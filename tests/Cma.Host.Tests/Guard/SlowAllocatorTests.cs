@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using Cma.Host.Tests.Api;
 using Cma.Runtime.Regions;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Cma.Host.Tests.Guard;
 
 /// <summary>
-/// A slow plugin cannot be pre-empted in-process; the promise is that it delays only its own region's callers: other
-/// regions proceed while it runs. The slow call here is held by a
+/// A slow plugin cannot be pre-empted in-process; the promise is that it delays only its own region's callers. Other
+/// regions, and every read of state (info, snapshots, metrics), proceed while it runs. The slow call here is held by a
 /// gate its hook waits on, so no test depends on how long anything takes; the timeouts only turn a deadlock into a
 /// failure.
 /// </summary>
@@ -49,6 +50,41 @@ public sealed class SlowAllocatorTests
         Assert.Equal([CmaOutcome.Ok, CmaOutcome.Ok], outcomes);
         Assert.Equal(["enter 1", "leave 1", "enter 2", "leave 2"], slow.Events);
         Assert.Equal(RegionState.Active, host.Service.GetRegion("s").State);
+    }
+
+    [Fact]
+    public async Task Info_snapshots_and_metrics_are_read_while_a_plugin_call_holds_its_region()
+    {
+        using var slow = new HeldCall();
+        using TestHost host = TestHost.Start(
+            $"[ {TestHost.FaultyRegion("s", "slow", afterOps: 1, delayMs: 0, hook: slow.Hook.Name)}, {TestHost.Region("g")} ]", """[ "*=s,g" ]""");
+        using var freeBytes = new MetricCollector<long>(host.Meters, CmaMetrics.MeterName, "cma.region.free_bytes");
+        CmaChunk before = host.Service.Allocate("cam", null, 2 * K4);
+        var held = Task.Run(() => host.Service.TryAllocateFrom("s", K4, 0, out _));
+        slow.WaitInside();
+        try
+        {
+            var monitoring = Task.Run(() =>
+            {
+                freeBytes.RecordObservableInstruments();
+                return (All: host.Service.GetRegions(), S: host.Service.GetRegion("s"), Info: host.Service.TryGetInfo("cam", null, out CmaInfo? info) == CmaOutcome.Ok ? info : null);
+            });
+
+            Assert.True(await Completes(monitoring), "info waited for the plugin call in progress");
+            Assert.False(held.IsCompleted);
+            (IReadOnlyList<CmaRegionSnapshot> all, CmaRegionSnapshot s, CmaInfo? info) = await monitoring;
+            ulong freeInS = (1UL << 20) - before.Size;
+            Assert.Equal((RegionState.Active, 1L, freeInS), (s.State, s.Chunks, s.FreeBytes));
+            Assert.Equal(["s", "g"], all.Select(r => r.Name));
+            Assert.Equal(freeInS + (1UL << 20), info!.FreeSize);
+            Assert.Equal((long)freeInS, freeBytes.GetMeasurementSnapshot().Single(m => (string?)m.Tags["region"] == "s").Value);
+        }
+        finally
+        {
+            slow.Release();
+        }
+        Assert.True(await Completes(held), "the held call never finished");
+        Assert.Equal((CmaOutcome.Ok, 2L), (await held, host.Service.GetRegion("s").Chunks));
     }
 
     /// <summary>Whether <paramref name="task"/> completes before <see cref="DeadlockTimeout"/>.</summary>
