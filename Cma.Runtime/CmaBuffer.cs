@@ -114,6 +114,7 @@ public sealed class CmaBuffer : IDisposable
     /// <see cref="CmaGuardOverrunException"/>, after freeing, when its guard bytes were changed. Later calls do nothing.</summary>
     public void Dispose()
     {
+        Regions.Region.ThrowIfInsidePluginCall(); // refused before the buffer is marked freed, so that it can be freed later
         if (Interlocked.Exchange(ref _freed, 1) != 0)
             return;
         if (_service.FreeBuffer(Address, _region) is { } overrun)

@@ -71,8 +71,8 @@ public sealed partial class CmaService : ICmaService, IDisposable
     /// <inheritdoc/>
     public CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, out CmaChunk chunk)
     {
+        StrongBox<Region?> inside = Region.EnterHost(); // first: even a bad call from inside a plugin fences its region
         ArgumentNullException.ThrowIfNull(device);
-        StrongBox<Region?> inside = Region.EnterHost();
         ValidateRequest(size, alignment);
         int rule = _map.FindRule(device, type);
         if (rule < 0)
@@ -96,8 +96,8 @@ public sealed partial class CmaService : ICmaService, IDisposable
     /// <inheritdoc/>
     public CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk)
     {
-        ArgumentNullException.ThrowIfNull(regions);
         StrongBox<Region?> inside = Region.EnterHost();
+        ArgumentNullException.ThrowIfNull(regions);
         ValidateRequest(size, alignment);
         // Resolve every name first so that an unknown one is an ArgumentException and nothing changes.
         Span<int> picked = stackalloc int[Math.Min(64, _regions.Length + 1)];
@@ -145,7 +145,12 @@ public sealed partial class CmaService : ICmaService, IDisposable
                     region.Memory?.Prepare(address, size, rounded);
             }
             if (result == RegionAllocateResult.Fenced)
+            {
+                // Dispose closes every region (fencing it) after setting the flag: a request that passed the check above
+                // and then met a closed region must not fall through to the next one, nor report the host's regions fenced.
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
                 continue;
+            }
             anyTried = true;
             if (result == RegionAllocateResult.Ok)
             {
@@ -222,8 +227,8 @@ public sealed partial class CmaService : ICmaService, IDisposable
     /// <inheritdoc/>
     public CmaOutcome TryGetInfo(string device, string? type, out CmaInfo? info)
     {
-        ArgumentNullException.ThrowIfNull(device);
         Region.ThrowIfInsidePluginCall();
+        ArgumentNullException.ThrowIfNull(device);
         int rule = _map.FindRule(device, type);
         if (rule < 0)
         {
@@ -268,8 +273,8 @@ public sealed partial class CmaService : ICmaService, IDisposable
     /// <inheritdoc/>
     public bool TryReopen(string region, out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(region);
         Region.ThrowIfInsidePluginCall();
+        ArgumentNullException.ThrowIfNull(region);
         if (!_byName.TryGetValue(region, out Region? r))
             throw new ArgumentException($"Unknown region '{region}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(region));
         lock (r.Sync)
@@ -320,26 +325,21 @@ public sealed partial class CmaService : ICmaService, IDisposable
     };
 
     /// <summary>Disposes the allocators of active regions and releases the regions' memory (mappings unmapped, Shared
-    /// files unlinked); buffers still live then throw <see cref="ObjectDisposedException"/>. Later calls do nothing.</summary>
+    /// files unlinked); buffers still live then throw <see cref="ObjectDisposedException"/>. Later calls do nothing.
+    /// Each region is closed under its lock, so a plugin call in progress on another thread finishes first, and a request
+    /// that reaches a closed region throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <exception cref="InvalidOperationException">Called from inside a plugin call (e.g. by an allocator): refused, and
+    /// that plugin's region is fenced; nothing is disposed, so nothing is torn down under the call in progress.</exception>
     public void Dispose()
     {
+        Region.ThrowIfInsidePluginCall();
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         foreach (Region r in _regions)
         {
             lock (r.Sync)
             {
-                if (r.State == RegionState.Active)
-                {
-                    try
-                    {
-                        r.Allocator?.Dispose();
-                    }
-                    catch (Exception e)
-                    {
-                        _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", r.Info.Name, e.Message);
-                    }
-                }
+                r.Close();
                 ReleaseMemory(r);
             }
         }

@@ -37,26 +37,21 @@ internal sealed partial class Region
         return null; // overlap with a live chunk is checked by the registry insert (one search for both)
     }
 
-    /// <summary>Reads the plugin's stats (entering the plugin) and checks them; fences when they fail.</summary>
-    private bool CheckStats(string afterFormat, ulong address, ulong size, ulong alignment)
+    /// <summary>Reads the plugin's stats inside a plugin-call window (a call back into the host from inside is refused and
+    /// marks the region); <paramref name="fault"/> is set when reading them threw.</summary>
+    private CmaAllocatorStats ReadStatsInPlugin(out Exception? fault)
     {
-        CmaAllocatorStats stats;
-        Exception? fault;
         StrongBox<Region?> inside = InsideBox();
         Region? outer = inside.Value;
         inside.Value = this;
         try
         {
-            stats = ReadStats(Allocator!, out fault);
+            return ReadStats(Allocator!, out fault);
         }
         finally
         {
             inside.Value = outer;
         }
-        if (StatsHold(stats, fault))
-            return true;
-        Fence(StatsFaultAfter(stats, fault, afterFormat, address, size, alignment));
-        return false;
     }
 
     /// <summary>The plugin's stats, or default with <paramref name="fault"/> set when reading them threw. The caller has

@@ -136,7 +136,6 @@ internal sealed partial class Region
         }
         Allocator = allocator;
         _reserved = 0;
-        SetState(RegionState.Active, null);
         try
         {
             Traits = EnterPlugin(() => allocator.Traits);
@@ -144,12 +143,24 @@ internal sealed partial class Region
             _emptyIsOneBlock = Traits.FreeAllLeavesOneBlock && Traits.Unit != 0 && Info.Size % Traits.Unit == 0;
             if (Traits.MaxRegionSize < Info.Size)
                 return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
-            CheckStats("Create", 0, 0, 0);
         }
         catch (Exception e)
         {
-            Fence($"{AllocatorName}: Traits/Stats threw {e.GetType().Name}: {e.Message}");
+            Fence($"{AllocatorName}: Traits threw {e.GetType().Name}: {e.Message}");
+            return null;
         }
+        CmaAllocatorStats stats = ReadStatsInPlugin(out Exception? statsFault);
+        if (_reentered)
+        {
+            Fence($"{AllocatorName}: Traits or Stats called back into the Cma host while the region was created");
+            return null;
+        }
+        if (!StatsHold(stats, statsFault))
+        {
+            Fence(StatsFaultAfter(stats, statsFault, "Create", 0, 0, 0));
+            return null;
+        }
+        SetState(RegionState.Active, null);
         return null;
 
         Exception? Fail(string reason)
@@ -330,4 +341,35 @@ internal sealed partial class Region
         reason = e is null && State == RegionState.Active ? null : FenceReason;
         return State == RegionState.Active;
     }
+
+    /// <summary>Closes the region for good (the host is being disposed): disposes an active allocator — a plugin call, so
+    /// a call back into the host from inside it is refused — and fences the region without counting a fault, so that a
+    /// request that reaches it afterwards never calls the disposed allocator. Caller holds <see cref="Sync"/>.</summary>
+    public void Close()
+    {
+        if (State == RegionState.Active)
+        {
+            StrongBox<Region?> inside = InsideBox();
+            Region? outer = inside.Value;
+            inside.Value = this;
+            try
+            {
+                Allocator!.Dispose();
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", Info.Name, e.Message);
+            }
+            finally
+            {
+                inside.Value = outer;
+            }
+            if (_reentered)
+                _logger.LogWarning("The allocator of region {Region} called back into the Cma host from inside Dispose; the call was refused.", Info.Name);
+        }
+        Fence(ClosedReason, countFault: false);
+    }
+
+    /// <summary>The fence reason of a region whose host was disposed.</summary>
+    public const string ClosedReason = "the Cma host was disposed";
 }
