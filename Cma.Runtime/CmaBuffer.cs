@@ -128,7 +128,9 @@ public sealed class CmaBuffer : IDisposable
 
     /// <summary>Frees the chunk (poisoning it and checking its guard bytes if the region says so). Never throws: a guard
     /// overrun found here is logged, counted in <c>cma.guard_overruns</c> and raised as
-    /// <see cref="ICmaService.GuardOverrun"/>; use <see cref="DisposeChecked"/> to have it thrown. Later calls do nothing.</summary>
+    /// <see cref="ICmaService.GuardOverrun"/>; use <see cref="DisposeChecked"/> to have it thrown. Later calls do nothing.
+    /// (The one refusal: a plugin that disposes a buffer from inside one of its own calls gets an
+    /// <see cref="InvalidOperationException"/>, and its region is fenced.)</summary>
     public void Dispose() => _ = Free();
 
     /// <summary>Frees the chunk as <see cref="Dispose"/> does (reporting an overrun the same way), then throws
@@ -144,8 +146,13 @@ public sealed class CmaBuffer : IDisposable
     public override string ToString() => $"0x{Address:X}+{Size} in {Region}{(IsDisposed ? " (freed)" : "")}";
 
     /// <summary>Frees the chunk the first time it is called on a live buffer; the overrun found, if any.</summary>
-    private CmaGuardOverrun? Free() =>
-        Interlocked.CompareExchange(ref _state, Disposed, Live) != Live ? null : _service.FreeBuffer(this, _region);
+    private CmaGuardOverrun? Free()
+    {
+        // A call back into the host from inside a plugin call is refused (and fences that plugin's region) before the
+        // buffer is marked freed, so that it can still be freed later.
+        Regions.Region.ThrowIfInsidePluginCall();
+        return Interlocked.CompareExchange(ref _state, Disposed, Live) != Live ? null : _service.FreeBuffer(this, _region);
+    }
 
     /// <summary>Marks the buffer retired: its chunk was freed by address and may pass to another owner, so the buffer must
     /// neither touch nor free it again. Caller holds the region's lock, in that free's critical section.</summary>

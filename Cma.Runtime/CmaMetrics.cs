@@ -7,8 +7,8 @@ namespace Cma.Runtime;
 /// <summary>
 /// The <c>Cma</c> meter: allocations and frees tagged with region, allocator and outcome, rejected arguments,
 /// plugin faults, an allocation latency histogram (timed only while someone listens, so the hot path pays
-/// nothing otherwise), and per-region observable gauges read from the snapshot each region keeps after every
-/// operation — the metrics thread never calls into a plugin.
+/// nothing otherwise), and per-region observable gauges read from the snapshot each region publishes after every
+/// operation — the metrics thread never calls into a plugin nor waits for a region's lock.
 /// </summary>
 internal sealed class CmaMetrics : IDisposable
 {
@@ -71,16 +71,17 @@ internal sealed class CmaMetrics : IDisposable
                 _faults.Add(region.FaultCount, Tag("region", region.Info.Name), Tag("allocator", region.AllocatorName));
             region.Faulted += (r, _) => _faults.Add(1, Tag("region", r.Info.Name), Tag("allocator", r.AllocatorName));
         }
-        _meter.CreateObservableGauge("cma.region.free_bytes", () => Measure(service, r => (long)r.LastStats.FreeBytes), "By", "Free bytes per region (rounding included).");
-        _meter.CreateObservableGauge("cma.region.largest_free_block", () => Measure(service, r => (long)r.LastStats.LargestFreeBlock), "By", "Largest allocatable block per region.");
-        _meter.CreateObservableGauge("cma.region.chunks", () => Measure(service, r => r.Chunks.Count), "{chunk}", "Live chunks per region.");
-        _meter.CreateObservableGauge("cma.region.fenced", () => Measure(service, r => r.State == RegionState.Fenced ? 1 : 0), "{region}", "1 while a region is fenced.");
+        _meter.CreateObservableGauge("cma.region.free_bytes", () => Measure(service, s => (long)s.FreeBytes), "By", "Free bytes per region (rounding included; 0 while fenced).");
+        _meter.CreateObservableGauge("cma.region.largest_free_block", () => Measure(service, s => (long)s.LargestFreeBlock), "By", "Largest allocatable block per region (0 while fenced).");
+        _meter.CreateObservableGauge("cma.region.chunks", () => Measure(service, s => s.Chunks), "{chunk}", "Live chunks per region.");
+        _meter.CreateObservableGauge("cma.region.fenced", () => Measure(service, s => s.State == RegionState.Fenced ? 1 : 0), "{region}", "1 while a region is fenced.");
     }
 
-    private static IEnumerable<Measurement<long>> Measure(CmaService service, Func<Region, long> read)
+    /// <summary>One measurement per region, read from its published snapshot (never its lock, never the plugin).</summary>
+    private static IEnumerable<Measurement<long>> Measure(CmaService service, Func<CmaRegionSnapshot, long> read)
     {
         foreach (Region r in service.Regions)
-            yield return new Measurement<long>(read(r), Tag("region", r.Info.Name), Tag("allocator", r.AllocatorName));
+            yield return new Measurement<long>(read(r.Snapshot()), Tag("region", r.Info.Name), Tag("allocator", r.AllocatorName));
     }
 
     private static KeyValuePair<string, object?> Tag(string key, string? value) => new(key, value ?? "");

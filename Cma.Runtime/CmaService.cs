@@ -76,8 +76,8 @@ public sealed partial class CmaService : ICmaService, IDisposable
     /// also the chunk's <see cref="CmaBuffer"/>, registered while the region's lock is still held.</summary>
     private CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
+        StrongBox<Region?> inside = Region.EnterHost(); // first: even a bad call from inside a plugin fences its region
         ArgumentNullException.ThrowIfNull(device);
-        StrongBox<Region?> inside = Region.EnterHost();
         ValidateRequest(size, alignment);
         int rule = _map.FindRule(device, type);
         if (rule < 0)
@@ -109,8 +109,8 @@ public sealed partial class CmaService : ICmaService, IDisposable
     /// the chunk's <see cref="CmaBuffer"/>, registered while the region's lock is still held.</summary>
     private CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
-        ArgumentNullException.ThrowIfNull(regions);
         StrongBox<Region?> inside = Region.EnterHost();
+        ArgumentNullException.ThrowIfNull(regions);
         ValidateRequest(size, alignment);
         // Resolve every name first so that an unknown one is an ArgumentException and nothing changes.
         Span<int> picked = stackalloc int[Math.Min(64, _regions.Length + 1)];
@@ -165,7 +165,12 @@ public sealed partial class CmaService : ICmaService, IDisposable
                 }
             }
             if (result == RegionAllocateResult.Fenced)
+            {
+                // Dispose closes every region (fencing it) after setting the flag: a request that passed the check above
+                // and then met a closed region must not fall through to the next one, nor report the host's regions fenced.
+                ObjectDisposedException.ThrowIf(_disposed != 0, this);
                 continue;
+            }
             anyTried = true;
             if (result == RegionAllocateResult.Ok)
             {
@@ -245,8 +250,8 @@ public sealed partial class CmaService : ICmaService, IDisposable
     /// <inheritdoc/>
     public CmaOutcome TryGetInfo(string device, string? type, out CmaInfo? info)
     {
-        ArgumentNullException.ThrowIfNull(device);
         Region.ThrowIfInsidePluginCall();
+        ArgumentNullException.ThrowIfNull(device);
         int rule = _map.FindRule(device, type);
         if (rule < 0)
         {
@@ -260,33 +265,39 @@ public sealed partial class CmaService : ICmaService, IDisposable
             lower = Math.Min(lower, r.Info.Start);
             upper = Math.Max(upper, r.Info.End);
             total += r.Info.Size;
-            free += r.State == RegionState.Active ? r.LastStats.FreeBytes : 0;
+            free += r.Snapshot().FreeBytes; // 0 when fenced; never waits for a plugin call
         }
         info = new CmaInfo(lower, upper, total, free, regions.Length, [.. regions.Select(r => r.Info.Name)]);
         return CmaOutcome.Ok;
     }
 
     /// <inheritdoc/>
+    /// <remarks>Reads each region's published snapshot, never its lock: a plugin call in progress, however slow, does not
+    /// delay it.</remarks>
     public IReadOnlyList<CmaRegionSnapshot> GetRegions()
     {
-        // Snapshots take every region's lock: from inside a plugin call that could deadlock with another region's plugin.
         Region.ThrowIfInsidePluginCall();
-        return [.. _regions.Select(Snapshot)];
+        var snapshots = new CmaRegionSnapshot[_regions.Length];
+        for (int i = 0; i < snapshots.Length; i++)
+            snapshots[i] = _regions[i].Snapshot();
+        return snapshots;
     }
 
     /// <inheritdoc/>
+    /// <remarks>Reads the region's published snapshot, never its lock (see <see cref="GetRegions"/>).</remarks>
     public CmaRegionSnapshot GetRegion(string name)
     {
         Region.ThrowIfInsidePluginCall();
-        return _byName.TryGetValue(name, out Region? r) ? Snapshot(r)
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.TryGetValue(name, out Region? r) ? r.Snapshot()
         : throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(name));
     }
 
     /// <inheritdoc/>
     public bool TryReopen(string region, out string? reason)
     {
-        ArgumentNullException.ThrowIfNull(region);
         Region.ThrowIfInsidePluginCall();
+        ArgumentNullException.ThrowIfNull(region);
         if (!_byName.TryGetValue(region, out Region? r))
             throw new ArgumentException($"Unknown region '{region}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(region));
         lock (r.Sync)
@@ -309,16 +320,6 @@ public sealed partial class CmaService : ICmaService, IDisposable
 
     /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
     internal Region? FindRegion(string name) => _byName.GetValueOrDefault(name);
-
-    private static CmaRegionSnapshot Snapshot(Region r)
-    {
-        lock (r.Sync)
-        {
-            CmaAllocatorStats s = r.State == RegionState.Active ? r.LastStats : default;
-            return new CmaRegionSnapshot(r.Info.Name, r.Info.Start, r.Info.Size, r.Info.Granule, r.AllocatorName, r.State, r.FenceReason,
-                r.Chunks.Count, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount, r.FaultCount, r.FreesWhileFenced, r.Memory?.Backing ?? CmaBacking.None);
-        }
-    }
 
     /// <summary>Rejects a zero size, a non-power-of-two alignment, and a size that overflows when rounded.</summary>
     private void ValidateRequest(ulong size, ulong alignment)
@@ -347,26 +348,21 @@ public sealed partial class CmaService : ICmaService, IDisposable
     };
 
     /// <summary>Disposes the allocators of active regions and releases the regions' memory (mappings unmapped, Shared
-    /// files unlinked); buffers still live then throw <see cref="ObjectDisposedException"/>. Later calls do nothing.</summary>
+    /// files unlinked); buffers still live then throw <see cref="ObjectDisposedException"/>. Later calls do nothing.
+    /// Each region is closed under its lock, so a plugin call in progress on another thread finishes first, and a request
+    /// that reaches a closed region throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <exception cref="InvalidOperationException">Called from inside a plugin call (e.g. by an allocator): refused, and
+    /// that plugin's region is fenced; nothing is disposed, so nothing is torn down under the call in progress.</exception>
     public void Dispose()
     {
+        Region.ThrowIfInsidePluginCall();
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         foreach (Region r in _regions)
         {
             lock (r.Sync)
             {
-                if (r.State == RegionState.Active)
-                {
-                    try
-                    {
-                        r.Allocator?.Dispose();
-                    }
-                    catch (Exception e)
-                    {
-                        _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", r.Info.Name, e.Message);
-                    }
-                }
+                r.Close();
                 ReleaseMemory(r);
             }
         }

@@ -37,23 +37,21 @@ internal sealed partial class Region
         return null; // overlap with a live chunk is checked by the registry insert (one search for both)
     }
 
-    /// <summary>Reads the plugin's stats (entering the plugin) and checks them; see <see cref="VerifyStats"/>.</summary>
-    private bool CheckStats(string afterFormat, ulong address, ulong size, ulong alignment)
+    /// <summary>Reads the plugin's stats inside a plugin-call window (a call back into the host from inside is refused and
+    /// marks the region); <paramref name="fault"/> is set when reading them threw.</summary>
+    private CmaAllocatorStats ReadStatsInPlugin(out Exception? fault)
     {
-        CmaAllocatorStats stats;
-        Exception? fault;
         StrongBox<Region?> inside = InsideBox();
         Region? outer = inside.Value;
         inside.Value = this;
         try
         {
-            stats = ReadStats(Allocator!, out fault);
+            return ReadStats(Allocator!, out fault);
         }
         finally
         {
             inside.Value = outer;
         }
-        return VerifyStats(stats, fault, afterFormat, address, size, alignment);
     }
 
     /// <summary>The plugin's stats, or default with <paramref name="fault"/> set when reading them threw. The caller has
@@ -72,41 +70,71 @@ internal sealed partial class Region
         }
     }
 
-    /// <summary>The hot path of <see cref="VerifyStats"/>: true (and <see cref="LastStats"/> updated) when reading the stats
-    /// did not throw, free bytes equal the region size minus what the live chunks reserve, and the largest block fits in
-    /// them; false otherwise, and the caller then calls <see cref="VerifyStats"/>, which fences with the reason.</summary>
+    /// <summary>The hot path of the stats check: true, and the stats published for monitoring, when reading them did not
+    /// throw and they pass every check that costs a few comparisons (<see cref="StatsFault"/> says what each means and
+    /// finds the one that failed); false otherwise, and the caller fences with <see cref="StatsFaultAfter"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool StatsHold(in CmaAllocatorStats stats, Exception? fault)
     {
-        if (fault is not null || stats.FreeBytes != Info.Size - _reserved || stats.LargestFreeBlock > stats.FreeBytes)
+        ulong free = stats.FreeBytes, largest = stats.LargestFreeBlock, blocks = stats.FreeBlockCount;
+        // Non-short-circuit: one branch for the checks that always apply.
+        bool lie = (free != Info.Size - _reserved)
+            | (largest > free)
+            | ((largest & _granuleMask) != 0)
+            | (blocks > free >> _granuleShift)
+            | ((free != 0) & ((largest == 0) | (blocks == 0)));
+        if (fault is not null || lie || (_reserved == 0 && _emptyIsOneBlock && (blocks != 1 || largest != Info.Size)))
             return false;
-        LastStats = stats;
+        PublishStats(stats);
         return true;
     }
 
-    /// <summary>Checks stats read just after an operation: free bytes must equal the region size minus what the live chunks
-    /// reserve; fences on a mismatch or when reading them threw (<paramref name="fault"/>). Returns whether the region is
-    /// still active. <paramref name="afterFormat"/> names the operation just done, with <paramref name="address"/>,
-    /// <paramref name="size"/> and <paramref name="alignment"/> as {0}, {1}, {2}: it is formatted only when the check
-    /// fails, so the hot path allocates nothing.</summary>
-    private bool VerifyStats(in CmaAllocatorStats stats, Exception? fault, string afterFormat, ulong address, ulong size, ulong alignment)
+    /// <summary>What is wrong with stats read just after an operation, or null when nothing the host can check cheaply is.
+    /// Exactly the checks of <see cref="StatsHold"/>; each follows from the contract's definitions:
+    /// free bytes are the region size minus what the live chunks reserve per the traits; the largest free block is a
+    /// request size (a multiple of the granule) that succeeds, so it fits in the free bytes, and is positive whenever
+    /// anything is free (a free granule is a one-granule request); every free block holds at least a granule, so there are
+    /// some exactly when bytes are free and never more than free granules; with nothing allocated, traits that promise one
+    /// free block (on a region the unit tiles) mean one block the size of the region.</summary>
+    private string? StatsFault(in CmaAllocatorStats stats, Exception? fault)
     {
         if (fault is not null)
-        {
-            Fence($"Stats threw {fault.GetType().Name}: {fault.Message} after {After()}");
-            return false;
-        }
+            return $"Stats threw {fault.GetType().Name}: {fault.Message}";
+        ulong free = stats.FreeBytes, largest = stats.LargestFreeBlock, blocks = stats.FreeBlockCount, granule = Info.Granule;
         ulong expected = Info.Size - _reserved;
-        if (stats.FreeBytes != expected || stats.LargestFreeBlock > stats.FreeBytes)
+        if (free != expected)
         {
-            Fence($"after {After()} the plugin reports {stats.FreeBytes} free bytes (largest block {stats.LargestFreeBlock}), "
-                + $"but its {Chunks.Count} live chunk(s) reserve {_reserved}, so {expected} should be free");
-            return false;
+            return $"the plugin reports {free} free bytes (largest block {largest}), "
+                + $"but its {Chunks.Count} live chunk(s) reserve {_reserved}, so {expected} should be free";
         }
-        LastStats = stats;
-        return true;
+        if (largest > free)
+            return $"the plugin reports a largest free block of {largest} bytes, more than its {free} free bytes";
+        if ((largest & _granuleMask) != 0)
+            return $"the plugin reports a largest free block of {largest} bytes, which is not a multiple of the granule ({granule})";
+        if (free != 0 && largest == 0)
+            return $"the plugin reports {free} free bytes but a largest free block of 0, yet a request of one granule fits in any free granule";
+        if (free != 0 && blocks == 0)
+            return $"the plugin reports {free} free bytes in 0 free blocks";
+        if (blocks > free >> _granuleShift)
+            return $"the plugin reports {blocks} free block(s), more than its {free} free bytes can make (a block holds at least one granule, {granule} bytes)";
+        if (_reserved == 0 && _emptyIsOneBlock && (blocks != 1 || largest != Info.Size))
+        {
+            return $"with no live chunk the plugin reports {blocks} free block(s), the largest {largest} bytes, "
+                + $"but its traits say that freeing everything leaves one block of {Info.Size} bytes";
+        }
+        return null;
+    }
 
-        string After() => string.Format(System.Globalization.CultureInfo.InvariantCulture, afterFormat, address, size, alignment);
+    /// <summary>The fence reason for stats that failed <see cref="StatsHold"/> after the operation that
+    /// <paramref name="afterFormat"/> names, with <paramref name="address"/>, <paramref name="size"/> and
+    /// <paramref name="alignment"/> as {0}, {1}, {2}: formatted only on this cold path, so the hot path allocates nothing.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private string StatsFaultAfter(in CmaAllocatorStats stats, Exception? fault, string afterFormat, ulong address, ulong size, ulong alignment)
+    {
+        string? what = StatsFault(stats, fault);
+        Debug.Assert(what is not null, "StatsHold and StatsFault agree");
+        string after = string.Format(System.Globalization.CultureInfo.InvariantCulture, afterFormat, address, size, alignment);
+        return fault is not null ? $"{what} after {after}" : $"after {after} {what ?? "the stats failed a check"}";
     }
 
     private T EnterPlugin<T>(Func<T> call)
@@ -137,20 +165,40 @@ internal sealed partial class Region
     private void FenceAllocateResult(ulong size, ulong alignment, ulong at, string fault) =>
         Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, which {fault}; the range was not handed out");
 
+    /// <summary>Fences after the plugin placed a request larger than the largest free block its stats reported before the
+    /// call: the range may be fine, but the stats were not.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FenceUnderstatedLargest(ulong size, ulong alignment, ulong at) =>
+        Fence($"TryAllocate({size}, {alignment}) returned 0x{at:X}, but the plugin's stats before the call reported a largest free "
+            + $"block of {_largestFreeBlock} bytes, less than it placed; the range was not handed out");
+
+    /// <summary>Fences after a failed TryAllocate whose stats failed a check, or which asked at the granule's alignment for
+    /// at most the largest free block the stats claim (which would have succeeded if the stats were true).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FenceFailedAllocate(ulong size, ulong alignment, in CmaAllocatorStats stats, Exception? fault) =>
+        Fence(StatsFault(stats, fault) is null
+            ? $"TryAllocate({size}, {alignment}) failed, but the plugin reports a largest free block of {stats.LargestFreeBlock} bytes, "
+                + "and a request of at most that size at the granule's alignment must succeed"
+            : StatsFaultAfter(stats, fault, "a failed TryAllocate({1}, {2})", 0, size, alignment));
+
     /// <summary>Fences after the plugin's Free threw.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void FenceFreeThrew(ulong address, ulong size, Exception e) =>
         Fence($"Free(0x{address:X}, {size}) threw {e.GetType().Name}: {e.Message}");
 
-    /// <summary>Fences the region: no more calls into its plugin until it is empty and reopened.</summary>
+    /// <summary>Fences the region: no more calls into its plugin until it is empty and reopened. The state, reason, fault
+    /// count and live chunk count are published together.</summary>
     private void Fence(string reason, bool countFault = true)
     {
-        State = RegionState.Fenced;
-        FenceReason = reason;
+        int version = BeginChange();
+        _state = RegionState.Fenced;
+        _fenceReason = reason;
+        if (countFault)
+            _faultCount++;
+        EndChange(version);
         _reentered = false;
         if (countFault)
         {
-            FaultCount++;
             Faulted?.Invoke(this, reason);
             _logger.LogError("Region {Region} ({Allocator}) fenced: {Reason}.", Info.Name, AllocatorName, reason.TrimEnd('.'));
         }

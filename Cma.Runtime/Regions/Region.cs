@@ -40,6 +40,16 @@ internal sealed partial class Region
     /// <see cref="Reserved"/> shift instead of dividing.</summary>
     private int _unitShift = -1;
 
+    /// <summary>Granule - 1: a size or address is a multiple of the granule when it has none of these bits.</summary>
+    private readonly ulong _granuleMask;
+
+    /// <summary>log2 of the granule (a power of two): free bytes shifted right by it are the free granules.</summary>
+    private readonly int _granuleShift;
+
+    /// <summary>Whether the traits promise one free block covering the region when nothing is allocated, on a region their
+    /// unit tiles (the stats check holds them to it).</summary>
+    private bool _emptyIsOneBlock;
+
     /// <summary>The device string of the last <see cref="OwnerIndex"/> lookup, compared by reference: a caller that passes
     /// the same device and type strings again skips the dictionary.</summary>
     private string? _lastDevice;
@@ -57,6 +67,8 @@ internal sealed partial class Region
     {
         Info = info;
         Chunks = new ChunkIndex(info.Start, info.Size, info.Granule);
+        _granuleMask = info.Granule - 1;
+        _granuleShift = System.Numerics.BitOperations.TrailingZeroCount(info.Granule);
         Alignment = alignment;
         AllocatorName = allocatorName;
         Provider = provider;
@@ -94,73 +106,8 @@ internal sealed partial class Region
     /// <summary>The live chunks.</summary>
     public ChunkIndex Chunks { get; }
 
-    /// <summary>Active or fenced.</summary>
-    public RegionState State { get; private set; } = RegionState.Fenced;
-
-    /// <summary>Why the region is fenced, or null.</summary>
-    public string? FenceReason { get; private set; } = "not created yet";
-
-    /// <summary>Plugin faults seen (each fences the region).</summary>
-    public long FaultCount { get; private set; }
-
-    /// <summary>Frees of chunks that arrived while the region was fenced (removed from the registry only).</summary>
-    public long FreesWhileFenced { get; private set; }
-
-    /// <summary>Stats as of the last operation (a snapshot; never read from the plugin outside the lock).</summary>
-    public CmaAllocatorStats LastStats { get; private set; }
-
     /// <summary>Bytes the live chunks reserve, per the allocator's traits.</summary>
     public ulong ReservedBytes => _reserved;
-
-    /// <summary>Creates a fresh allocator. Returns null on success; the exception thrown by Create otherwise
-    /// (the region is then fenced, except for a <see cref="CmaSettingsException"/>, which the caller reports).</summary>
-    public Exception? Open()
-    {
-        Debug.Assert(Chunks.Count == 0);
-        if (Provider is null)
-        {
-            Fence($"allocator '{AllocatorName}' is not loaded", countFault: false);
-            return null;
-        }
-        ICmaAllocator allocator;
-        try
-        {
-            allocator = EnterPlugin(() => Provider.Create(Info, Settings));
-        }
-        catch (Exception e)
-        {
-            Fence($"{AllocatorName}: Create threw {e.GetType().Name}: {e.Message}", countFault: e is not CmaSettingsException);
-            return e;
-        }
-        if (_reentered)
-        {
-            Fence($"{AllocatorName}: Create called back into the Cma host");
-            return null;
-        }
-        Allocator = allocator;
-        _reserved = 0;
-        State = RegionState.Active;
-        FenceReason = null;
-        try
-        {
-            Traits = EnterPlugin(() => allocator.Traits);
-            _unitShift = Traits.Unit > 0 && ulong.IsPow2(Traits.Unit) ? System.Numerics.BitOperations.TrailingZeroCount(Traits.Unit) : -1;
-            if (Traits.MaxRegionSize < Info.Size)
-                return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
-            CheckStats("Create", 0, 0, 0);
-        }
-        catch (Exception e)
-        {
-            Fence($"{AllocatorName}: Traits/Stats threw {e.GetType().Name}: {e.Message}");
-        }
-        return null;
-
-        Exception? Fail(string reason)
-        {
-            Fence(reason);
-            return new CmaSettingsException(reason + ".");
-        }
-    }
 
     /// <summary>A request as this region's plugin must receive it: the size rounded up to the granule, the alignment
     /// raised to at least the granule (0 means the granule). The caller has checked that neither overflows.</summary>
@@ -221,10 +168,21 @@ internal sealed partial class Region
             return RegionAllocateResult.Fenced;
         }
         if (!placed)
-            return StatsHold(stats, statsFault) || VerifyStats(stats, statsFault, "a failed TryAllocate", 0, 0, 0) ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
+        {
+            // A failure at the granule's alignment of at most the largest free block the stats claim is a lie in one of them.
+            if (StatsHold(stats, statsFault) && (size > stats.LargestFreeBlock || alignment != Info.Granule))
+                return RegionAllocateResult.NoSpace;
+            FenceFailedAllocate(size, alignment, stats, statsFault);
+            return RegionAllocateResult.Fenced;
+        }
         if (!Info.Contains(at, size) || (at & (alignment - 1)) != 0)
         {
             FenceAllocateResult(size, alignment, at, RangeFault(at, size, alignment)!);
+            return RegionAllocateResult.Fenced;
+        }
+        if (size > _largestFreeBlock)
+        {
+            FenceUnderstatedLargest(size, alignment, at);
             return RegionAllocateResult.Fenced;
         }
         if (!Chunks.TryInsert(at, new ChunkEntry(size, owner)))
@@ -234,10 +192,12 @@ internal sealed partial class Region
         }
         ulong reserved = Reserved(size);
         _reserved += reserved;
-        if (!StatsHold(stats, statsFault) && !VerifyStats(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment))
+        if (!StatsHold(stats, statsFault))
         {
+            string reason = StatsFaultAfter(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment);
             Chunks.Remove(at, out _);
             _reserved -= reserved;
+            Fence(reason);
             return RegionAllocateResult.Fenced;
         }
         address = at;
@@ -261,7 +221,9 @@ internal sealed partial class Region
         _reserved -= Reserved(entry.Size);
         if (State != RegionState.Active)
         {
-            FreesWhileFenced++;
+            int version = BeginChange();
+            _freesWhileFenced++;
+            EndChange(version);
             return true;
         }
         ICmaAllocator allocator = Allocator!;
@@ -295,27 +257,7 @@ internal sealed partial class Region
         if (_reentered)
             Fence("the plugin called back into the Cma host from inside Free");
         else if (!StatsHold(stats, statsFault))
-            VerifyStats(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0);
+            Fence(StatsFaultAfter(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0));
         return true;
-    }
-
-    /// <summary>Reopens a fenced, empty region with a fresh allocator instance. Caller holds <see cref="Sync"/>.</summary>
-    public bool TryReopen(out string? reason)
-    {
-        if (State == RegionState.Active)
-        {
-            reason = null;
-            return true;
-        }
-        if (Chunks.Count != 0)
-        {
-            reason = $"region '{Info.Name}' still holds {Chunks.Count} chunk(s); free them first";
-            return false;
-        }
-        _reentered = false;
-        _reserved = 0;
-        Exception? e = Open();
-        reason = e is null && State == RegionState.Active ? null : FenceReason;
-        return State == RegionState.Active;
     }
 }

@@ -58,9 +58,10 @@ internal sealed class TestHost : IDisposable
         return new TestHost(catalog, service, services);
     }
 
-    /// <summary>One region of the faulty plugin, as JSON.</summary>
-    public static string FaultyRegion(string name, string fault, int afterOps = 0, string size = "1M", int delayMs = 500) =>
-        $$"""{ "Name": "{{name}}", "Size": "{{size}}", "Allocator": "faulty", "Settings": { "Fault": "{{fault}}", "AfterOps": {{afterOps}}, "DelayMs": {{delayMs}} } }""";
+    /// <summary>One region of the faulty plugin, as JSON; <paramref name="hook"/> names the <c>AppContext</c> entry its
+    /// calling-out faults call (see <c>Guard/PluginHook</c>).</summary>
+    public static string FaultyRegion(string name, string fault, int afterOps = 0, string size = "1M", int delayMs = 500, string? hook = null) =>
+        $$"""{ "Name": "{{name}}", "Size": "{{size}}", "Allocator": "faulty", "Settings": { "Fault": "{{fault}}", "AfterOps": {{afterOps}}, "DelayMs": {{delayMs}}{{(hook is null ? "" : $", \"Hook\": \"{hook}\"")}} } }""";
 
     /// <summary>One region of a first-party allocator, as JSON.</summary>
     public static string Region(string name, string allocator = "best-fit", string size = "1M") =>
@@ -68,9 +69,6 @@ internal sealed class TestHost : IDisposable
 
     /// <summary>The host's region object (internal state: registry, allocator instance).</summary>
     public Region RegionNamed(string name) => Service.FindRegion(name) ?? throw new ArgumentException(name);
-
-    /// <summary>Sets the faulty plugin's static callback (in the plugin's own load context, so by reflection).</summary>
-    public void SetFaultyCallback(Action<string>? callback) => SetFaultyCallback(Catalog, callback);
 
     /// <summary>Reads a public integer property of region <paramref name="name"/>'s current allocator instance by reflection.</summary>
     public int AllocatorCounter(string name, string property) =>
@@ -88,12 +86,6 @@ internal sealed class TestHost : IDisposable
                 region.Chunks.ForEach((start, entry) => text.Append("  0x").Append(start.ToString("X")).Append(' ').AppendLine(entry.ToString()));
         }
         return text.ToString();
-    }
-
-    internal static void SetFaultyCallback(PluginCatalog catalog, Action<string>? callback)
-    {
-        Type provider = catalog.Find("faulty")!.Instance.GetType();
-        provider.GetProperty("Callback", BindingFlags.Public | BindingFlags.Static)!.SetValue(null, callback);
     }
 
     public void Dispose()

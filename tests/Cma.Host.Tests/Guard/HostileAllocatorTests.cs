@@ -31,9 +31,10 @@ public class HostileAllocatorTests
     [MemberData(nameof(AllocationFaults))]
     public void A_faulty_allocation_is_never_handed_out_and_fences_only_its_region(string fault, int afterOps, string reason)
     {
-        using TestHost host = Start(fault, afterOps);
+        using var hook = new PluginHook();
+        using TestHost host = Start(fault, afterOps, hook.Name);
         using var faults = new MetricCollector<long>(host.Meters, CmaMetrics.MeterName, "cma.plugin_faults");
-        host.SetFaultyCallback(region => host.Service.TryAllocate("cam", null, K4, 0, out _));
+        hook.Set(region => host.Service.TryAllocate("cam", null, K4, 0, out _));
         List<CmaChunk> arranged = Arrange(host, fault);
         string gBefore = Describe(host.Service.GetRegion("g")), hBefore = Describe(host.Service.GetRegion("h"));
 
@@ -57,9 +58,10 @@ public class HostileAllocatorTests
     [Fact]
     public void A_plugin_that_calls_the_host_from_inside_a_call_is_refused_even_if_it_hides_the_refusal()
     {
-        using TestHost host = Start("reenter", 0);
+        using var hook = new PluginHook();
+        using TestHost host = Start("reenter", 0, hook.Name);
         Exception? seenByPlugin = null;
-        host.SetFaultyCallback(_ =>
+        hook.Set(_ =>
         {
             try
             {
@@ -175,8 +177,8 @@ public class HostileAllocatorTests
         return live;
     }
 
-    private static TestHost Start(string fault, int afterOps) => TestHost.Start(
-        $"[ {TestHost.FaultyRegion("f", fault, afterOps)}, {TestHost.Region("g")}, {TestHost.FaultyRegion("h", "none")} ]",
+    private static TestHost Start(string fault, int afterOps, string? hook = null) => TestHost.Start(
+        $"[ {TestHost.FaultyRegion("f", fault, afterOps, hook: hook)}, {TestHost.Region("g")}, {TestHost.FaultyRegion("h", "none")} ]",
         """[ "*=f,g" ]""");
 
     private static List<ulong> LiveStarts(TestHost host, string region)

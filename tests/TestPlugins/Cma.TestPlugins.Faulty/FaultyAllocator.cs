@@ -3,8 +3,9 @@ namespace Cma.TestPlugins.Faulty;
 /// <summary>
 /// A first fit over a sorted list of holes, obviously right, that commits one <see cref="Fault"/> once armed: the
 /// first TryAllocate or Free call numbered <c>AfterOps</c> (counting from 0) arms it, and it stays armed. Allocation
-/// faults act on TryAllocate calls, <see cref="Fault.ThrowFree"/> on Free, and the Stats faults on every Stats read
-/// once armed. The allocator also keeps its own live list so that it can aim a bad range at a live chunk.
+/// faults act on TryAllocate calls, <see cref="Fault.ThrowFree"/> and <see cref="Fault.ReenterFree"/> on Free, the Stats
+/// faults on every Stats read once armed (<see cref="Fault.ReenterStats"/> on every read), <see cref="Fault.ReenterDispose"/>
+/// on Dispose. The allocator also keeps its own live list so that it can aim a bad range at a live chunk.
 /// Public so that tests can read <see cref="Operations"/> and <see cref="FreeCalls"/> by reflection.
 /// </summary>
 public sealed class FaultyAllocator : ICmaAllocator
@@ -21,6 +22,9 @@ public sealed class FaultyAllocator : ICmaAllocator
     /// <summary>Milliseconds a <see cref="Fault.Slow"/> TryAllocate sleeps.</summary>
     private readonly int _delayMs;
 
+    /// <summary>The <see cref="AppContext"/> data name of the hook the calling-out faults call, or null.</summary>
+    private readonly string? _hook;
+
     /// <summary>Free ranges [Start, End), sorted, disjoint, non-adjacent, inside the region.</summary>
     private readonly List<(ulong Start, ulong End)> _holes = [];
 
@@ -34,8 +38,9 @@ public sealed class FaultyAllocator : ICmaAllocator
     private bool _armed;
 
     /// <summary>Creates the allocator with the whole region free.</summary>
-    public FaultyAllocator(CmaRegion region, Fault fault, int afterOps, int delayMs)
+    public FaultyAllocator(CmaRegion region, Fault fault, int afterOps, int delayMs, string? hook)
     {
+        _hook = hook;
         _region = region;
         _fault = fault;
         _afterOps = afterOps;
@@ -59,14 +64,34 @@ public sealed class FaultyAllocator : ICmaAllocator
     {
         get
         {
-            if (_armed && _fault == Fault.ThrowStats)
-                throw new InvalidOperationException("faulty: Stats fails on purpose.");
+            if (_fault == Fault.ReenterStats)
+                CallHookSwallowing();
             ulong largest = 0;
             foreach ((ulong start, ulong end) in _holes)
                 largest = Math.Max(largest, end - start);
-            ulong free = _armed && _fault == Fault.WrongFreeBytes ? _freeBytes - _region.Granule : _freeBytes;
-            return new CmaAllocatorStats(free, Math.Min(largest, free), (ulong)_holes.Count);
+            var honest = new CmaAllocatorStats(_freeBytes, largest, (ulong)_holes.Count);
+            return _armed ? Lie(honest) : honest;
         }
+    }
+
+    /// <summary>The stats as the armed fault reports them.</summary>
+    private CmaAllocatorStats Lie(CmaAllocatorStats honest)
+    {
+        ulong g = _region.Granule;
+        return _fault switch
+        {
+            Fault.ThrowStats => throw new InvalidOperationException("faulty: Stats fails on purpose."),
+            Fault.WrongFreeBytes => honest with { FreeBytes = honest.FreeBytes - g, LargestFreeBlock = Math.Min(honest.LargestFreeBlock, honest.FreeBytes - g) },
+            Fault.LargestOverFree => honest with { LargestFreeBlock = honest.FreeBytes + g },
+            Fault.InflatedLargest => honest with { LargestFreeBlock = honest.FreeBytes },
+            Fault.ZeroLargest => honest with { LargestFreeBlock = 0 },
+            Fault.UnderstatedLargest => honest with { LargestFreeBlock = Math.Min(honest.LargestFreeBlock, g) },
+            Fault.UnalignedLargest when honest.LargestFreeBlock > 0 => honest with { LargestFreeBlock = honest.LargestFreeBlock - 1 },
+            Fault.NoFreeBlocks => honest with { FreeBlockCount = 0 },
+            Fault.ExtraFreeBlock => honest with { FreeBlockCount = honest.FreeBlockCount + 1 },
+            Fault.SplitWhenEmpty when _live.Count == 0 => honest with { FreeBlockCount = 2 },
+            _ => honest,
+        };
     }
 
     /// <inheritdoc/>
@@ -92,17 +117,10 @@ public sealed class FaultyAllocator : ICmaAllocator
                     address = liveStart - _region.Granule;
                     return true;
                 case Fault.Reenter:
-                    try
-                    {
-                        FaultyAllocatorProvider.Callback?.Invoke(_region.Name);
-                    }
-                    catch (Exception)
-                    {
-                        // A sneaky plugin hides that the host refused the call; the host must notice anyway.
-                    }
+                    CallHookSwallowing();
                     break;
                 case Fault.Slow:
-                    FaultyAllocatorProvider.Callback?.Invoke(_region.Name);
+                    CallHook();
                     Thread.Sleep(_delayMs);
                     break;
             }
@@ -121,6 +139,8 @@ public sealed class FaultyAllocator : ICmaAllocator
         FreeCalls++;
         if (_armed && _fault == Fault.ThrowFree)
             throw new InvalidOperationException("faulty: Free fails on purpose.");
+        if (_armed && _fault == Fault.ReenterFree)
+            CallHookSwallowing();
         _live.Remove(address);
         ulong end = address + size;
         int next = 0;
@@ -151,6 +171,29 @@ public sealed class FaultyAllocator : ICmaAllocator
     /// <inheritdoc/>
     public void Dispose()
     {
+        if (_fault == Fault.ReenterDispose)
+            CallHookSwallowing();
+    }
+
+    /// <summary>Calls the hook named by the <c>Hook</c> setting, if one is registered.</summary>
+    private void CallHook()
+    {
+        if (_hook is not null && AppContext.GetData(_hook) is Action<string> hook)
+            hook(_region.Name);
+    }
+
+    /// <summary>Calls the hook and swallows what it throws: a sneaky plugin hides that the host refused its call, and the
+    /// host must notice anyway.</summary>
+    private void CallHookSwallowing()
+    {
+        try
+        {
+            CallHook();
+        }
+        catch (Exception)
+        {
+            // swallowed on purpose (see above)
+        }
     }
 
     /// <summary>Counts a TryAllocate/Free call and arms the fault at call number <c>AfterOps</c>.</summary>

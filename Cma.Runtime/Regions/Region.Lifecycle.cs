@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+
+namespace Cma.Runtime.Regions;
+
+/// <summary>The region's allocator lifecycle: opening (Create, Traits, first Stats, all checked), reopening when fenced
+/// and empty, and closing when the host is disposed.</summary>
+internal sealed partial class Region
+{
+    /// <summary>Creates a fresh allocator. Returns null on success; the exception thrown by Create otherwise
+    /// (the region is then fenced, except for a <see cref="CmaSettingsException"/>, which the caller reports).</summary>
+    public Exception? Open()
+    {
+        Debug.Assert(Chunks.Count == 0);
+        if (Provider is null)
+        {
+            Fence($"allocator '{AllocatorName}' is not loaded", countFault: false);
+            return null;
+        }
+        ICmaAllocator allocator;
+        try
+        {
+            allocator = EnterPlugin(() => Provider.Create(Info, Settings));
+        }
+        catch (Exception e)
+        {
+            Fence($"{AllocatorName}: Create threw {e.GetType().Name}: {e.Message}", countFault: e is not CmaSettingsException);
+            return e;
+        }
+        if (_reentered)
+        {
+            Fence($"{AllocatorName}: Create called back into the Cma host");
+            return null;
+        }
+        Allocator = allocator;
+        _reserved = 0;
+        try
+        {
+            Traits = EnterPlugin(() => allocator.Traits);
+            _unitShift = Traits.Unit > 0 && ulong.IsPow2(Traits.Unit) ? System.Numerics.BitOperations.TrailingZeroCount(Traits.Unit) : -1;
+            _emptyIsOneBlock = Traits.FreeAllLeavesOneBlock && Traits.Unit != 0 && Info.Size % Traits.Unit == 0;
+            if (Traits.MaxRegionSize < Info.Size)
+                return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
+        }
+        catch (Exception e)
+        {
+            Fence($"{AllocatorName}: Traits threw {e.GetType().Name}: {e.Message}");
+            return null;
+        }
+        CmaAllocatorStats stats = ReadStatsInPlugin(out Exception? statsFault);
+        if (_reentered)
+        {
+            Fence($"{AllocatorName}: Traits or Stats called back into the Cma host while the region was created");
+            return null;
+        }
+        if (!StatsHold(stats, statsFault))
+        {
+            Fence(StatsFaultAfter(stats, statsFault, "Create", 0, 0, 0));
+            return null;
+        }
+        SetState(RegionState.Active, null);
+        return null;
+
+        Exception? Fail(string reason)
+        {
+            Fence(reason);
+            return new CmaSettingsException(reason + ".");
+        }
+    }
+
+    /// <summary>Reopens a fenced, empty region with a fresh allocator instance. Caller holds <see cref="Sync"/>.</summary>
+    public bool TryReopen(out string? reason)
+    {
+        if (State == RegionState.Active)
+        {
+            reason = null;
+            return true;
+        }
+        if (Chunks.Count != 0)
+        {
+            reason = $"region '{Info.Name}' still holds {Chunks.Count} chunk(s); free them first";
+            return false;
+        }
+        _reentered = false;
+        _reserved = 0;
+        Exception? e = Open();
+        reason = e is null && State == RegionState.Active ? null : FenceReason;
+        return State == RegionState.Active;
+    }
+
+    /// <summary>Closes the region for good (the host is being disposed): disposes an active allocator — a plugin call, so
+    /// a call back into the host from inside it is refused — and fences the region without counting a fault, so that a
+    /// request that reaches it afterwards never calls the disposed allocator. Caller holds <see cref="Sync"/>.</summary>
+    public void Close()
+    {
+        if (State == RegionState.Active)
+        {
+            StrongBox<Region?> inside = InsideBox();
+            Region? outer = inside.Value;
+            inside.Value = this;
+            try
+            {
+                Allocator!.Dispose();
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", Info.Name, e.Message);
+            }
+            finally
+            {
+                inside.Value = outer;
+            }
+            if (_reentered)
+                _logger.LogWarning("The allocator of region {Region} called back into the Cma host from inside Dispose; the call was refused.", Info.Name);
+        }
+        Fence(ClosedReason, countFault: false);
+    }
+
+    /// <summary>The fence reason of a region whose host was disposed.</summary>
+    public const string ClosedReason = "the Cma host was disposed";
+}
