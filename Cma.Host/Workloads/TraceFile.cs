@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Cma.Host.Cli;
 
 namespace Cma.Host.Workloads;
 
@@ -43,12 +44,23 @@ internal sealed class TraceFile
     /// <exception cref="TraceFormatException">The file cannot be read, or its format cannot be recognised.</exception>
     public static TraceFile Open(string path, TraceFormat format = TraceFormat.Auto, bool lenient = false)
     {
-        string full = System.IO.Path.GetFullPath(path);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
         string name = System.IO.Path.GetFileName(full);
-        if (!File.Exists(full))
-            throw new TraceFormatException(name, 0, $"no such file ({full}).");
-        bool zipped = IsZip(full);
-        List<string> head = ReadHead(full, zipped);
+        // Look before opening: opening a named pipe blocks until a writer comes, and a device like /dev/zero never ends.
+        switch (FileKinds.Of(full))
+        {
+            case FileKind.Missing:
+                throw new TraceFormatException(name, 0, $"no such file ({full}).");
+            case FileKind.Directory:
+                throw new TraceFormatException(name, 0, $"is a directory ({full}), not a trace file; name a trace file inside it.");
+            case FileKind.Regular:
+                break;
+            case FileKind kind:
+                throw new TraceFormatException(name, 0, $"is {FileKinds.Describe(kind)}, not a regular file ({full}). "
+                    + "A trace is read more than once, so it must be a file on disk: save the data to a file and name that.");
+        }
+        (bool zipped, List<string> head) = ReadHead(full);
         ulong? regionSize = FindRegionLine(head);
         if (format == TraceFormat.Auto)
         {
@@ -113,20 +125,22 @@ internal sealed class TraceFile
         return null;
     }
 
-    private static List<string> ReadHead(string path, bool zipped)
+    /// <summary>Whether the file is a zip archive, and its first <see cref="HeadLines"/> lines (each cut at 400 characters).</summary>
+    private static (bool Zipped, List<string> Head) ReadHead(string path)
     {
         var head = new List<string>();
         try
         {
+            bool zipped = IsZip(path);
             using TraceLineReader lines = OpenLines(path, zipped);
             while (head.Count < HeadLines && lines.TryReadLine(out ReadOnlySpan<char> line))
                 head.Add(line.Length > 400 ? line[..400].ToString() : line.ToString());
+            return (zipped, head);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             throw new TraceFormatException(System.IO.Path.GetFileName(path), 0, $"cannot be read: {e.Message}");
         }
-        return head;
     }
 
     private static TraceLineReader OpenLines(string path, bool zipped)
