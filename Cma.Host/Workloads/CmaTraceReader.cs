@@ -41,58 +41,59 @@ internal sealed class CmaTraceReader : LineTraceReader
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> verb))
             return null;
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> id))
-            return $"'{verb}' needs an id";
+            return $"{TraceTokens.Quote(verb)} needs an id";
         if (verb is "f")
         {
             if (TraceTokens.Next(ref rest, out ReadOnlySpan<char> extra))
-                return $"unexpected '{extra}' after 'f {id}'";
+                return $"unexpected {TraceTokens.Quote(extra)} after the id of 'f'";
             if (!_liveBySpan.Remove(id, out _, out int slot))
-                return $"frees id '{id}', which is not live: the trace never allocated it, or freed it already";
+                return $"frees id {TraceTokens.Quote(id)}, which is not live: the trace never allocated it, or freed it already";
             _slots.Release(slot);
             Emit(new TraceOp(TraceOpKind.Free, slot, 0, 0, null, null, lineNumber));
             return null;
         }
         if (verb is not "a")
-            return $"unknown operation '{verb}'; expected 'a <id> <size> [<align>] [@<device>[/<type>]]' or 'f <id>'";
+            return $"unknown operation {TraceTokens.Quote(verb)}; expected 'a <id> <size> [<align>] [@<device>[/<type>]]' or 'f <id>'";
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> sizeText) || sizeText[0] == '@')
-            return $"'a {id}' needs a size";
+            return $"allocation {TraceTokens.Quote(id)} needs a size";
         if (!TraceTokens.TryParseSize(sizeText, out ulong size))
-            return $"'{sizeText}' is not a size (e.g. 4096, 64K, 0x1000)";
+            return $"{TraceTokens.Quote(sizeText)} is not a size (e.g. 4096, 64K, 0x1000)";
         ulong alignment = 0;
         string? device = null, type = null;
         while (TraceTokens.Next(ref rest, out ReadOnlySpan<char> token))
         {
             if (token[0] == '@' && device is null)
             {
-                if (ParseOwner(token[1..], out device, out type) is { } error)
+                if (ParseOwner(token, out device, out type) is { } error)
                     return error;
             }
             else if (alignment == 0 && device is null && TraceTokens.TryParseSize(token, out alignment))
             {
                 if (!BitOperations.IsPow2(alignment))
-                    return $"alignment '{token}' is not a power of two";
+                    return $"alignment {TraceTokens.Quote(token)} is not a power of two";
             }
             else
             {
-                return $"unexpected '{token}'; expected 'a <id> <size> [<align>] [@<device>[/<type>]]'";
+                return $"unexpected {TraceTokens.Quote(token)}; expected 'a <id> <size> [<align>] [@<device>[/<type>]]'";
             }
         }
         if (_liveBySpan.ContainsKey(id))
-            return $"allocates id '{id}', which is still live; free it first or use another id";
+            return $"allocates id {TraceTokens.Quote(id)}, which is still live; free it first or use another id";
         int newSlot = _slots.Add(id.ToString());
         Emit(new TraceOp(TraceOpKind.Allocate, newSlot, size, alignment, device, type, lineNumber));
         return null;
     }
 
-    /// <summary>Splits <c>device[/type]</c> into interned names.</summary>
-    private string? ParseOwner(ReadOnlySpan<char> owner, out string? device, out string? type)
+    /// <summary>Splits <c>@device[/type]</c> into interned names.</summary>
+    private string? ParseOwner(ReadOnlySpan<char> token, out string? device, out string? type)
     {
         device = type = null;
+        ReadOnlySpan<char> owner = token[1..];
         int slash = owner.IndexOf('/');
         ReadOnlySpan<char> d = slash < 0 ? owner : owner[..slash];
         ReadOnlySpan<char> t = slash < 0 ? default : owner[(slash + 1)..];
         if (d.IsEmpty || (slash >= 0 && t.IsEmpty))
-            return $"'@{owner}' is not a device; write @device or @device/type";
+            return $"{TraceTokens.Quote(token)} is not a device; write @device or @device/type";
         device = Intern(d);
         type = slash < 0 ? null : Intern(t);
         return null;

@@ -13,13 +13,17 @@ internal sealed class TraceFile
     /// <summary>Lines looked at to detect the format and find the <c># region</c> line.</summary>
     private const int HeadLines = 64;
 
-    private TraceFile(string path, TraceFormat format, bool zipped, ulong? regionSize, bool lenient)
+    /// <summary>The longest line and the most unzipped bytes every reader over this trace accepts.</summary>
+    private readonly TraceLimits _limits;
+
+    private TraceFile(string path, TraceFormat format, bool zipped, ulong? regionSize, bool lenient, TraceLimits limits)
     {
         Path = path;
         Format = format;
         Zipped = zipped;
         RegionSize = regionSize;
         Lenient = lenient;
+        _limits = limits;
     }
 
     /// <summary>The file.</summary>
@@ -41,9 +45,15 @@ internal sealed class TraceFile
     public string Name => System.IO.Path.GetFileName(Path);
 
     /// <summary>Opens <paramref name="path"/>, detecting the format when <paramref name="format"/> is Auto.</summary>
-    /// <exception cref="TraceFormatException">The file cannot be read, or its format cannot be recognised.</exception>
-    public static TraceFile Open(string path, TraceFormat format = TraceFormat.Auto, bool lenient = false)
+    /// <param name="path">The trace file: a regular file (a zip archive's first entry is read).</param>
+    /// <param name="format">The format, or Auto to detect it from the first lines.</param>
+    /// <param name="lenient">Skip malformed lines (counted) rather than stop at the first.</param>
+    /// <param name="limits">What the trace may hold (default <see cref="TraceLimits.Default"/>).</param>
+    /// <exception cref="TraceFormatException">The file is missing or not a regular file, cannot be read, breaks
+    /// <paramref name="limits"/>, or its format cannot be recognised.</exception>
+    public static TraceFile Open(string path, TraceFormat format = TraceFormat.Auto, bool lenient = false, TraceLimits? limits = null)
     {
+        limits ??= TraceLimits.Default;
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
         string name = System.IO.Path.GetFileName(full);
@@ -60,7 +70,7 @@ internal sealed class TraceFile
                 throw new TraceFormatException(name, 0, $"is {FileKinds.Describe(kind)}, not a regular file ({full}). "
                     + "A trace is read more than once, so it must be a file on disk: save the data to a file and name that.");
         }
-        (bool zipped, List<string> head) = ReadHead(full);
+        (bool zipped, List<string> head) = ReadHead(full, limits);
         ulong? regionSize = FindRegionLine(head);
         if (format == TraceFormat.Auto)
         {
@@ -68,13 +78,13 @@ internal sealed class TraceFile
                 ?? throw new TraceFormatException(name, 0, "the format is not recognised: expected Cma's 'a <id> <size>' / 'f <id>' lines, a malloc-lab .rep "
                     + "(four header numbers, then 'a id size'), or an Android memory_replay dump ('<tid>: malloc <ptr> <size>'). Name it with --format.");
         }
-        return new TraceFile(full, format, zipped, regionSize, lenient);
+        return new TraceFile(full, format, zipped, regionSize, lenient, limits);
     }
 
     /// <summary>A fresh reader from the first line.</summary>
     public ITraceReader OpenReader()
     {
-        TraceLineReader lines = OpenLines(Path, Zipped);
+        TraceLineReader lines = OpenLines(Path, Zipped, _limits);
         return Format switch
         {
             TraceFormat.Rep => new RepTraceReader(lines, Name, Lenient),
@@ -126,13 +136,13 @@ internal sealed class TraceFile
     }
 
     /// <summary>Whether the file is a zip archive, and its first <see cref="HeadLines"/> lines (each cut at 400 characters).</summary>
-    private static (bool Zipped, List<string> Head) ReadHead(string path)
+    private static (bool Zipped, List<string> Head) ReadHead(string path, TraceLimits limits)
     {
         var head = new List<string>();
         try
         {
             bool zipped = IsZip(path);
-            using TraceLineReader lines = OpenLines(path, zipped);
+            using TraceLineReader lines = OpenLines(path, zipped, limits);
             while (head.Count < HeadLines && lines.TryReadLine(out ReadOnlySpan<char> line))
                 head.Add(line.Length > 400 ? line[..400].ToString() : line.ToString());
             return (zipped, head);
@@ -143,11 +153,14 @@ internal sealed class TraceFile
         }
     }
 
-    private static TraceLineReader OpenLines(string path, bool zipped)
+    /// <summary>A line reader from the first line of the file, or of its first zip entry (refused when its header says
+    /// it unpacks to more than <see cref="TraceLimits.MaxUnzippedBytes"/>).</summary>
+    private static TraceLineReader OpenLines(string path, bool zipped, TraceLimits limits)
     {
+        string name = System.IO.Path.GetFileName(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
         if (!zipped)
-            return new TraceLineReader(file);
+            return new TraceLineReader(file, name, limits.MaxLineLength);
         try
         {
             var archive = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: false);
@@ -160,17 +173,20 @@ internal sealed class TraceFile
                     break;
                 }
             }
-            if (entry is null)
+            if (entry is null || entry.Length > limits.MaxUnzippedBytes)
             {
                 archive.Dispose();
-                throw new TraceFormatException(System.IO.Path.GetFileName(path), 0, "the zip archive holds no trace file.");
+                throw new TraceFormatException(name, 0, entry is null ? "the zip archive holds no trace file."
+                    : $"its entry {TraceTokens.Quote(entry.FullName)} unpacks to {CmaSize.FormatApproximate((ulong)entry.Length)}, more than the "
+                        + $"{CmaSize.FormatApproximate((ulong)limits.MaxUnzippedBytes)} a zipped trace may hold. Unpack it yourself and give the file.");
             }
-            return new TraceLineReader(entry.Open(), file, archive);
+            // .NET unpacks an entry no further than its header's size, so the check above bounds what comes out.
+            return new TraceLineReader(entry.Open(), name, limits.MaxLineLength, file, archive);
         }
         catch (InvalidDataException e)
         {
             file.Dispose();
-            throw new TraceFormatException(System.IO.Path.GetFileName(path), 0, $"is not a readable zip archive: {e.Message}");
+            throw new TraceFormatException(name, 0, $"is not a readable zip archive: {e.Message}");
         }
     }
 
