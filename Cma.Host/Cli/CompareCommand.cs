@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Cma.Host.Workloads;
 using Spectre.Console;
@@ -30,6 +31,7 @@ internal static class CompareCommand
     private static int Run(ParseResult parse, CliConsole console, WorkloadOptions shared, string[] names, string? sizeText, string? startText, bool findMin)
     {
         TraceFile trace = shared.OpenTrace(parse, "compare");
+        string? reportPath = parse.GetValue(shared.Report) is string r ? OutputFile.Check(r, "--report", "compare") : null;
         ulong granule = shared.ParseGranule(parse, "compare") ?? 4096;
         ulong start = WorkloadOptions.ParseSize(startText, "--region-start", "compare") ?? 1UL << 30;
         ulong? size = WorkloadOptions.ParseSize(sizeText, "--region-size", "compare") ?? trace.RegionSize;
@@ -51,7 +53,6 @@ internal static class CompareCommand
         if (candidates.Count == 0)
             throw new CliExitException(2, "cma compare: no allocator plugin is loaded; run 'cma plugins' to see why, or add one with --plugin PATH.");
 
-        string? reportPath = parse.GetValue(shared.Report);
         var settings = new ComparisonSettings { RegionStart = start, RegionSize = size, Granule = granule, FindMinimumSize = findMin, Occupancy = reportPath is not null };
         (TraceProfile profile, List<ReplayResult> results) = ConsoleProgress.Run(console.Ansi, console.Interactive && !parse.GetValue(shared.Json), progress =>
         {
@@ -60,7 +61,7 @@ internal static class CompareCommand
         });
         var comparison = new WorkloadComparisonReport(trace, profile, settings, results);
         if (reportPath is not null)
-            HtmlReport.Write(reportPath, HtmlReport.ForComparison(comparison));
+            OutputFile.Write(reportPath, "--report", "compare", Encoding.UTF8, w => w.Write(HtmlReport.Render(HtmlReport.ForComparison(comparison))));
         if (parse.GetValue(shared.Json))
         {
             console.Output.WriteLine(JsonSerializer.Serialize(comparison.ToJson(), CliJson.Options));
@@ -75,7 +76,7 @@ internal static class CompareCommand
                 console.Output.WriteLine(line);
         }
         if (reportPath is not null)
-            console.Output.WriteLine($"Report written to {Path.GetFullPath(reportPath)}");
+            console.Output.WriteLine($"Report written to {reportPath}");
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Cma.Host.Workloads;
 using Spectre.Console;
@@ -36,8 +37,9 @@ internal static class ReplayCommand
                     + "To replay a byte-sized trace through the map, set the regions' granule in the configuration, or for one run: CMA_Cma__Granule=16 cma replay TRACE.");
             if (parse.GetValue(loop) < 0)
                 throw new CliExitException(2, "cma replay: --loop takes a count of passes, or 0 to repeat until Ctrl+C.");
+            string? report = parse.GetValue(shared.Report) is string r ? OutputFile.Check(r, "--report", "replay") : null;
             return Run(parse, console, trace, parse.GetValue(device), parse.GetValue(type), parse.GetValue(region), parse.GetValue(shared.Json),
-                parse.GetValue(shared.Report), "replay", parse.GetValue(loop));
+                report, "replay", parse.GetValue(loop));
         });
         return command;
     }
@@ -82,7 +84,7 @@ internal static class ReplayCommand
             throw new CliExitException(2, $"cma {command}: {e.Message}");
         }
         if (reportPath is not null)
-            HtmlReport.Write(reportPath, HtmlReport.ForReplay(trace, result));
+            OutputFile.Write(reportPath, "--report", command, Encoding.UTF8, w => w.Write(HtmlReport.Render(HtmlReport.ForReplay(trace, result))));
         if (json)
         {
             var doc = new { trace = trace.Path, format = trace.Format.ToString().ToLowerInvariant(), result.Operations, devices = result.Devices,
@@ -97,7 +99,7 @@ internal static class ReplayCommand
         foreach (string line in MapReplayView.Summary(result))
             console.Ansi.WriteLine(Markup.Escape(line));
         if (reportPath is not null)
-            console.Output.WriteLine($"Report written to {Path.GetFullPath(reportPath)}");
+            console.Output.WriteLine($"Report written to {reportPath}");
         return 0;
     }
 }

@@ -52,15 +52,14 @@ internal static class TraceCommand
                 RegionSize = WorkloadOptions.ParseSize(parse.GetValue(regionSize), "--region-size", "trace generate"),
                 Min = minSize, Max = maxSize, Fill = fillValue, Alignment = alignment,
             };
-            string? path = parse.GetValue(output);
+            string? path = parse.GetValue(output) is string o ? OutputFile.Check(o, "-o", "trace generate") : null;
             if (path is null)
             {
                 TraceGenerator.Write(settings, console.Output);
                 return 0;
             }
-            using (var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 16))
-                TraceGenerator.Write(settings, writer);
-            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {count:N0} operations ({name}, seed {settings.Seed}) to {Path.GetFullPath(path)}."));
+            OutputFile.Write(path, "-o", "trace generate", new UTF8Encoding(false), w => TraceGenerator.Write(settings, w));
+            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Wrote {count:N0} operations ({name}, seed {settings.Seed}) to {path}."));
             return 0;
         });
         return new Command("trace", "Make workloads for replay and compare.") { generate };

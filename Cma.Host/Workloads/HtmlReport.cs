@@ -18,15 +18,6 @@ internal static class HtmlReport
     public static ReportModel ForReplay(TraceFile trace, MapReplayResult result) =>
         new($"cma replay — {trace.Name} through the map", [.. MapReplayView.Summary(result)], "region", result.Regions);
 
-    /// <summary>Writes the report to <paramref name="path"/>.</summary>
-    public static void Write(string path, ReportModel model)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null)
-            Directory.CreateDirectory(dir);
-        File.WriteAllText(path, Render(model), Encoding.UTF8);
-    }
-
     /// <summary>The page.</summary>
     public static string Render(ReportModel model)
     {
