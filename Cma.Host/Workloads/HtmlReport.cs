@@ -82,13 +82,14 @@ internal static class HtmlReport
                 .Append("</td><td>").Append(Enc(ComparisonTable.Percent(r.FragmentationMax) + " / " + ComparisonTable.Percent(r.FragmentationMean)))
                 .Append("</td><td>").Append(Enc(ComparisonTable.Percent(r.InternalFragmentation))).Append("</td><td>")
                 .Append(r.Latency is { } l ? Enc(ComparisonTable.Nanos(l.P50Ns) + " / " + ComparisonTable.Nanos(l.P99Ns)) : "—").Append("</td><td>")
-                .Append(r.MinimumRegionSize is ulong m ? Enc(ComparisonTable.Bytes(m)) : r.SearchProbes > 0 ? "none" : "—").Append("</td></tr>");
+                .Append(r.MinimumRegionSize is ulong m ? Enc(ComparisonTable.Bytes(m)) : r.SearchLimit > 0 ? "none up to " + Enc(ComparisonTable.Bytes(r.SearchLimit)) : "—")
+                .Append("</td></tr>");
         }
         html.Append("</tbody></table>");
     }
 
     private static string Facts(ReplayResult r) =>
-        $"{ComparisonTable.Bytes(r.RegionSize)} region, {ComparisonTable.N(r.Operations)} operations, {ComparisonTable.N(r.Satisfied)} placed, "
+        $"{ComparisonTable.Bytes(r.RegionSize)} region, {ComparisonTable.Count(r.Operations, "operation")}, {ComparisonTable.N(r.Satisfied)} placed, "
         + $"{ComparisonTable.N(r.Failed)} failed, peak live {ComparisonTable.Bytes(r.PeakLiveBytes)}, utilisation {ComparisonTable.Percent(r.Utilisation)}.";
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);

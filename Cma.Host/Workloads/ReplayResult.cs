@@ -84,6 +84,9 @@ internal sealed class ReplayResult
     /// <summary>Regions tried by the search.</summary>
     public int SearchProbes { get; set; }
 
+    /// <summary>The largest region the search would try (see <see cref="WorkloadComparison.SearchLimit"/>); 0 when not searched.</summary>
+    public ulong SearchLimit { get; set; }
+
     /// <summary>What the reader skipped.</summary>
     public TraceCounters? Trace { get; set; }
 

@@ -16,12 +16,13 @@ internal sealed class TraceFile
     /// <summary>The longest line and the most unzipped bytes every reader over this trace accepts.</summary>
     private readonly TraceLimits _limits;
 
-    private TraceFile(string path, TraceFormat format, bool zipped, ulong? regionSize, bool lenient, TraceLimits limits)
+    private TraceFile(string path, TraceFormat format, bool zipped, ulong? regionSize, string? unreadableRegionLine, bool lenient, TraceLimits limits)
     {
         Path = path;
         Format = format;
         Zipped = zipped;
         RegionSize = regionSize;
+        UnreadableRegionLine = unreadableRegionLine;
         Lenient = lenient;
         _limits = limits;
     }
@@ -37,6 +38,9 @@ internal sealed class TraceFile
 
     /// <summary>The region size from a leading <c># region &lt;size&gt;</c> comment, or null.</summary>
     public ulong? RegionSize { get; }
+
+    /// <summary>What is wrong with a leading <c># region</c> line that gives no usable size (<c># region -1</c>), or null.</summary>
+    public string? UnreadableRegionLine { get; }
 
     /// <summary>Whether malformed lines are skipped (counted) rather than fatal.</summary>
     public bool Lenient { get; }
@@ -71,14 +75,14 @@ internal sealed class TraceFile
                     + "A trace is read more than once, so it must be a file on disk: save the data to a file and name that.");
         }
         (bool zipped, List<string> head) = ReadHead(full, limits);
-        ulong? regionSize = FindRegionLine(head);
+        ulong? regionSize = FindRegionLine(head, out string? unreadableRegionLine);
         if (format == TraceFormat.Auto)
         {
             format = zipped ? TraceFormat.Android : Detect(head)
                 ?? throw new TraceFormatException(name, 0, "the format is not recognised: expected Cma's 'a <id> <size>' / 'f <id>' lines, a malloc-lab .rep "
                     + "(four header numbers, then 'a id size'), or an Android memory_replay dump ('<tid>: malloc <ptr> <size>'). Name it with --format.");
         }
-        return new TraceFile(full, format, zipped, regionSize, lenient, limits);
+        return new TraceFile(full, format, zipped, regionSize, unreadableRegionLine, lenient, limits);
     }
 
     /// <summary>A fresh reader from the first line.</summary>
@@ -117,20 +121,26 @@ internal sealed class TraceFile
         static bool IsNumber(string s) => double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out _);
     }
 
-    /// <summary>The size in a <c># region &lt;size&gt;</c> comment before the first operation.</summary>
-    internal static ulong? FindRegionLine(IReadOnlyList<string> head)
+    /// <summary>The size in a <c># region &lt;size&gt;</c> comment before the first operation; a region line whose size
+    /// cannot be read (<c># region -1</c>, <c># region 0</c>) gives null and says why in <paramref name="unreadable"/>.</summary>
+    internal static ulong? FindRegionLine(IReadOnlyList<string> head, out string? unreadable)
     {
-        foreach (string h in head)
+        unreadable = null;
+        for (int i = 0; i < head.Count; i++)
         {
-            ReadOnlySpan<char> rest = h.AsSpan().Trim();
+            ReadOnlySpan<char> rest = head[i].AsSpan().Trim();
             if (rest.IsEmpty)
                 continue;
             if (rest[0] != '#')
                 return null;
             rest = rest[1..];
-            if (TraceTokens.Next(ref rest, out ReadOnlySpan<char> word) && word is "region"
-                && TraceTokens.Next(ref rest, out ReadOnlySpan<char> size) && TraceTokens.TryParseSize(size, out ulong bytes) && bytes > 0)
+            if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> word) || word is not "region")
+                continue;
+            if (TraceTokens.Next(ref rest, out ReadOnlySpan<char> size) && TraceTokens.TryParseSize(size, out ulong bytes) && bytes > 0)
                 return bytes;
+            unreadable = size.IsEmpty ? $"its '# region' line (line {i + 1}) gives no size."
+                : $"its '# region' line (line {i + 1}) gives {TraceTokens.Quote(size)}, which is not a size above 0.";
+            return null;
         }
         return null;
     }

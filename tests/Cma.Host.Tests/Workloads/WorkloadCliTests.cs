@@ -44,6 +44,35 @@ public class WorkloadCliTests
     }
 
     [Fact]
+    public void Find_min_size_on_a_request_near_2_64_finds_none_up_to_the_largest_region_that_fits()
+    {
+        string trace = WriteTemp("t.trace", "a a 0xFFFFFFFFFFFFF000\nf a\n");
+
+        (int code, string output, string error) = Run("compare", trace, "--find-min-size", "--allocator", "best-fit", "--json");
+
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        System.Text.Json.JsonElement result = doc.RootElement.GetProperty("results")[0];
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, result.GetProperty("minimumRegionSize").ValueKind);
+        Assert.Equal(0xFFFFFFFFBFFFF000UL, result.GetProperty("searchLimit").GetUInt64()); // 2^64 − 1G, in whole granules
+        Assert.Equal(1, result.GetProperty("failed").GetInt64());
+    }
+
+    [Fact]
+    public void Find_min_size_says_how_far_it_searched_when_no_size_works()
+    {
+        // A 4K request aligned to 1T needs a region reaching from 1G to 1T; the search stops at 64 × 4K.
+        string trace = WriteTemp("t.trace", "a a 4K 1T\nf a\n");
+
+        (int code, string output, _) = Run("compare", trace, "--find-min-size", "--allocator", "best-fit");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"│ minimum region size +│ +none up to 256 KiB │\n│ +│ +\(7 probes\) │", output); // 4K, 8K, … 256K
+        Assert.Contains("best-fit: 0/1 satisfied, 1 failed", output);
+        Assert.Contains(", minimum region none up to 256 KiB", output);
+    }
+
+    [Fact]
     public void Trace_generate_writes_the_same_trace_for_the_same_seed_with_its_region_line()
     {
         string first = Path.Combine(Path.GetDirectoryName(WriteTemp("x", ""))!, "a.trace");
