@@ -4,7 +4,7 @@ namespace Cma.Host.Cli;
 
 /// <summary>
 /// The <c>cma</c> command line. Exit codes: 0 the command ran; 1 a check failed (a conformance failure, a plugin that
-/// failed to load in <c>plugins</c>); 2 bad usage, bad configuration or unreadable input — one clear paragraph on
+/// failed to load in <c>plugins</c>, a plugin fault that fenced a region in <c>replay</c> or <c>compare</c>); 2 bad usage, bad configuration or unreadable input — one clear paragraph on
 /// standard error, never a stack trace.
 /// </summary>
 internal static class CmaCli

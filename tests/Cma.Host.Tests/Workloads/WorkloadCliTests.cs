@@ -73,6 +73,33 @@ public class WorkloadCliTests
     }
 
     [Fact]
+    public void Compare_that_saw_a_region_fenced_exits_1_and_says_which()
+    {
+        string trace = WriteTemp("t.trace", "# region 64K\na a 32K\na b 32K\na c 32K\n");
+
+        (int code, string output, string error) = Run("compare", trace, "--plugin", BrokenPluginDll, "--allocator", "best-fit", "--allocator", "broken-throws-on-full");
+
+        Assert.Equal(1, code);
+        Assert.Contains("best-fit: 2/3 satisfied, 1 failed", output);
+        Assert.Contains("broken-throws-on-full: 2/3 satisfied, 0 failed", output);
+        Assert.Contains("; FENCED: TryAllocate(32768, 4096) threw InvalidOperationException", output);
+        Assert.Equal("cma compare: the region of broken-throws-on-full was fenced after a plugin fault (the output says why); exit code 1.", error.TrimEnd());
+    }
+
+    [Fact]
+    public void Replay_that_saw_a_region_fenced_exits_1_also_with_json()
+    {
+        string trace = WriteTemp("t.trace", "a a 32K\na b 32K\na c 32K\n");
+        string config = Cli.CliRun.TempConfig("""{ "Cma": { "Regions": [ { "Name": "r", "Size": "64K", "Allocator": "broken-throws-on-full" } ] } }""");
+
+        (int code, string output, string error) = Run("replay", trace, "--device", "gpu", "--json", "--plugin", BrokenPluginDll, "--config", config);
+
+        Assert.Equal(1, code);
+        Assert.Contains("\"fault\": \"", output);
+        Assert.Equal("cma replay: region r (broken-throws-on-full) was fenced after a plugin fault (the output says why); exit code 1.", error.TrimEnd());
+    }
+
+    [Fact]
     public void Trace_generate_writes_the_same_trace_for_the_same_seed_with_its_region_line()
     {
         string first = Path.Combine(Path.GetDirectoryName(WriteTemp("x", ""))!, "a.trace");
@@ -109,12 +136,16 @@ public class WorkloadCliTests
         Assert.Contains("--device", error);
     }
 
+    /// <summary>The broken test plugins' DLL, copied beside this assembly under test-plugins/.</summary>
+    private static string BrokenPluginDll => Path.Combine(AppContext.BaseDirectory, "test-plugins", "Cma.TestPlugins.Broken", "Cma.TestPlugins.Broken.dll");
+
+    /// <summary>Runs <c>cma</c> in-process, with the default configuration unless <paramref name="args"/> name one.</summary>
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         string config = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-        int code = CmaCli.Run([.. args, "--config", config], new CliConsole(output, error, interactive: false));
+        int code = CmaCli.Run(args.Contains("--config") ? args : [.. args, "--config", config], new CliConsole(output, error, interactive: false));
         return (code, output.ToString(), error.ToString());
     }
 
