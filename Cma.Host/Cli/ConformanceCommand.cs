@@ -79,7 +79,7 @@ internal static class ConformanceCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliExitException(2, $"cma conformance: --seed {seed}: {e.Message.Split(" (Parameter", 2)[0]}");
+            throw new CliExitException(2, $"cma conformance: --seed {e.Message.Split(" (Parameter", 2)[0]}");
         }
         return options;
     }
