@@ -27,6 +27,7 @@ internal static class ReplayCommand
         };
         var command = new Command("replay", "Replay a workload against the configured regions through the map and report per region.") { device, type, region, loop };
         shared.AddTo(command);
+        shared.Granule.Hidden = true; // refused below with what to do instead; not offered in --help
         command.SetAction(parse =>
         {
             if (parse.GetValue(type) is not null && parse.GetValue(device) is null)

@@ -16,5 +16,6 @@ public sealed record CmaGuardOverrun(string Region, ulong Address, ulong Size, s
     /// <inheritdoc/>
     public override string ToString() =>
         $"guard overrun in region '{Region}': the chunk at 0x{Address:X} of {Size} bytes owned by '{(Owner.Length == 0 ? "(named region)" : Owner)}' "
-        + $"was written past its end: {OverwrittenBytes} guard byte(s) changed, the first {FirstOverwrittenOffset - Size} byte(s) past the end (offset {FirstOverwrittenOffset})";
+        + $"was written past its end: {OverwrittenBytes} guard byte{(OverwrittenBytes == 1 ? "" : "s")} changed, the first at offset {FirstOverwrittenOffset} "
+        + $"(byte {FirstOverwrittenOffset - Size + 1} past the end)";
 }

@@ -62,9 +62,18 @@ public class DebugOptionTests
         Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 1000, "gpu/staging", 1002, 1), e.Overrun);
         Assert.Contains($"0x{buffer.Address:X}", e.Message, StringComparison.Ordinal);
         Assert.Contains("gpu/staging", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1 guard byte changed, the first at offset 1002 (byte 3 past the end).", e.Message, StringComparison.Ordinal);
         Assert.Equal(e.Overrun, raised);
         Assert.Equal(1, counter.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.Equal(0, host.Service.GetRegion("g").Chunks);
+    }
+
+    [Fact]
+    public void An_overrun_starting_right_after_the_chunk_is_byte_1_past_the_end()
+    {
+        var overrun = new CmaGuardOverrun("g", 0x1000, 4096, "gpu/staging", 4096, 2);
+
+        Assert.EndsWith("was written past its end: 2 guard bytes changed, the first at offset 4096 (byte 1 past the end)", overrun.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

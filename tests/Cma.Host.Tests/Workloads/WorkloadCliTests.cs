@@ -132,6 +132,20 @@ public class WorkloadCliTests
     }
 
     [Fact]
+    public void Replay_help_offers_no_granule_since_replay_refuses_it_and_compare_help_does()
+    {
+        (int replay, string replayHelp, _) = Run("replay", "--help");
+        (int compare, string compareHelp, _) = Run("compare", "--help");
+
+        Assert.Equal(0, replay);
+        Assert.Equal(0, compare);
+        Assert.DoesNotContain("--granule", replayHelp);
+        Assert.Contains("--granule", compareHelp);
+        Assert.Contains("--find-min-size", compareHelp);
+        Assert.Contains("up to 64× the larger of the peak live bytes", compareHelp);
+    }
+
+    [Fact]
     public void The_main_job_replays_the_bundled_device_workload_through_the_map()
     {
         (int code, string output, _) = Run();
