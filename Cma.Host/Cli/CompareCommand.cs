@@ -62,7 +62,7 @@ internal static class CompareCommand
         if (parse.GetValue(shared.Json))
         {
             console.Output.WriteLine(JsonSerializer.Serialize(comparison.ToJson(), CliJson.Options));
-            return FaultExitCode(console, "compare", results.Where(r => r.Fault is not null).Select(r => r.Allocator));
+            return FaultExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Allocator));
         }
         ComparisonTable.Write(console.Ansi, comparison.Title, results);
         foreach (string line in comparison.Notes())
@@ -74,7 +74,7 @@ internal static class CompareCommand
         }
         if (reportPath is not null)
             console.Output.WriteLine($"Report written to {reportPath}");
-        return FaultExitCode(console, "compare", results.Where(r => r.Fault is not null).Select(r => r.Allocator));
+        return FaultExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Allocator));
     }
 
     /// <summary>A plugin fault is a result the exit code shows: 1 when any region was fenced (said on standard error), else 0.</summary>

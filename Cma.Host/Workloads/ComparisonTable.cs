@@ -34,7 +34,7 @@ internal static class ComparisonTable
                 : $"[red]none[/] up to {Bytes(r.SearchLimit)}\n({Count(r.SearchProbes, "probe")})");
         }
         if (results.Any(r => r.Fault is not null))
-            Row(table, "fault", results, r => r.Fault is null ? "—" : "[red]fenced[/]: " + Markup.Escape(r.Fault));
+            Row(table, "fault", results, r => r.Fault is null ? "—" : (r.Refused ? "[yellow]refused the region[/]: " : "[red]fenced[/]: ") + Markup.Escape(r.Fault));
         console.Write(table);
     }
 
@@ -48,7 +48,7 @@ internal static class ComparisonTable
                 + $"; peak live {Bytes(r.PeakLiveBytes)}, footprint {Bytes(r.PeakFootprint)}, ext. frag. max {Percent(r.FragmentationMax)}"
                 + (r.Latency is { } l ? $", p50 {Nanos(l.P50Ns)}" : "")
                 + (r.SearchLimit > 0 ? $", minimum region {(r.MinimumRegionSize is ulong m ? CmaSize.Format(m) : "none up to " + Bytes(r.SearchLimit))}" : "")
-                + (r.Fault is null ? "" : $"; FENCED: {r.Fault}");
+                + (r.Fault is null ? "" : r.Refused ? $"; refused the region: {r.Fault}" : $"; FENCED: {r.Fault}");
             yield return line;
         }
     }

@@ -46,7 +46,7 @@ internal static class HtmlReport
             html.Append("<section class=\"lane\"><h2>").Append(Enc(lane.Allocator)).Append("</h2><p class=\"facts\">")
                 .Append(Enc(Facts(lane))).Append("</p>");
             if (lane.Fault is not null)
-                html.Append("<p class=\"fault\">Fenced: ").Append(Enc(lane.Fault)).Append("</p>");
+                html.Append("<p class=\"fault\">").Append(lane.Refused ? "Refused the region: " : "Fenced: ").Append(Enc(lane.Fault)).Append("</p>");
             html.Append(SvgCharts.TimeChart(lane, totalOps));
             if (lane.Occupancy.Count > 0)
             {
@@ -76,7 +76,7 @@ internal static class HtmlReport
         {
             html.Append("<tr><td>").Append(Enc(r.Allocator)).Append("</td><td>").Append(ComparisonTable.N(r.Satisfied)).Append("</td><td class=\"")
                 .Append(r.Failed > 0 || r.Fault is not null ? "bad" : "good").Append("\">").Append(ComparisonTable.N(r.Failed))
-                .Append(r.Fault is null ? "" : " (fenced)").Append("</td><td class=\"wrap\">")
+                .Append(r.Fault is null ? "" : r.Refused ? " (refused the region)" : " (fenced)").Append("</td><td class=\"wrap\">")
                 .Append(r.FirstFailure is { } f ? Enc($"op {ComparisonTable.N(f.Op)}: {ComparisonTable.Bytes(f.Size)}, largest free {ComparisonTable.Bytes(f.LargestFreeBlock)}") : "—")
                 .Append("</td><td>").Append(Enc(ComparisonTable.Bytes(r.PeakLiveBytes))).Append("</td><td>").Append(Enc(ComparisonTable.Bytes(r.PeakFootprint)))
                 .Append("</td><td>").Append(Enc(ComparisonTable.Percent(r.FragmentationMax) + " / " + ComparisonTable.Percent(r.FragmentationMean)))

@@ -112,6 +112,7 @@ internal static class WorkloadComparison
             {
                 Allocator = candidate.Name, RegionSize = size, Granule = granule,
                 Fault = region.FenceReason ?? failure?.Message ?? "the region could not be created",
+                Refused = failure is CmaSettingsException,
             };
         }
         try

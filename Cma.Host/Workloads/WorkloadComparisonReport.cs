@@ -66,7 +66,7 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
         {
             r.Allocator, r.RegionSize, r.Operations, r.Requests, r.Satisfied, r.Failed, r.Frees, r.FreesOfFailedSkipped, r.ZeroSizeRequests,
             r.FirstFailure, r.PeakLiveBytes, r.PeakLiveOp, r.PeakFootprint, r.Utilisation, r.FragmentationMax, r.FragmentationMean,
-            r.FragmentationSamples, r.InternalFragmentation, r.PeakRequestedBytes, r.Latency, r.ParseSeconds, r.WallSeconds, r.Fault,
+            r.FragmentationSamples, r.InternalFragmentation, r.PeakRequestedBytes, r.Latency, r.ParseSeconds, r.WallSeconds, r.Fault, r.Refused,
             r.MinimumRegionSize, r.SearchProbes, r.SearchLimit,
         }),
     };

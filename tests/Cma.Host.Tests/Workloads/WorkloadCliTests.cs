@@ -87,6 +87,18 @@ public class WorkloadCliTests
     }
 
     [Fact]
+    public void An_allocator_that_refuses_a_region_larger_than_it_manages_is_a_result_not_a_fault()
+    {
+        string trace = WriteTemp("t.trace", "# region 16T\na a 4K\nf a\n");
+
+        (int code, string output, string error) = Run("compare", trace, "--allocator", "bitmap");
+
+        Assert.True(code == 0, error);
+        Assert.Equal("", error);
+        Assert.Contains("bitmap: 0/0 satisfied, 0 failed; peak live 0 B, footprint 0 B, ext. frag. max 0.0 %; refused the region: bitmap: Create threw CmaSettingsException", output);
+    }
+
+    [Fact]
     public void Replay_that_saw_a_region_fenced_exits_1_also_with_json()
     {
         string trace = WriteTemp("t.trace", "a a 32K\na b 32K\na c 32K\n");
