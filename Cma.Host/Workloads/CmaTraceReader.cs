@@ -11,6 +11,13 @@ namespace Cma.Host.Workloads;
 /// </summary>
 internal sealed class CmaTraceReader : LineTraceReader
 {
+    /// <summary>The longest device or type name (a map pattern names a device in a few characters).</summary>
+    public const int MaxNameLength = 256;
+
+    /// <summary>The most distinct device and type names in one trace: each becomes a row of the replay's table, so a
+    /// trace inventing a name per line would flood memory and the screen.</summary>
+    public const int MaxNames = 4096;
+
     /// <summary>Live ids and their slots.</summary>
     private readonly SlotTable<string> _slots = new(StringComparer.Ordinal);
 
@@ -94,6 +101,11 @@ internal sealed class CmaTraceReader : LineTraceReader
         ReadOnlySpan<char> t = slash < 0 ? default : owner[(slash + 1)..];
         if (d.IsEmpty || (slash >= 0 && t.IsEmpty))
             return $"{TraceTokens.Quote(token)} is not a device; write @device or @device/type";
+        if (d.Length > MaxNameLength || t.Length > MaxNameLength)
+            return $"{TraceTokens.Quote(token)} names a device or type longer than {MaxNameLength} characters";
+        int added = (_namesBySpan.ContainsKey(d) ? 0 : 1) + (t.IsEmpty || t.SequenceEqual(d) || _namesBySpan.ContainsKey(t) ? 0 : 1);
+        if (_names.Count + added > MaxNames)
+            return $"{TraceTokens.Quote(token)} would be past the {ComparisonTable.N(MaxNames)} distinct device and type names a trace may use";
         device = Intern(d);
         type = slash < 0 ? null : Intern(t);
         return null;

@@ -54,6 +54,30 @@ public class HostileTraceTests
     }
 
     [Fact]
+    public void A_device_name_longer_than_256_characters_is_a_bad_line()
+    {
+        using var reader = new CmaTraceReader(Lines($"a x 4K @camera/{new string('p', 257)}\n"), "t.trace", false);
+
+        var e = Assert.Throws<TraceFormatException>(() => ReadAll(reader));
+
+        Assert.Contains("names a device or type longer than 256 characters", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trace_inventing_a_device_per_line_stops_at_the_4096th_distinct_name()
+    {
+        var text = new StringBuilder();
+        for (int i = 0; i < 5000; i++)
+            text.Append("a x").Append(i).Append(" 4K @gpu/t").Append(i).Append('\n');
+        using var reader = new CmaTraceReader(Lines(text.ToString()), "t.trace", false);
+
+        var e = Assert.Throws<TraceFormatException>(() => ReadAll(reader));
+
+        Assert.Equal(4096, e.Line); // gpu and 4,095 types fit; the 4,096th type would be the 4,097th name
+        Assert.EndsWith("'@gpu/t4095' would be past the 4,096 distinct device and type names a trace may use (use --lenient to skip bad lines)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Control_characters_in_a_quoted_token_are_shown_as_question_marks()
     {
         using var reader = new AndroidTraceReader(Lines("1: malloc 0x10 16\n1: \u001b[31mred 0x10\n"), "t.txt", false);
