@@ -44,7 +44,7 @@ internal static class CompareCommand
         foreach (string name in names.Length > 0 ? names : host.Catalog.Providers.Select(p => p.Name).ToArray())
         {
             Plugins.PluginProvider provider = host.Catalog.Find(name)
-                ?? throw new CliExitException(2, "cma compare: " + CmaRuntimeBuilder.UnknownAllocatorMessage(name, host.Catalog));
+                ?? throw new CliExitException(2, $"cma compare: {CmaRuntimeBuilder.UnknownAllocatorMessage(name, host.Catalog)} Or load it for this run with --plugin PATH.");
             candidates.Add(new AllocatorCandidate(provider.Name, provider.Instance));
         }
         if (candidates.Count == 0)

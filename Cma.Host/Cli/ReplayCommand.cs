@@ -31,7 +31,7 @@ internal static class ReplayCommand
         command.SetAction(parse =>
         {
             if (parse.GetValue(type) is not null && parse.GetValue(device) is null)
-                throw new CliExitException(2, "cma replay: --type needs --device.");
+                throw new CliExitException(2, "cma replay: --type needs --device (e.g. --device camera --type preview).");
             TraceFile trace = shared.OpenTrace(parse, "replay");
             if (shared.ParseGranule(parse, "replay") is not null)
                 throw new CliExitException(2, "cma replay: the configured regions' granules apply here; --granule is for 'cma compare'. "
