@@ -62,7 +62,7 @@ internal static class CompareCommand
         if (parse.GetValue(shared.Json))
         {
             console.Output.WriteLine(JsonSerializer.Serialize(comparison.ToJson(), CliJson.Options));
-            return FaultExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Allocator));
+            return FenceReport.ExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Allocator));
         }
         ComparisonTable.Write(console.Ansi, comparison.Title, results);
         foreach (string line in comparison.Notes())
@@ -74,24 +74,7 @@ internal static class CompareCommand
         }
         if (reportPath is not null)
             console.Output.WriteLine($"Report written to {reportPath}");
-        return FaultExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Allocator));
-    }
-
-    /// <summary>A plugin fault is a result the exit code shows: 1 when any region was fenced (said on standard error), else 0.</summary>
-    /// <param name="console">Where the line goes.</param>
-    /// <param name="command">The command, for the message.</param>
-    /// <param name="fenced">The allocators (compare) or regions (replay) that were fenced.</param>
-    public static int FaultExitCode(CliConsole console, string command, IEnumerable<string> fenced)
-    {
-        List<string> names = [.. fenced];
-        if (names.Count == 0)
-            return 0;
-        string prefix = command.Length == 0 ? "cma" : "cma " + command;
-        string which = command == "compare"
-            ? (names.Count == 1 ? "the region of " : "the regions of ") + string.Join(", ", names)
-            : (names.Count == 1 ? "region " : "regions ") + string.Join(", ", names);
-        console.Error.WriteLine($"{prefix}: {which} {(names.Count == 1 ? "was" : "were")} fenced after a plugin fault (the output says why); exit code 1.");
-        return 1;
+        return FenceReport.ExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Allocator));
     }
 
     /// <summary>The <c>--region-start</c> (default 1G): above 0, a multiple of the granule, with room for a region

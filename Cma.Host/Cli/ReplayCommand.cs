@@ -93,7 +93,7 @@ internal static class ReplayCommand
                 result.FreesOfFailedSkipped, result.ZeroSizeRequests, skipped = result.Trace, result.WallSeconds, result.ServiceSeconds, result.ParseSeconds,
                 regionsAfter = service.GetRegions() };
             console.Output.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
-            return CompareCommand.FaultExitCode(console, command, result.Regions.Where(r => r.Fault is not null).Select(r => r.Allocator));
+            return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Allocator));
         }
         MapReplayView.Write(console.Ansi, $"{trace.Name} replayed through the map", result);
         InfoCommand.WriteRegions(console, service.GetRegions(), host.ConfigPath);
@@ -101,6 +101,6 @@ internal static class ReplayCommand
             console.Ansi.WriteLine(Markup.Escape(line));
         if (reportPath is not null)
             console.Output.WriteLine($"Report written to {reportPath}");
-        return CompareCommand.FaultExitCode(console, command, result.Regions.Where(r => r.Fault is not null).Select(r => r.Allocator));
+        return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Allocator));
     }
 }
