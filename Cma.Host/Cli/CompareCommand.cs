@@ -54,7 +54,15 @@ internal static class CompareCommand
         (TraceProfile profile, List<ReplayResult> results) = ConsoleProgress.Run(console.Ansi, console.Interactive && !parse.GetValue(shared.Json), progress =>
         {
             TraceProfile p = Measure(trace, granule, progress);
-            return (p, WorkloadComparison.Run(trace, p, candidates, settings, progress));
+            try
+            {
+                return (p, WorkloadComparison.Run(trace, p, candidates, settings, progress));
+            }
+            catch (TraceFormatException e)
+            {
+                // A trace too long to keep in memory is read again per replay; it may have changed or gone since.
+                throw new CliExitException(2, "cma compare: " + e.Message);
+            }
         });
         var comparison = new WorkloadComparisonReport(trace, profile, settings, results);
         if (reportPath is not null)

@@ -86,9 +86,18 @@ internal sealed class TraceFile
     }
 
     /// <summary>A fresh reader from the first line.</summary>
+    /// <exception cref="TraceFormatException">The file can no longer be read (removed or changed since it was opened).</exception>
     public ITraceReader OpenReader()
     {
-        TraceLineReader lines = OpenLines(Path, Zipped, _limits);
+        TraceLineReader lines;
+        try
+        {
+            lines = OpenLines(Path, Zipped, _limits);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new TraceFormatException(Name, 0, $"cannot be read: {e.Message}");
+        }
         return Format switch
         {
             TraceFormat.Rep => new RepTraceReader(lines, Name, Lenient),

@@ -165,6 +165,18 @@ public class HostileTraceTests
             + "(use --lenient to skip bad lines)", error.TrimEnd());
     }
 
+    [Fact]
+    public void A_trace_removed_after_it_was_opened_is_a_read_error_when_it_is_read_again()
+    {
+        string path = WriteTemp("gone.trace", "a x 4K\n");
+        TraceFile trace = TraceFile.Open(path);
+        File.Delete(path);
+
+        var e = Assert.Throws<TraceFormatException>(trace.OpenReader);
+
+        Assert.StartsWith("gone.trace: cannot be read: ", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A zip holding <c>dump.txt</c>: <paramref name="bytes"/> of valid Android lines, streamed into the archive
     /// (a few kilobytes on disk).</summary>
     private static string CompressibleZip(int bytes)
