@@ -17,18 +17,6 @@ public sealed record CmaGuardOverrun(string Region, ulong Address, ulong Size, s
     /// <inheritdoc/>
     public override string ToString() =>
         $"guard overrun in region '{Region}': the chunk at 0x{Address:X} of {Size} bytes owned by '{(Owner.Length == 0 ? "(named region)" : Owner)}' "
-        + $"was written past its end: {OverwrittenBytes} guard byte(s) changed, the first of them the {Ordinal(FirstOverwrittenOffset - Size + 1)} byte past the end (offset {FirstOverwrittenOffset})";
-
-    /// <summary>1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st: the byte at <c>Address + Size</c> is the 1st past the end.</summary>
-    private static string Ordinal(ulong n) => (n % 100) switch
-    {
-        11 or 12 or 13 => $"{n}th",
-        _ => (n % 10) switch
-        {
-            1 => $"{n}st",
-            2 => $"{n}nd",
-            3 => $"{n}rd",
-            _ => $"{n}th",
-        },
-    };
+        + $"was written past its end: {OverwrittenBytes} guard byte{(OverwrittenBytes == 1 ? "" : "s")} changed, the first at offset {FirstOverwrittenOffset} "
+        + $"(byte {FirstOverwrittenOffset - Size + 1} past the end)";
 }

@@ -196,7 +196,7 @@ internal sealed class AllocatorSession : IDisposable
             return text.Append("\n  (no operation had been made)").ToString();
         int shown = Math.Min(_log.Count, _logAll ? ShownOperationsOfASequence : ShownOperations);
         text.Append(shown == _operationCount
-            ? $"\n  the {shown} operations, in order:"
+            ? (shown == 1 ? "\n  the 1 operation:" : $"\n  the {shown} operations, in order:")
             : $"\n  the last {shown} of {_operationCount} operations:");
         for (int i = _log.Count - shown; i < _log.Count; i++)
             text.Append("\n    ").Append(_operationCount - _log.Count + i + 1).Append(". ").Append(_log[i]);

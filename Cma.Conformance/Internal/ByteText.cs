@@ -14,7 +14,7 @@ internal static class ByteText
 
     /// <summary>Traits in one line.</summary>
     public static string Traits(CmaAllocatorTraits traits) =>
-        $"rounding {traits.Rounding} of {Size(traits.Unit)}, max region {Size(traits.MaxRegionSize)}, " +
+        $"rounding {traits.Rounding} of {Size(traits.Unit)}, max region {(traits.MaxRegionSize == ulong.MaxValue ? "unbounded" : Size(traits.MaxRegionSize))}, " +
         $"free-all leaves one block: {(traits.FreeAllLeavesOneBlock ? "yes" : "no")}";
 
     /// <summary>Stats in one line.</summary>

@@ -79,7 +79,7 @@ internal static class ConformanceCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliExitException(2, $"cma conformance: --seed {seed}: {e.Message.Split(" (Parameter", 2)[0]}");
+            throw new CliExitException(2, $"cma conformance: --seed {e.Message.Split(" (Parameter", 2)[0]}");
         }
         return options;
     }
@@ -184,7 +184,8 @@ internal static class ConformanceCommand
                 foreach (string line in (r.Message ?? "no message").Split('\n'))
                     console.Output.WriteLine("    " + line.TrimEnd('\r'));
                 string plugin = IsFirstParty(providers[p].FilePath) ? "" : $" --plugin \"{providers[p].FilePath}\"";
-                string seed = r.Seed is null ? "" : $" --seed {r.Seed}";
+                // With its seed, one operation asked for replays exactly the printed sequence (see docs/plugins.md).
+                string seed = r.Seed is null ? "" : $" --ops 1 --seed {r.Seed}";
                 if (r.Seed is not null)
                     console.Output.WriteLine($"  seed: {r.Seed}");
                 console.Output.WriteLine($"  reproduce: cma conformance{plugin} --allocator {r.PluginName}{seed}");

@@ -36,12 +36,18 @@ internal sealed class HostLoader : IDisposable
     /// <summary>The bound service (after <see cref="BuildService"/>).</summary>
     public CmaService? Service { get; private set; }
 
+    /// <summary>The largest configuration file read: a configuration is a few kilobytes, so a bigger file is the wrong one.</summary>
+    private const long MaxConfigBytes = 16 << 20;
+
     /// <summary>Loads the plugins the configuration and the command line name. A <c>--plugin</c> path that names no plugin
     /// file ends the command with exit code 2, saying which layouts are accepted.</summary>
     public static HostLoader LoadPlugins(ParseResult parse, CliConsole console)
     {
         string? explicitPath = parse.GetValue(CliOptions.Config);
         string[] extra = parse.GetValue(CliOptions.Plugin) ?? [];
+        CheckConfigFile(explicitPath);
+        foreach (string path in extra)
+            CheckPluginPath(path);
         ILoggerFactory loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
             .AddSimpleConsole(o => { o.SingleLine = true; o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled; })
             .AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Cma", StringComparison.Ordinal) == true)
@@ -82,6 +88,43 @@ internal sealed class HostLoader : IDisposable
             throw new CliExitException(2, ProblemReport(ConfigPath, problems, Catalog));
         Service = service;
         return service;
+    }
+
+    /// <summary>Refuses, before anything reads it, a configuration file that would block the reader (a named pipe), never
+    /// end (<c>/dev/zero</c>) or is not a file at all; a missing file is the configuration loader's to report.</summary>
+    private static void CheckConfigFile(string? explicitPath)
+    {
+        if (explicitPath is { Length: 0 })
+            throw new CliExitException(2, "cma: --config is empty; give the path of a configuration file (e.g. --config appsettings.json).");
+        string? path = CmaConfigurationLoader.ChooseFile(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory)
+            ?? (explicitPath is null ? null : Path.GetFullPath(explicitPath));
+        if (path is null)
+            return;
+        FileKind kind = FileKinds.Of(path);
+        string what = explicitPath is null ? $"the configuration file {path}" : $"--config {explicitPath}";
+        if (kind == FileKind.Directory)
+            throw new CliExitException(2, $"cma: {what} is a directory; give the configuration file in it (e.g. {Path.Combine(explicitPath ?? path, "appsettings.json")}).");
+        if (kind is not (FileKind.Regular or FileKind.Missing))
+            throw new CliExitException(2, $"cma: {what} is {FileKinds.Describe(kind)}, not a regular file; give a configuration file (JSON).");
+        if (kind == FileKind.Regular && new FileInfo(path).Length is long length && length > MaxConfigBytes)
+        {
+            throw new CliExitException(2, $"cma: {what} is {CmaSize.FormatApproximate((ulong)length)}; a configuration is a few kilobytes of JSON "
+                + $"(at most {CmaSize.FormatApproximate(MaxConfigBytes)} is read). Check the path.");
+        }
+    }
+
+    /// <summary>Refuses a <c>--plugin</c> path that is a special file: reading a named pipe or a device to hash it or to
+    /// read its metadata would block or never end. A missing path is the catalog's to report as a load failure.</summary>
+    private static void CheckPluginPath(string path)
+    {
+        if (path.Length == 0)
+            throw new CliExitException(2, "cma: --plugin is empty; give a plugin DLL, a plugin folder <Name>/ holding <Name>.dll, or a folder of plugin folders.");
+        FileKind kind = FileKinds.Of(Path.GetFullPath(path));
+        if (kind is not (FileKind.Regular or FileKind.Directory or FileKind.Missing))
+        {
+            throw new CliExitException(2, $"cma: --plugin {path} is {FileKinds.Describe(kind)}; give a plugin DLL, a plugin folder <Name>/ holding <Name>.dll, "
+                + "or a folder of plugin folders.");
+        }
     }
 
     /// <summary>One paragraph listing every problem, with the fix in each line.</summary>

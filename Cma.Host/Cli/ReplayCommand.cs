@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using System.Text.Json;
 using Cma.Host.Workloads;
 using Spectre.Console;
@@ -26,18 +27,20 @@ internal static class ReplayCommand
         };
         var command = new Command("replay", "Replay a workload against the configured regions through the map and report per region.") { device, type, region, loop };
         shared.AddTo(command);
+        shared.Granule.Hidden = true; // refused below with what to do instead; not offered in --help
         command.SetAction(parse =>
         {
             if (parse.GetValue(type) is not null && parse.GetValue(device) is null)
-                throw new CliExitException(2, "cma replay: --type needs --device.");
+                throw new CliExitException(2, "cma replay: --type needs --device (e.g. --device camera --type preview).");
             TraceFile trace = shared.OpenTrace(parse, "replay");
             if (shared.ParseGranule(parse, "replay") is not null)
                 throw new CliExitException(2, "cma replay: the configured regions' granules apply here; --granule is for 'cma compare'. "
                     + "To replay a byte-sized trace through the map, set the regions' granule in the configuration, or for one run: CMA_Cma__Granule=16 cma replay TRACE.");
             if (parse.GetValue(loop) < 0)
                 throw new CliExitException(2, "cma replay: --loop takes a count of passes, or 0 to repeat until Ctrl+C.");
+            string? report = parse.GetValue(shared.Report) is string r ? OutputFile.Check(r, "--report", "replay") : null;
             return Run(parse, console, trace, parse.GetValue(device), parse.GetValue(type), parse.GetValue(region), parse.GetValue(shared.Json),
-                parse.GetValue(shared.Report), "replay", parse.GetValue(loop));
+                report, "replay", parse.GetValue(loop));
         });
         return command;
     }
@@ -82,7 +85,7 @@ internal static class ReplayCommand
             throw new CliExitException(2, $"cma {command}: {e.Message}");
         }
         if (reportPath is not null)
-            HtmlReport.Write(reportPath, HtmlReport.ForReplay(trace, result));
+            OutputFile.Write(reportPath, "--report", command, Encoding.UTF8, w => w.Write(HtmlReport.Render(HtmlReport.ForReplay(trace, result))));
         if (json)
         {
             var doc = new { trace = trace.Path, format = trace.Format.ToString().ToLowerInvariant(), result.Operations, devices = result.Devices,
@@ -90,14 +93,14 @@ internal static class ReplayCommand
                 result.FreesOfFailedSkipped, result.ZeroSizeRequests, skipped = result.Trace, result.WallSeconds, result.ServiceSeconds, result.ParseSeconds,
                 regionsAfter = service.GetRegions() };
             console.Output.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
-            return 0;
+            return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Allocator));
         }
         MapReplayView.Write(console.Ansi, $"{trace.Name} replayed through the map", result);
         InfoCommand.WriteRegions(console, service.GetRegions(), host.ConfigPath);
         foreach (string line in MapReplayView.Summary(result))
             console.Ansi.WriteLine(Markup.Escape(line));
         if (reportPath is not null)
-            console.Output.WriteLine($"Report written to {Path.GetFullPath(reportPath)}");
-        return 0;
+            console.Output.WriteLine($"Report written to {reportPath}");
+        return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Allocator));
     }
 }

@@ -30,21 +30,21 @@ internal sealed class AndroidTraceReader : LineTraceReader
         if (tid[0] == '#')
             return null;
         if (tid[^1] != ':' || !TraceTokens.TryParseDecimal(tid[..^1], out _))
-            return $"expected '<tid>: <action> <ptr> ...', not '{line}'";
+            return $"expected '<tid>: <action> <ptr> ...', not {TraceTokens.Quote(line)}";
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> action) || !TraceTokens.Next(ref rest, out ReadOnlySpan<char> ptrText))
             return "expected an action and a pointer after the thread id";
         if (!TraceTokens.TryParsePointer(ptrText, out ulong ptr))
-            return $"'{ptrText}' is not a pointer";
+            return $"{TraceTokens.Quote(ptrText)} is not a pointer";
         ulong a = 0, b = 0;
         int args = action switch { "malloc" => 1, "free" or "thread_done" => 0, "calloc" or "memalign" or "realloc" => 2, _ => -1 };
         if (args < 0)
-            return $"unknown action '{action}'; expected malloc, calloc, memalign, realloc, free or thread_done";
+            return $"unknown action {TraceTokens.Quote(action)}; expected malloc, calloc, memalign, realloc, free or thread_done";
         if (args >= 1 && !NextNumber(ref rest, action is "realloc", out a))
             return $"'{action}' needs {(args == 1 ? "a size" : "two numbers")}";
         if (args == 2 && !NextNumber(ref rest, false, out b))
             return $"'{action}' needs two numbers";
         if (TraceTokens.Next(ref rest, out ReadOnlySpan<char> extra))
-            return $"unexpected '{extra}' at the end of the line";
+            return $"unexpected {TraceTokens.Quote(extra)} at the end of the line";
         switch (action)
         {
             case "thread_done":

@@ -11,6 +11,13 @@ namespace Cma.Host.Workloads;
 /// </summary>
 internal sealed class CmaTraceReader : LineTraceReader
 {
+    /// <summary>The longest device or type name (a map pattern names a device in a few characters).</summary>
+    public const int MaxNameLength = 256;
+
+    /// <summary>The most distinct device and type names in one trace: each becomes a row of the replay's table, so a
+    /// trace inventing a name per line would flood memory and the screen.</summary>
+    public const int MaxNames = 4096;
+
     /// <summary>Live ids and their slots.</summary>
     private readonly SlotTable<string> _slots = new(StringComparer.Ordinal);
 
@@ -41,58 +48,64 @@ internal sealed class CmaTraceReader : LineTraceReader
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> verb))
             return null;
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> id))
-            return $"'{verb}' needs an id";
+            return $"{TraceTokens.Quote(verb)} needs an id";
         if (verb is "f")
         {
             if (TraceTokens.Next(ref rest, out ReadOnlySpan<char> extra))
-                return $"unexpected '{extra}' after 'f {id}'";
+                return $"unexpected {TraceTokens.Quote(extra)} after the id of 'f'";
             if (!_liveBySpan.Remove(id, out _, out int slot))
-                return $"frees id '{id}', which is not live: the trace never allocated it, or freed it already";
+                return $"frees id {TraceTokens.Quote(id)}, which is not live: the trace never allocated it, or freed it already";
             _slots.Release(slot);
             Emit(new TraceOp(TraceOpKind.Free, slot, 0, 0, null, null, lineNumber));
             return null;
         }
         if (verb is not "a")
-            return $"unknown operation '{verb}'; expected 'a <id> <size> [<align>] [@<device>[/<type>]]' or 'f <id>'";
+            return $"unknown operation {TraceTokens.Quote(verb)}; expected 'a <id> <size> [<align>] [@<device>[/<type>]]' or 'f <id>'";
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> sizeText) || sizeText[0] == '@')
-            return $"'a {id}' needs a size";
+            return $"allocation {TraceTokens.Quote(id)} needs a size";
         if (!TraceTokens.TryParseSize(sizeText, out ulong size))
-            return $"'{sizeText}' is not a size (e.g. 4096, 64K, 0x1000)";
+            return $"{TraceTokens.Quote(sizeText)} is not a size (e.g. 4096, 64K, 0x1000)";
         ulong alignment = 0;
         string? device = null, type = null;
         while (TraceTokens.Next(ref rest, out ReadOnlySpan<char> token))
         {
             if (token[0] == '@' && device is null)
             {
-                if (ParseOwner(token[1..], out device, out type) is { } error)
+                if (ParseOwner(token, out device, out type) is { } error)
                     return error;
             }
             else if (alignment == 0 && device is null && TraceTokens.TryParseSize(token, out alignment))
             {
                 if (!BitOperations.IsPow2(alignment))
-                    return $"alignment '{token}' is not a power of two";
+                    return $"alignment {TraceTokens.Quote(token)} is not a power of two";
             }
             else
             {
-                return $"unexpected '{token}'; expected 'a <id> <size> [<align>] [@<device>[/<type>]]'";
+                return $"unexpected {TraceTokens.Quote(token)}; expected 'a <id> <size> [<align>] [@<device>[/<type>]]'";
             }
         }
         if (_liveBySpan.ContainsKey(id))
-            return $"allocates id '{id}', which is still live; free it first or use another id";
+            return $"allocates id {TraceTokens.Quote(id)}, which is still live; free it first or use another id";
         int newSlot = _slots.Add(id.ToString());
         Emit(new TraceOp(TraceOpKind.Allocate, newSlot, size, alignment, device, type, lineNumber));
         return null;
     }
 
-    /// <summary>Splits <c>device[/type]</c> into interned names.</summary>
-    private string? ParseOwner(ReadOnlySpan<char> owner, out string? device, out string? type)
+    /// <summary>Splits <c>@device[/type]</c> into interned names.</summary>
+    private string? ParseOwner(ReadOnlySpan<char> token, out string? device, out string? type)
     {
         device = type = null;
+        ReadOnlySpan<char> owner = token[1..];
         int slash = owner.IndexOf('/');
         ReadOnlySpan<char> d = slash < 0 ? owner : owner[..slash];
         ReadOnlySpan<char> t = slash < 0 ? default : owner[(slash + 1)..];
         if (d.IsEmpty || (slash >= 0 && t.IsEmpty))
-            return $"'@{owner}' is not a device; write @device or @device/type";
+            return $"{TraceTokens.Quote(token)} is not a device; write @device or @device/type";
+        if (d.Length > MaxNameLength || t.Length > MaxNameLength)
+            return $"{TraceTokens.Quote(token)} names a device or type longer than {MaxNameLength} characters";
+        int added = (_namesBySpan.ContainsKey(d) ? 0 : 1) + (t.IsEmpty || t.SequenceEqual(d) || _namesBySpan.ContainsKey(t) ? 0 : 1);
+        if (_names.Count + added > MaxNames)
+            return $"{TraceTokens.Quote(token)} would be past the {ComparisonTable.N(MaxNames)} distinct device and type names a trace may use";
         device = Intern(d);
         type = slash < 0 ? null : Intern(t);
         return null;

@@ -15,6 +15,9 @@ internal sealed class ComparisonSettings
     /// <summary>Search for the smallest region on which the whole workload succeeds, per allocator.</summary>
     public bool FindMinimumSize { get; init; }
 
+    /// <summary>The largest region that fits between <see cref="RegionStart"/> and 2^64, in whole granules.</summary>
+    public ulong LargestRegionSize => (ulong.MaxValue - RegionStart) / Granule * Granule;
+
     /// <summary>Take occupancy maps (peak load, first failure) for the HTML report; costs a second replay.</summary>
     public bool Occupancy { get; init; }
 }

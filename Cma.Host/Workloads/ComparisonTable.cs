@@ -27,14 +27,14 @@ internal static class ComparisonTable
         Row(table, "time per op p50 / p99", results, r => r.Latency is { } l ? Nanos(l.P50Ns) + " / " + Nanos(l.P99Ns) : "—");
         Row(table, "time per op max", results, r => r.Latency is { } l ? Nanos(l.MaxNs) : "—");
         Row(table, "allocator time total", results, r => r.Latency is { } l ? Seconds(l.TotalSeconds) : "—");
-        if (results.Any(r => r.SearchProbes > 0))
+        if (results.Any(r => r.SearchLimit > 0))
         {
             Row(table, "minimum region size", results, r => r.MinimumRegionSize is ulong m
-                ? $"[bold]{Bytes(m)}[/]\n({CmaSize.Format(m)}, {r.SearchProbes} probes)"
-                : $"[red]none[/] ({r.SearchProbes} probes)");
+                ? $"[bold]{Bytes(m)}[/]\n({CmaSize.Format(m)}, {Count(r.SearchProbes, "probe")})"
+                : $"[red]none[/] up to {Bytes(r.SearchLimit)}\n({Count(r.SearchProbes, "probe")})");
         }
         if (results.Any(r => r.Fault is not null))
-            Row(table, "fault", results, r => r.Fault is null ? "—" : "[red]fenced[/]: " + Markup.Escape(r.Fault));
+            Row(table, "fault", results, r => r.Fault is null ? "—" : (r.Refused ? "[yellow]refused the region[/]: " : "[red]fenced[/]: ") + Markup.Escape(r.Fault));
         console.Write(table);
     }
 
@@ -47,8 +47,8 @@ internal static class ComparisonTable
                 + (r.FirstFailure is { } f ? $" (first at op {N(f.Op)}, largest free {Bytes(f.LargestFreeBlock)})" : "")
                 + $"; peak live {Bytes(r.PeakLiveBytes)}, footprint {Bytes(r.PeakFootprint)}, ext. frag. max {Percent(r.FragmentationMax)}"
                 + (r.Latency is { } l ? $", p50 {Nanos(l.P50Ns)}" : "")
-                + (r.SearchProbes > 0 ? $", minimum region {(r.MinimumRegionSize is ulong m ? CmaSize.Format(m) : "none")}" : "")
-                + (r.Fault is null ? "" : $"; FENCED: {r.Fault}");
+                + (r.SearchLimit > 0 ? $", minimum region {(r.MinimumRegionSize is ulong m ? CmaSize.Format(m) : "none up to " + Bytes(r.SearchLimit))}" : "")
+                + (r.Fault is null ? "" : r.Refused ? $"; refused the region: {r.Fault}" : $"; FENCED: {r.Fault}");
             yield return line;
         }
     }
@@ -62,6 +62,9 @@ internal static class ComparisonTable
     }
 
     public static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>"1 probe", "7 probes", "1,024 operations": a count with its noun in the singular or the plural (+s).</summary>
+    public static string Count(long n, string noun) => $"{N(n)} {noun}{(n == 1 ? "" : "s")}";
 
     public static string Bytes(ulong b) => CmaSize.FormatApproximate(b);
 

@@ -18,15 +18,6 @@ internal static class HtmlReport
     public static ReportModel ForReplay(TraceFile trace, MapReplayResult result) =>
         new($"cma replay — {trace.Name} through the map", [.. MapReplayView.Summary(result)], "region", result.Regions);
 
-    /// <summary>Writes the report to <paramref name="path"/>.</summary>
-    public static void Write(string path, ReportModel model)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null)
-            Directory.CreateDirectory(dir);
-        File.WriteAllText(path, Render(model), Encoding.UTF8);
-    }
-
     /// <summary>The page.</summary>
     public static string Render(ReportModel model)
     {
@@ -55,7 +46,7 @@ internal static class HtmlReport
             html.Append("<section class=\"lane\"><h2>").Append(Enc(lane.Allocator)).Append("</h2><p class=\"facts\">")
                 .Append(Enc(Facts(lane))).Append("</p>");
             if (lane.Fault is not null)
-                html.Append("<p class=\"fault\">Fenced: ").Append(Enc(lane.Fault)).Append("</p>");
+                html.Append("<p class=\"fault\">").Append(lane.Refused ? "Refused the region: " : "Fenced: ").Append(Enc(lane.Fault)).Append("</p>");
             html.Append(SvgCharts.TimeChart(lane, totalOps));
             if (lane.Occupancy.Count > 0)
             {
@@ -85,19 +76,20 @@ internal static class HtmlReport
         {
             html.Append("<tr><td>").Append(Enc(r.Allocator)).Append("</td><td>").Append(ComparisonTable.N(r.Satisfied)).Append("</td><td class=\"")
                 .Append(r.Failed > 0 || r.Fault is not null ? "bad" : "good").Append("\">").Append(ComparisonTable.N(r.Failed))
-                .Append(r.Fault is null ? "" : " (fenced)").Append("</td><td class=\"wrap\">")
+                .Append(r.Fault is null ? "" : r.Refused ? " (refused the region)" : " (fenced)").Append("</td><td class=\"wrap\">")
                 .Append(r.FirstFailure is { } f ? Enc($"op {ComparisonTable.N(f.Op)}: {ComparisonTable.Bytes(f.Size)}, largest free {ComparisonTable.Bytes(f.LargestFreeBlock)}") : "—")
                 .Append("</td><td>").Append(Enc(ComparisonTable.Bytes(r.PeakLiveBytes))).Append("</td><td>").Append(Enc(ComparisonTable.Bytes(r.PeakFootprint)))
                 .Append("</td><td>").Append(Enc(ComparisonTable.Percent(r.FragmentationMax) + " / " + ComparisonTable.Percent(r.FragmentationMean)))
                 .Append("</td><td>").Append(Enc(ComparisonTable.Percent(r.InternalFragmentation))).Append("</td><td>")
                 .Append(r.Latency is { } l ? Enc(ComparisonTable.Nanos(l.P50Ns) + " / " + ComparisonTable.Nanos(l.P99Ns)) : "—").Append("</td><td>")
-                .Append(r.MinimumRegionSize is ulong m ? Enc(ComparisonTable.Bytes(m)) : r.SearchProbes > 0 ? "none" : "—").Append("</td></tr>");
+                .Append(r.MinimumRegionSize is ulong m ? Enc(ComparisonTable.Bytes(m)) : r.SearchLimit > 0 ? "none up to " + Enc(ComparisonTable.Bytes(r.SearchLimit)) : "—")
+                .Append("</td></tr>");
         }
         html.Append("</tbody></table>");
     }
 
     private static string Facts(ReplayResult r) =>
-        $"{ComparisonTable.Bytes(r.RegionSize)} region, {ComparisonTable.N(r.Operations)} operations, {ComparisonTable.N(r.Satisfied)} placed, "
+        $"{ComparisonTable.Bytes(r.RegionSize)} region, {ComparisonTable.Count(r.Operations, "operation")}, {ComparisonTable.N(r.Satisfied)} placed, "
         + $"{ComparisonTable.N(r.Failed)} failed, peak live {ComparisonTable.Bytes(r.PeakLiveBytes)}, utilisation {ComparisonTable.Percent(r.Utilisation)}.";
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);

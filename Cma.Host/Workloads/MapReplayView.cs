@@ -50,7 +50,7 @@ internal static class MapReplayView
     public static IEnumerable<string> Summary(MapReplayResult result)
     {
         long requests = result.Devices.Sum(d => d.Requests), satisfied = result.Devices.Sum(d => d.Satisfied);
-        yield return $"Replayed {ComparisonTable.N(result.Operations)} operations: {ComparisonTable.N(satisfied)} of {ComparisonTable.N(requests)} requests satisfied, "
+        yield return $"Replayed {ComparisonTable.Count(result.Operations, "operation")}: {ComparisonTable.N(satisfied)} of {ComparisonTable.Count(requests, "request")} satisfied, "
             + $"{ComparisonTable.N(requests - satisfied)} failed; {ComparisonTable.N(result.FreesOfFailedSkipped)} frees of failed requests skipped"
             + (result.ZeroSizeRequests > 0 ? $", {ComparisonTable.N(result.ZeroSizeRequests)} zero-size requests replayed as one granule" : "") + ".";
         if (result.Trace is { } c && c.NullFreesSkipped + c.BadLinesSkipped + c.LivePointersReused > 0)

@@ -21,10 +21,10 @@ internal static class MinimumRegionSearch
         ArgumentNullException.ThrowIfNull(succeeds);
         probes = 0;
         ulong top = RoundDown(limit, granule);
+        if (Math.Max(lowerBound, granule) > top)
+            return null;  // also keeps the rounding below from passing 2^64
         ulong hi = RoundUp(Math.Max(lowerBound, granule), granule);
         ulong failed = hi - granule;  // below the lower bound: known to fail without trying
-        if (hi > top)
-            return null;
         while (true)
         {
             probes++;

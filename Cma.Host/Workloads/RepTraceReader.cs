@@ -35,15 +35,16 @@ internal sealed class RepTraceReader : LineTraceReader
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> verb))
             return null;
         if (_headerLines < 4)
-            return ParseHeader(verb, rest);
+            return ParseHeader(line, verb, rest);
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> idText))
-            return $"'{verb}' needs an id";
+            return $"{TraceTokens.Quote(verb)} needs an id";
         if (!TraceTokens.TryParseDecimal(idText, out ulong id) || id >= _idCount)
-            return $"'{idText}' is not an id: the header says ids run from 0 to {_idCount - 1}";
+            return _idCount == 0 ? $"{TraceTokens.Quote(idText)} is not an id: the header says the trace has no ids"
+                : $"{TraceTokens.Quote(idText)} is not an id: the header says ids run from 0 to {_idCount - 1}";
         if (verb is "f")
         {
             if (TraceTokens.Next(ref rest, out ReadOnlySpan<char> extra))
-                return $"unexpected '{extra}' after 'f {idText}'";
+                return $"unexpected {TraceTokens.Quote(extra)} after 'f {idText}'";
             if (_slots.TryRemove((long)id, out int slot))
                 Emit(new TraceOp(TraceOpKind.Free, slot, 0, 0, null, null, lineNumber));
             else
@@ -51,11 +52,11 @@ internal sealed class RepTraceReader : LineTraceReader
             return null;
         }
         if (verb is not ("a" or "r"))
-            return $"unknown operation '{verb}'; expected 'a id size', 'f id' or 'r id size'";
+            return $"unknown operation {TraceTokens.Quote(verb)}; expected 'a id size', 'f id' or 'r id size'";
         if (!TraceTokens.Next(ref rest, out ReadOnlySpan<char> sizeText) || !TraceTokens.TryParseDecimal(sizeText, out ulong size))
             return $"'{verb} {idText}' needs a size in bytes";
         if (TraceTokens.Next(ref rest, out ReadOnlySpan<char> more))
-            return $"unexpected '{more}' after '{verb} {idText} {sizeText}'";
+            return $"unexpected {TraceTokens.Quote(more)} after '{verb} {idText} {sizeText}'";
         if (_slots.Live.ContainsKey((long)id))
         {
             if (verb is "a")
@@ -68,15 +69,15 @@ internal sealed class RepTraceReader : LineTraceReader
     }
 
     /// <summary>Reads one header line: a single token; lines 2 and 3 (the only ones trusted) must be whole numbers.</summary>
-    private string? ParseHeader(ReadOnlySpan<char> value, ReadOnlySpan<char> rest)
+    private string? ParseHeader(ReadOnlySpan<char> line, ReadOnlySpan<char> value, ReadOnlySpan<char> rest)
     {
         int index = _headerLines++;
         if (!rest.Trim().IsEmpty)
-            return $"header line {index + 1} of a .rep trace must be one number, not '{value}{rest}'";
+            return $"header line {index + 1} of a .rep trace must be one number, not {TraceTokens.Quote(line.Trim())}";
         if (index is 1 or 2)
         {
             if (!TraceTokens.TryParseDecimal(value, out ulong n))
-                return $"header line {index + 1} of a .rep trace ({(index == 1 ? "number of ids" : "number of operations")}) must be a whole number, not '{value}'";
+                return $"header line {index + 1} of a .rep trace ({(index == 1 ? "number of ids" : "number of operations")}) must be a whole number, not {TraceTokens.Quote(value)}";
             if (index == 1)
                 _idCount = n;
             else

@@ -72,8 +72,15 @@ internal sealed class ReplayResult
     /// <summary>Wall-clock seconds for the whole replay.</summary>
     public double WallSeconds { get; set; }
 
-    /// <summary>Why the region was fenced (a plugin fault), or null.</summary>
+    /// <summary>Why the region was fenced (a plugin fault), or refused (see <see cref="Refused"/>); null when neither.</summary>
     public string? Fault { get; set; }
+
+    /// <summary>Whether the allocator refused the region itself, as its contract allows (a <see cref="CmaSettingsException"/>
+    /// from <c>Create</c>, e.g. a region larger than it manages): a result, not a plugin fault.</summary>
+    public bool Refused { get; set; }
+
+    /// <summary>Whether a plugin fault fenced the region: a <see cref="Fault"/> other than a refusal.</summary>
+    public bool Fenced => Fault is not null && !Refused;
 
     /// <summary>Whether the replay stopped at the first failure (the minimum-size search does).</summary>
     public bool Stopped { get; set; }
@@ -83,6 +90,9 @@ internal sealed class ReplayResult
 
     /// <summary>Regions tried by the search.</summary>
     public int SearchProbes { get; set; }
+
+    /// <summary>The largest region the search would try (see <see cref="WorkloadComparison.SearchLimit"/>); 0 when not searched.</summary>
+    public ulong SearchLimit { get; set; }
 
     /// <summary>What the reader skipped.</summary>
     public TraceCounters? Trace { get; set; }

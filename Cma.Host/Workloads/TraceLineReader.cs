@@ -5,9 +5,11 @@ using System.Text;
 namespace Cma.Host.Workloads;
 
 /// <summary>
-/// Reads text lines as spans over one reusable buffer: no string per line. Handles <c>\n</c> and <c>\r\n</c>. A line
-/// longer than the buffer grows it (traces have short lines; the buffer stays small). Reports progress from the
-/// position of the underlying byte stream.
+/// Reads text lines as spans over one reusable buffer: no string per line. Handles <c>\n</c> and <c>\r\n</c>. The
+/// buffer holds the longest line allowed and never grows: a longer line (a binary file, a hostile input, a trace
+/// squashed onto one line) stops the read with a <see cref="TraceFormatException"/> naming the line, as does input
+/// that cannot be read (a corrupt or oversized zip entry). Reports progress from the position of the underlying byte
+/// stream.
 /// </summary>
 internal sealed class TraceLineReader : IDisposable
 {
@@ -17,8 +19,8 @@ internal sealed class TraceLineReader : IDisposable
     /// <summary>The stream whose position measures progress (the file, also under a zip), or null.</summary>
     private readonly Stream? _progressStream;
 
-    /// <summary>Characters read but not yet returned live in [_start, _end).</summary>
-    private char[] _buffer = new char[64 * 1024];
+    /// <summary>Characters read but not yet returned live in [_start, _end); one more than the longest line allowed.</summary>
+    private readonly char[] _buffer;
 
     /// <summary>Start of the unread characters in <see cref="_buffer"/>.</summary>
     private int _start;
@@ -32,11 +34,21 @@ internal sealed class TraceLineReader : IDisposable
     /// <summary>Disposed with this reader besides <see cref="_reader"/> (e.g. the zip archive).</summary>
     private readonly IDisposable? _owned;
 
-    public TraceLineReader(Stream stream, Stream? progressStream = null, IDisposable? owned = null)
+    /// <summary>The trace's file name, for messages.</summary>
+    private readonly string _name;
+
+    /// <param name="stream">The input.</param>
+    /// <param name="name">The trace's file name, for messages.</param>
+    /// <param name="maxLineLength">The longest line allowed, in characters (default <see cref="TraceLimits.Default"/>'s).</param>
+    /// <param name="progressStream">The stream whose position measures progress, when not <paramref name="stream"/>.</param>
+    /// <param name="owned">Disposed with this reader (e.g. the zip archive).</param>
+    public TraceLineReader(Stream stream, string name = "trace", int maxLineLength = 0, Stream? progressStream = null, IDisposable? owned = null)
     {
         _reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
         _progressStream = progressStream ?? (stream.CanSeek ? stream : null);
         _owned = owned;
+        _name = name;
+        _buffer = new char[(maxLineLength > 0 ? maxLineLength : TraceLimits.Default.MaxLineLength) + 1];
     }
 
     /// <summary>The 1-based number of the line last returned.</summary>
@@ -91,25 +103,39 @@ internal sealed class TraceLineReader : IDisposable
         }
     }
 
-    /// <summary>Moves the unread tail to the front (growing the buffer if it is full) and reads more.</summary>
+    /// <summary>Moves the unread tail (part of one line: it holds no newline) to the front and reads more. A tail that
+    /// fills the buffer is a line longer than allowed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Fill()
     {
         int pending = _end - _start;
         if (pending == _buffer.Length)
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            throw LineTooLong();
         if (_start > 0)
         {
             Array.Copy(_buffer, _start, _buffer, 0, pending);
             _start = 0;
             _end = pending;
         }
-        int read = _reader.Read(_buffer, _end, _buffer.Length - _end);
+        int read;
+        try
+        {
+            read = _reader.Read(_buffer, _end, _buffer.Length - _end);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new TraceFormatException(_name, LineNumber + 1, $"cannot be read: {e.Message}");
+        }
         Debug.Assert(read >= 0);
         if (read == 0)
             _eof = true;
         _end += read;
     }
+
+    /// <summary>The error for a line that does not fit in the buffer, quoting only its start.</summary>
+    private TraceFormatException LineTooLong() =>
+        new(_name, LineNumber + 1, $"the line is longer than {ComparisonTable.N(_buffer.Length - 1)} characters, so this is not a trace (a trace line "
+            + $"is a few dozen, e.g. 'a <id> <size>'); it starts {TraceTokens.QuoteStart(_buffer.AsSpan(_start, _end - _start))}.");
 
     /// <summary>Drops a trailing carriage return.</summary>
     private static ReadOnlySpan<char> Trim(ReadOnlySpan<char> line) =>

@@ -46,7 +46,8 @@ internal sealed class TraceProfile
         using ITraceReader reader = trace.OpenReader();
         var sizes = new SlotState();
         RecordedTrace? recorded = new();
-        ulong live = 0, peak = 0, largest = 0;
+        UInt128 live = 0; // a hostile trace's requests can add up past 2^64
+        ulong peak = 0, largest = 0;
         long ops = 0, requests = 0;
         while (reader.TryRead(out TraceOp op))
         {
@@ -60,7 +61,7 @@ internal sealed class TraceProfile
                 ulong rounded = size > ulong.MaxValue - granule ? ulong.MaxValue : (size + granule - 1) & ~(granule - 1);
                 sizes.Set(op.Slot, 0, rounded, 0);
                 live += rounded;
-                peak = Math.Max(peak, live);
+                peak = live > ulong.MaxValue ? ulong.MaxValue : Math.Max(peak, (ulong)live);
                 largest = Math.Max(largest, rounded);
             }
             else

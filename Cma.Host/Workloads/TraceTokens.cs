@@ -63,6 +63,30 @@ internal static class TraceTokens
         return ulong.TryParse(s, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out pointer);
     }
 
+    /// <summary>How many characters of a bad token a message quotes.</summary>
+    public const int QuotedLength = 40;
+
+    /// <summary>A token for a message, in quotes: control characters shown as <c>?</c>, and a token longer than
+    /// <see cref="QuotedLength"/> cut there with its length (<c>'QQQQ…' (2,000,000 characters)</c>), so that a hostile
+    /// line can flood neither standard error nor the terminal.</summary>
+    public static string Quote(ReadOnlySpan<char> token) =>
+        token.Length <= QuotedLength
+            ? "'" + Printable(token) + "'"
+            : $"'{Printable(token[..QuotedLength])}…' ({token.Length.ToString("N0", CultureInfo.InvariantCulture)} characters)";
+
+    /// <summary>The start of a text too long to hold, in quotes and cut at <see cref="QuotedLength"/>: <c>'QQQQ…'</c>.</summary>
+    public static string QuoteStart(ReadOnlySpan<char> text) =>
+        text.Length <= QuotedLength ? "'" + Printable(text) + "'" : "'" + Printable(text[..QuotedLength]) + "…'";
+
+    /// <summary>The text with control characters (a terminal's escape sequences, NULs of a binary file) as <c>?</c>.</summary>
+    private static string Printable(ReadOnlySpan<char> text)
+    {
+        Span<char> copy = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        for (int i = 0; i < text.Length; i++)
+            copy[i] = char.IsControl(text[i]) ? '?' : text[i];
+        return copy.ToString();
+    }
+
     /// <summary>Parses a plain non-negative decimal integer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParseDecimal(ReadOnlySpan<char> s, out ulong value) =>

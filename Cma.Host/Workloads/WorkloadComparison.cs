@@ -45,7 +45,8 @@ internal static class WorkloadComparison
                 ulong? minimum = FindMinimumSize(trace, profile, candidate, settings, progress, out int probes);
                 if (result is null)
                 {
-                    ulong shown = minimum ?? Math.Max(settings.Granule, profile.PeakLiveBytes);
+                    // Without a minimum, show the replay on the smallest region that could hold the peak (or the largest there is).
+                    ulong shown = minimum ?? Math.Min(Math.Max(settings.Granule, profile.PeakLiveBytes), settings.LargestRegionSize);
                     shown = (shown + settings.Granule - 1) / settings.Granule * settings.Granule;
                     result = RunOne(trace, profile, candidate, settings.RegionStart, shown, settings.Granule, new ReplayOptions
                     {
@@ -55,6 +56,7 @@ internal static class WorkloadComparison
                 }
                 result.MinimumRegionSize = minimum;
                 result.SearchProbes = probes;
+                result.SearchLimit = SearchLimit(profile, settings);
             }
             progress?.Report(candidate.Name, "done", 1);
             results.Add(result!);
@@ -62,14 +64,26 @@ internal static class WorkloadComparison
         return results;
     }
 
-    /// <summary>The smallest region on which every request succeeds (see <see cref="MinimumRegionSearch"/>).</summary>
+    /// <summary>How many times the workload's own scale the search goes: a workload that fails on every region up to
+    /// this many times the larger of its peak live bytes, its largest request and the region size has no minimum.</summary>
+    public const int SearchFactor = 64;
+
+    /// <summary>The largest region the search tries: <see cref="SearchFactor"/> × the larger of the peak live bytes, the
+    /// largest request and the region size (at least 64 granules; above 16 TiB, that size itself), and never past 2^64.</summary>
+    public static ulong SearchLimit(TraceProfile profile, ComparisonSettings settings)
+    {
+        ulong basis = Math.Max(Math.Max(profile.PeakLiveBytes, profile.LargestRequest), settings.RegionSize ?? 0);
+        ulong limit = basis > (1UL << 44) ? basis : Math.Max(basis * SearchFactor, settings.Granule * SearchFactor);
+        return Math.Min(limit, settings.LargestRegionSize);
+    }
+
+    /// <summary>The smallest region on which every request succeeds (see <see cref="MinimumRegionSearch"/>), up to
+    /// <see cref="SearchLimit"/>; null when none does.</summary>
     public static ulong? FindMinimumSize(TraceFile trace, TraceProfile profile, AllocatorCandidate candidate, ComparisonSettings settings,
         IComparisonProgress? progress, out int probes)
     {
         ulong granule = settings.Granule;
-        ulong basis = Math.Max(Math.Max(profile.PeakLiveBytes, profile.LargestRequest), settings.RegionSize ?? 0);
-        ulong limit = basis > (1UL << 44) ? basis : Math.Max(basis * 64, granule * 64);
-        limit = Math.Min(limit, ulong.MaxValue - settings.RegionStart);
+        ulong limit = SearchLimit(profile, settings);
         int tried = 0;
         ulong? found = MinimumRegionSearch.Find(size =>
         {
@@ -89,6 +103,7 @@ internal static class WorkloadComparison
     public static ReplayResult RunOne(TraceFile trace, TraceProfile? profile, AllocatorCandidate candidate, ulong start, ulong size, ulong granule,
         ReplayOptions options)
     {
+        System.Diagnostics.Debug.Assert(size > 0 && size % granule == 0 && start <= ulong.MaxValue - size, "the command line checked the region");
         var region = new Region(new CmaRegion("compare", start, size, granule), granule, candidate.Name, candidate.Provider, s_noSettings, NullLogger.Instance);
         Exception? failure = region.Open();
         if (failure is not null || region.State != RegionState.Active)
@@ -97,6 +112,7 @@ internal static class WorkloadComparison
             {
                 Allocator = candidate.Name, RegionSize = size, Granule = granule,
                 Fault = region.FenceReason ?? failure?.Message ?? "the region could not be created",
+                Refused = failure is CmaSettingsException,
             };
         }
         try

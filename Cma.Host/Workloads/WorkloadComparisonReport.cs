@@ -16,7 +16,7 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
 
     /// <summary>"systemui.zip (android): 784,087 ops on a 64 MiB region at 0x40000000, granule 16".</summary>
     public string Title =>
-        $"{trace.Name} ({trace.Format.ToString().ToLowerInvariant()}): {ComparisonTable.N(profile.Operations)} ops"
+        $"{trace.Name} ({trace.Format.ToString().ToLowerInvariant()}): {ComparisonTable.Count(profile.Operations, "op")}"
         + (settings.RegionSize is ulong s ? $" on a {CmaSize.FormatApproximate(s)} region" : "")
         + $" at 0x{settings.RegionStart:X}, granule {CmaSize.Format(settings.Granule)}";
 
@@ -24,7 +24,7 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
     public IEnumerable<string> Notes()
     {
         TraceCounters c = profile.Counters;
-        yield return $"Trace: {ComparisonTable.N(profile.Requests)} allocations, peak live {CmaSize.FormatApproximate(profile.PeakLiveBytes)} if every request is placed, "
+        yield return $"Trace: {ComparisonTable.Count(profile.Requests, "allocation")}, peak live {CmaSize.FormatApproximate(profile.PeakLiveBytes)} if every request is placed, "
             + $"largest request {CmaSize.FormatApproximate(profile.LargestRequest)}.";
         if (c.NullFreesSkipped + c.BadLinesSkipped + c.LivePointersReused > 0 || results.Any(r => r.ZeroSizeRequests > 0))
         {
@@ -66,8 +66,8 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
         {
             r.Allocator, r.RegionSize, r.Operations, r.Requests, r.Satisfied, r.Failed, r.Frees, r.FreesOfFailedSkipped, r.ZeroSizeRequests,
             r.FirstFailure, r.PeakLiveBytes, r.PeakLiveOp, r.PeakFootprint, r.Utilisation, r.FragmentationMax, r.FragmentationMean,
-            r.FragmentationSamples, r.InternalFragmentation, r.PeakRequestedBytes, r.Latency, r.ParseSeconds, r.WallSeconds, r.Fault,
-            r.MinimumRegionSize, r.SearchProbes,
+            r.FragmentationSamples, r.InternalFragmentation, r.PeakRequestedBytes, r.Latency, r.ParseSeconds, r.WallSeconds, r.Fault, r.Refused,
+            r.MinimumRegionSize, r.SearchProbes, r.SearchLimit,
         }),
     };
 

@@ -41,9 +41,12 @@ internal sealed class WorkloadOptions
             "android" => TraceFormat.Android,
             _ => throw new CliExitException(2, $"cma {command}: --format '{format}' is not a trace format; use auto, cma, rep or android."),
         };
+        string path = parse.GetValue(Trace)!;
+        if (path.Length == 0)
+            throw new CliExitException(2, $"cma {command}: the TRACE argument is empty; give the path of a trace file (e.g. workloads/devices.trace).");
         try
         {
-            return TraceFile.Open(parse.GetValue(Trace)!, parsed, parse.GetValue(Lenient));
+            return TraceFile.Open(path, parsed, parse.GetValue(Lenient));
         }
         catch (TraceFormatException e)
         {

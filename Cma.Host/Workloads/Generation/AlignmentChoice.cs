@@ -29,6 +29,9 @@ internal sealed class AlignmentChoice
     /// <summary>A fixed alignment.</summary>
     public static AlignmentChoice Of(ulong value) => new(value, false);
 
+    /// <summary>How <c>--align</c> writes this choice (<c>mix</c>, <c>64K</c>), or null for the granule (no <c>--align</c>).</summary>
+    public string? Text => _mix ? "mix" : _fixed == 0 ? null : CmaSize.Format(_fixed);
+
     /// <summary>The alignment of the next request (0 = the granule).</summary>
     public ulong Next(Random random)
     {

@@ -120,6 +120,20 @@ public class CliTests
     }
 
     [Fact]
+    public void A_config_file_of_megabytes_is_refused_before_it_is_read()
+    {
+        string config = CliRun.TempConfig("");
+        using (var file = new FileStream(config, FileMode.Truncate))
+            file.SetLength(17 << 20); // sparse: nothing is written
+
+        (int code, string output, string error) = CliRun.Run("info", "--config", config);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"cma: --config {config} is 17 MiB; a configuration is a few kilobytes of JSON (at most 16 MiB is read). Check the path.", error.TrimEnd());
+    }
+
+    [Fact]
     public void An_unknown_option_is_bad_usage_with_exit_code_2()
     {
         (int code, _, string error) = CliRun.Run("info", "--no-such-option");

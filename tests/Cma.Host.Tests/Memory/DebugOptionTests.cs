@@ -97,6 +97,7 @@ public class DebugOptionTests
         Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 1000, "gpu/staging", 1002, 1), e.Overrun);
         Assert.Contains($"0x{buffer.Address:X}", e.Message, StringComparison.Ordinal);
         Assert.Contains("gpu/staging", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1 guard byte changed, the first at offset 1002 (byte 3 past the end).", e.Message, StringComparison.Ordinal);
         Assert.Equal(e.Overrun, raised);
         Assert.Equal(1, counter.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.Equal(0, host.Service.GetRegion("g").Chunks);
@@ -117,11 +118,11 @@ public class DebugOptionTests
     }
 
     [Theory]
-    [InlineData(0, "the 1st byte past the end")]
-    [InlineData(1, "the 2nd byte past the end")]
-    [InlineData(2, "the 3rd byte past the end")]
-    [InlineData(10, "the 11th byte past the end")]
-    [InlineData(20, "the 21st byte past the end")]
+    [InlineData(0, "(byte 1 past the end)")]
+    [InlineData(1, "(byte 2 past the end)")]
+    [InlineData(2, "(byte 3 past the end)")]
+    [InlineData(10, "(byte 11 past the end)")]
+    [InlineData(20, "(byte 21 past the end)")]
     public void The_overrun_message_says_which_byte_past_the_end_was_changed_first(int pastTheEnd, string expected)
     {
         var overrun = new CmaGuardOverrun("g", 0x1000, 100, "gpu/staging", 100 + (ulong)pastTheEnd, 1);
@@ -145,6 +146,14 @@ public class DebugOptionTests
         buffer.Dispose();
 
         Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 100, "", 100, 1), raised);
+    }
+
+    [Fact]
+    public void An_overrun_starting_right_after_the_chunk_is_byte_1_past_the_end()
+    {
+        var overrun = new CmaGuardOverrun("g", 0x1000, 4096, "gpu/staging", 4096, 2);
+
+        Assert.EndsWith("was written past its end: 2 guard bytes changed, the first at offset 4096 (byte 1 past the end)", overrun.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,6 +31,18 @@ public class MinimumRegionSearchTests
     }
 
     [Fact]
+    public void A_lower_bound_above_the_limit_finds_none_without_trying_a_size()
+    {
+        var tried = new List<ulong>();
+
+        ulong? found = MinimumRegionSearch.Find(size => { tried.Add(size); return true; }, ulong.MaxValue, 4096, ulong.MaxValue, out int probes);
+
+        Assert.Null(found);
+        Assert.Equal(0, probes);
+        Assert.Empty(tried);
+    }
+
+    [Fact]
     public void The_size_found_for_a_replay_succeeds_and_one_granule_less_fails()
     {
         // First fit with 1M-aligned 1M buffers and small 4K chunks between them: the minimum exceeds the peak live bytes.

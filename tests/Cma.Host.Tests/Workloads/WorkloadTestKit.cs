@@ -9,7 +9,7 @@ namespace Cma.Host.Tests.Workloads;
 /// <summary>Small helpers: readers over strings, trace files in a temp folder, regions for replays.</summary>
 internal static class WorkloadTestKit
 {
-    public static TraceLineReader Lines(string text) => new(new MemoryStream(Encoding.UTF8.GetBytes(text)));
+    public static TraceLineReader Lines(string text) => new(new MemoryStream(Encoding.UTF8.GetBytes(text)), "test.trace");
 
     public static List<TraceOp> ReadAll(ITraceReader reader)
     {
