@@ -23,11 +23,14 @@ public class ConcurrentStressTests(ITestOutputHelper output)
     [Fact]
     public void Eight_threads_never_get_overlapping_chunks_and_every_byte_comes_back()
     {
-        StressReport report = Run(operationsPerThread: 200_000, TimeSpan.FromSeconds(15), seed: 20_240_601);
+        const long PerThread = 40_000;
+
+        // A fixed amount of work; the deadline only stops a hung run (a deadlock), it is not a speed requirement.
+        StressReport report = Run(operationsPerThread: PerThread, TimeSpan.FromMinutes(5), seed: 20_240_601);
 
         Assert.Null(report.Overlap);
         Assert.Equal(0, report.UnexpectedOutcomes);
-        Assert.True(report.Operations >= Threads * 50_000L, $"only {report.Operations} operations in the time budget");
+        Assert.Equal(Threads * PerThread, report.Operations);
     }
 
     [Fact]
