@@ -10,7 +10,7 @@ namespace Cma.Runtime;
 /// neither reads, writes nor frees); a handle frees its chunk only while it is still the registered one — so no
 /// sequence of calls lets a handle reach a chunk that has passed to another owner.
 /// </summary>
-public sealed partial class CmaService
+internal sealed partial class CmaService
 {
     /// <summary>Per region (by its index in <see cref="_byStart"/>), the live handles by chunk address; the array is null
     /// until the first buffer is handed out, and a region's table null until its first. An entry exists exactly while its

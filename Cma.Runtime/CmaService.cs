@@ -12,7 +12,7 @@ namespace Cma.Runtime;
 /// own lock; a free finds the region by binary search over region starts. A slow plugin therefore delays only
 /// the callers of its own region.
 /// </summary>
-public sealed partial class CmaService : ICmaService, IDisposable
+internal sealed partial class CmaService : ICmaService, IDisposable
 {
     /// <summary>Regions in configuration order.</summary>
     private readonly Region[] _regions;
@@ -267,7 +267,7 @@ public sealed partial class CmaService : ICmaService, IDisposable
             total += r.Info.Size;
             free += r.Snapshot().FreeBytes; // 0 when fenced; never waits for a plugin call
         }
-        info = new CmaInfo(lower, upper, total, free, regions.Length, [.. regions.Select(r => r.Info.Name)]);
+        info = new CmaInfo { LowerBound = lower, UpperBound = upper, TotalSize = total, FreeSize = free, Count = regions.Length, Regions = [.. regions.Select(r => r.Info.Name)] };
         return CmaOutcome.Ok;
     }
 

@@ -112,7 +112,11 @@ internal sealed unsafe class RegionMemory : IDisposable
         {
             (ulong first, ulong changed) = FindChanged(address + requested, reserved - requested, RegionMemoryOptions.GuardByte);
             if (changed > 0)
-                overrun = new CmaGuardOverrun(region.Info.Name, address, requested, region.OwnerName(owner), requested + first, changed);
+                overrun = new CmaGuardOverrun
+                {
+                    Region = region.Info.Name, Address = address, Size = requested, Owner = region.OwnerName(owner),
+                    FirstOverwrittenOffset = requested + first, OverwrittenBytes = changed,
+                };
         }
         if (Options.PoisonByte is byte poison)
             Fill(address, reserved, poison);

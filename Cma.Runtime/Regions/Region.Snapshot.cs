@@ -77,8 +77,13 @@ internal sealed partial class Region
                 if (Volatile.Read(ref _version) == version)
                 {
                     bool active = state == RegionState.Active;
-                    return new CmaRegionSnapshot(Info.Name, Info.Start, Info.Size, Info.Granule, AllocatorName, state, reason, chunks,
-                        active ? free : 0, active ? largest : 0, active ? blocks : 0, faults, fencedFrees, Memory?.Backing ?? CmaBacking.None);
+                    return new CmaRegionSnapshot
+                    {
+                        Name = Info.Name, Start = Info.Start, Size = Info.Size, Granule = Info.Granule, Allocator = AllocatorName,
+                        State = state, FenceReason = reason, Chunks = chunks, FreeBytes = active ? free : 0,
+                        LargestFreeBlock = active ? largest : 0, FreeBlocks = active ? blocks : 0, Faults = faults,
+                        FreesWhileFenced = fencedFrees, Backing = Memory?.Backing ?? CmaBacking.None,
+                    };
                 }
             }
             spinner.SpinOnce();

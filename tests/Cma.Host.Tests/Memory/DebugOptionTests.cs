@@ -60,7 +60,7 @@ public class DebugOptionTests
         Exception? thrown = Record.Exception(buffer.Dispose);
 
         Assert.Null(thrown);
-        Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 1000, "gpu/staging", 1002, 1), raised);
+        Assert.Equal(Overrun("g", buffer.Address, 1000, "gpu/staging", 1002, 1), raised);
         Assert.Equal(1, counter.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.Equal(0, host.Service.GetRegion("g").Chunks);
     }
@@ -94,7 +94,7 @@ public class DebugOptionTests
 
         CmaGuardOverrunException e = Assert.Throws<CmaGuardOverrunException>(buffer.DisposeChecked);
 
-        Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 1000, "gpu/staging", 1002, 1), e.Overrun);
+        Assert.Equal(Overrun("g", buffer.Address, 1000, "gpu/staging", 1002, 1), e.Overrun);
         Assert.Contains($"0x{buffer.Address:X}", e.Message, StringComparison.Ordinal);
         Assert.Contains("gpu/staging", e.Message, StringComparison.Ordinal);
         Assert.Contains("1 guard byte changed, the first at offset 1002 (byte 3 past the end).", e.Message, StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public class DebugOptionTests
     [InlineData(20, "(byte 21 past the end)")]
     public void The_overrun_message_says_which_byte_past_the_end_was_changed_first(int pastTheEnd, string expected)
     {
-        var overrun = new CmaGuardOverrun("g", 0x1000, 100, "gpu/staging", 100 + (ulong)pastTheEnd, 1);
+        var overrun = Overrun("g", 0x1000, 100, "gpu/staging", 100 + (ulong)pastTheEnd, 1);
 
         string message = new CmaGuardOverrunException(overrun).Message;
 
@@ -145,13 +145,13 @@ public class DebugOptionTests
 
         buffer.Dispose();
 
-        Assert.Equal(new CmaGuardOverrun("g", buffer.Address, 100, "", 100, 1), raised);
+        Assert.Equal(Overrun("g", buffer.Address, 100, "", 100, 1), raised);
     }
 
     [Fact]
     public void An_overrun_starting_right_after_the_chunk_is_byte_1_past_the_end()
     {
-        var overrun = new CmaGuardOverrun("g", 0x1000, 4096, "gpu/staging", 4096, 2);
+        var overrun = Overrun("g", 0x1000, 4096, "gpu/staging", 4096, 2);
 
         Assert.EndsWith("was written past its end: 2 guard bytes changed, the first at offset 4096 (byte 1 past the end)", overrun.ToString(), StringComparison.Ordinal);
     }
@@ -191,7 +191,7 @@ public class DebugOptionTests
         CmaOutcome outcome = host.Service.TryFree(chunk.Address);
 
         Assert.Equal(CmaOutcome.Ok, outcome);
-        Assert.Equal(new CmaGuardOverrun("g", chunk.Address, 100, "", 100, 1), raised);
+        Assert.Equal(Overrun("g", chunk.Address, 100, "", 100, 1), raised);
     }
 
     /// <summary>Allocates 64K, fills it with 0xFF, frees it, and allocates 64K again (best-fit reuses the hole).</summary>
@@ -202,4 +202,8 @@ public class DebugOptionTests
         first.Dispose();
         return (first.Address, BackedRegions.Allocate(host, region, 64 * 1024));
     }
+
+    /// <summary>An overrun record, in the order of its properties.</summary>
+    private static CmaGuardOverrun Overrun(string region, ulong address, ulong size, string owner, ulong firstOverwrittenOffset, ulong overwrittenBytes) =>
+        new() { Region = region, Address = address, Size = size, Owner = owner, FirstOverwrittenOffset = firstOverwrittenOffset, OverwrittenBytes = overwrittenBytes };
 }
