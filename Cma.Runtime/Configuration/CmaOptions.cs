@@ -5,7 +5,8 @@ namespace Cma.Runtime.Configuration;
 /// <summary>
 /// The validated, immutable <c>Cma</c> configuration. Made only by <see cref="CmaConfigurationLoader"/>, so every
 /// value here has passed validation: regions are named uniquely, placed and do not overlap; the map names only
-/// regions that exist; every allocator name is one the catalog loaded.
+/// regions that exist; every allocator name is one the catalog loaded. The plugin settings are not here: the
+/// catalog was loaded from them before validation (<see cref="CmaConfigurationSource.Plugins"/>).
 /// </summary>
 internal sealed class CmaOptions
 {
@@ -19,14 +20,11 @@ internal sealed class CmaOptions
     public const ulong DefaultPlacementBase = 1UL << 30;
 
     /// <summary>Creates validated options, copying the collections; only the loader calls this.</summary>
-    internal CmaOptions(ulong granule, string defaultAllocator, ulong placementBase, IReadOnlyList<string> pluginDirectories,
-        IReadOnlyDictionary<string, string> pluginSha256, IReadOnlyList<RegionOptions> regions, DeviceMap map)
+    internal CmaOptions(ulong granule, string defaultAllocator, ulong placementBase, IReadOnlyList<RegionOptions> regions, DeviceMap map)
     {
         Granule = granule;
         DefaultAllocator = defaultAllocator;
         PlacementBase = placementBase;
-        PluginDirectories = Array.AsReadOnly(pluginDirectories.ToArray());
-        PluginSha256 = new Dictionary<string, string>(pluginSha256, StringComparer.OrdinalIgnoreCase).AsReadOnly();
         Regions = Array.AsReadOnly(regions.ToArray());
         Map = map;
     }
@@ -39,12 +37,6 @@ internal sealed class CmaOptions
 
     /// <summary>Where the first region without a Start is placed (default 1 GiB).</summary>
     public ulong PlacementBase { get; }
-
-    /// <summary>Extra plugin directories, absolute (relative ones resolved against the config file's folder).</summary>
-    public IReadOnlyList<string> PluginDirectories { get; }
-
-    /// <summary>SHA-256 pins: DLL file name to 64 lowercase hex digits.</summary>
-    public IReadOnlyDictionary<string, string> PluginSha256 { get; }
 
     /// <summary>The regions in configuration order, each with its Start resolved.</summary>
     public IReadOnlyList<RegionOptions> Regions { get; }
