@@ -73,13 +73,13 @@ internal sealed class CmaSectionValidator
             commandLine = KernelCommandLine.Parse(commandLineText, _prefix + ":CommandLine", granule, ResolveAllocator, _problems);
 
         var declaredNames = new HashSet<string>(StringComparer.Ordinal);
-        IReadOnlyList<RegionDraft> drafts = commandLine?.Regions is { } fromCommandLine
+        IReadOnlyList<RegionOptions> unplaced = commandLine?.Regions is { } fromCommandLine
             ? fromCommandLine
             : new RegionSectionReader(_fields, granule, ResolveAllocator, _source.BaseDirectory).Read(cma.GetSection("Regions"), _prefix + ":Regions", declaredNames);
-        foreach (RegionDraft d in drafts)
+        foreach (RegionOptions d in unplaced)
             declaredNames.Add(d.Name);
-        ReportSharedBackingPaths(drafts);
-        List<RegionOptions> regions = RegionLayout.Place(drafts, placementBase, _prefix + ":PlacementBase", _problems);
+        ReportSharedBackingPaths(unplaced);
+        List<RegionOptions> regions = RegionLayout.Place(unplaced, placementBase, _prefix + ":PlacementBase", _problems);
 
         var map = new MapSectionReader(_fields);
         if (commandLine?.Map is { } mapText)
@@ -99,14 +99,14 @@ internal sealed class CmaSectionValidator
 
     /// <summary>Reports a region whose File or Shared backing file another region already maps: two allocators would
     /// hand out the same bytes.</summary>
-    private void ReportSharedBackingPaths(IReadOnlyList<RegionDraft> drafts)
+    private void ReportSharedBackingPaths(IReadOnlyList<RegionOptions> unplaced)
     {
-        var owner = new Dictionary<string, RegionDraft>(StringComparer.Ordinal);
-        foreach (RegionDraft d in drafts)
+        var owner = new Dictionary<string, RegionOptions>(StringComparer.Ordinal);
+        foreach (RegionOptions d in unplaced)
         {
             if (d.Memory.BackingPath is not { } path)
                 continue;
-            if (owner.TryGetValue(path, out RegionDraft? first))
+            if (owner.TryGetValue(path, out RegionOptions? first))
                 _problems.Add(d.Field + ":BackingPath", $"region '{d.Name}' maps '{path}', which region '{first.Name}' ({first.Field}) already maps; two regions over one file would hand out the same bytes. Give each region its own BackingPath.");
             else
                 owner.Add(path, d);

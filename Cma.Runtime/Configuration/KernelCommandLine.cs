@@ -19,14 +19,14 @@ internal sealed class KernelCommandLine
     private static readonly IConfiguration s_noSettings = new ConfigurationBuilder().Build();
 
     /// <summary>Creates the result of a parse.</summary>
-    private KernelCommandLine(List<RegionDraft>? regions, string? map)
+    private KernelCommandLine(List<RegionOptions>? regions, string? map)
     {
         Regions = regions;
         Map = map;
     }
 
     /// <summary>The regions of <c>cma=</c> (only those that parsed), or null when there is no <c>cma=</c>.</summary>
-    public IReadOnlyList<RegionDraft>? Regions { get; }
+    public IReadOnlyList<RegionOptions>? Regions { get; }
 
     /// <summary>The rules text of <c>cma.map=</c>/<c>cma_map=</c>, or null when there is none.</summary>
     public string? Map { get; }
@@ -49,7 +49,7 @@ internal sealed class KernelCommandLine
             else if (token.StartsWith("cma.map=", StringComparison.Ordinal) || token.StartsWith("cma_map=", StringComparison.Ordinal))
                 Take(ref mapText, token[8..], "cma.map=");
         }
-        List<RegionDraft>? regions = null;
+        List<RegionOptions>? regions = null;
         if (regionsText is not null)
         {
             regions = [];
@@ -67,14 +67,14 @@ internal sealed class KernelCommandLine
 
     /// <summary>Parses the value of <c>cma=</c>: regions separated by <c>;</c>, a trailing <c>;</c> allowed.</summary>
     private static void ParseRegions(string text, string field, ulong granule, Func<string?, string, string, string?> resolveAllocator,
-        ConfigProblems problems, List<RegionDraft> regions)
+        ConfigProblems problems, List<RegionOptions> regions)
     {
         string[] entries = text.Split(';');
         int count = entries.Length > 1 && entries[^1].Length == 0 ? entries.Length - 1 : entries.Length;
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
-            if (TryParseRegion(entries[i], field, granule, resolveAllocator, problems, out RegionDraft? region))
+            if (TryParseRegion(entries[i], field, granule, resolveAllocator, problems, out RegionOptions? region))
             {
                 if (names.Add(region.Name))
                     regions.Add(region);
@@ -86,7 +86,7 @@ internal sealed class KernelCommandLine
 
     /// <summary>Parses one entry <c>name=size[@start][/alignment][:alloc]</c>.</summary>
     private static bool TryParseRegion(string entry, string field, ulong granule, Func<string?, string, string, string?> resolveAllocator,
-        ConfigProblems problems, [NotNullWhen(true)] out RegionDraft? region)
+        ConfigProblems problems, [NotNullWhen(true)] out RegionOptions? region)
     {
         region = null;
         const string grammar = "write regions as name=size[@start][/alignment][:allocator], separated by ';', e.g. 'cma=vf=1M/128K;a=20M;b=20M@512M'";
@@ -143,7 +143,7 @@ internal sealed class KernelCommandLine
         string? resolved = resolveAllocator(alloc, field, name);
         if (resolved is null)
             return false;
-        region = new RegionDraft(name, startText is null ? null : start, size, alignment, granule, resolved, s_noSettings, field, field, field);
+        region = new RegionOptions(name, startText is null ? 0 : start, size, alignment, granule, resolved, s_noSettings, field) { HasStart = startText is not null };
         return true;
 
         bool Number(string? text, string what, out ulong value)
