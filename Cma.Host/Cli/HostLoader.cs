@@ -97,7 +97,7 @@ internal sealed class HostLoader : IDisposable
     private static void CheckConfigFile(string? explicitPath)
     {
         if (explicitPath is { Length: 0 })
-            throw new CliExitException(2, "cma: --config is empty; give the path of a configuration file (e.g. --config appsettings.json).");
+            throw new CliExitException(2, $"cma: --config is empty; give the path of a configuration file (e.g. --config {CmaConfigurationLoader.FileName}).");
         string? path = CmaConfigurationLoader.ChooseFile(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory)
             ?? (explicitPath is null ? null : Path.GetFullPath(explicitPath));
         if (path is null)
@@ -105,7 +105,7 @@ internal sealed class HostLoader : IDisposable
         FileKind kind = FileKinds.Of(path);
         string what = explicitPath is null ? $"the configuration file {path}" : $"--config {explicitPath}";
         if (kind == FileKind.Directory)
-            throw new CliExitException(2, $"cma: {what} is a directory; give the configuration file in it (e.g. {Path.Combine(explicitPath ?? path, "appsettings.json")}).");
+            throw new CliExitException(2, $"cma: {what} is a directory; give the configuration file in it (e.g. {Path.Combine(explicitPath ?? path, CmaConfigurationLoader.FileName)}).");
         if (kind is not (FileKind.Regular or FileKind.Missing))
             throw new CliExitException(2, $"cma: {what} is {FileKinds.Describe(kind)}, not a regular file; give a configuration file (JSON).");
         if (kind == FileKind.Regular && new FileInfo(path).Length is long length && length > MaxConfigBytes)

@@ -94,7 +94,7 @@ internal sealed class CmaSectionValidator
         for (int i = 0; i < names.Length; i++)
             names[i] = regions[i].Name;
         DeviceMap deviceMap = map.Rules.Count > 0 ? new DeviceMap(map.Rules) : DeviceMap.CatchAll(names);
-        return new CmaOptions(granule, _defaultAllocatorResolved ?? _defaultAllocator, placementBase, regions, deviceMap);
+        return new CmaOptions(regions, deviceMap);
     }
 
     /// <summary>Reports a region whose File or Shared backing file another region already maps: two allocators would
@@ -118,7 +118,7 @@ internal sealed class CmaSectionValidator
     private void ReadDefaultAllocator(IConfiguration cma)
     {
         string field = _prefix + ":DefaultAllocator";
-        string? text = _fields.ReadScalar(cma.GetSection("DefaultAllocator"), field, "an allocator name");
+        string? text = _fields.ReadScalar(cma.GetSection("DefaultAllocator"), field, FieldShape.AllocatorName);
         if (text is not null)
             _defaultAllocator = text.Trim();
         _defaultAllocatorResolved = FindAllocator(_defaultAllocator);

@@ -33,7 +33,7 @@ internal sealed class PluginSectionReader
         IConfigurationSection plugins = cma.GetSection("Plugins");
         var directories = new List<string>();
         var pins = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (_fields.ExpectStructure(plugins, field, "an object with Directories and Sha256"))
+        if (_fields.ExpectStructure(plugins, field, FieldShape.Plugins))
         {
             _fields.CheckKeys(plugins, field, s_keys, "Plugins");
             ReadDirectories(plugins.GetSection("Directories"), field + ":Directories", directories);
@@ -45,7 +45,7 @@ internal sealed class PluginSectionReader
     /// <summary>Reads the plugin directories into <paramref name="directories"/>, resolved against the base directory.</summary>
     private void ReadDirectories(IConfigurationSection section, string field, List<string> directories)
     {
-        if (!_fields.ExpectStructure(section, field, "an array of folder paths, e.g. [ \"extra-plugins\" ]"))
+        if (!_fields.ExpectStructure(section, field, FieldShape.PluginDirectories))
             return;
         foreach (IConfigurationSection item in _fields.ArrayItems(section, field))
         {
@@ -68,7 +68,7 @@ internal sealed class PluginSectionReader
         foreach (IConfigurationSection pin in section.GetChildren())
         {
             string pinField = field + ":" + pin.Key;
-            string? hash = _fields.ReadScalar(pin, pinField, "a string of 64 hex digits");
+            string? hash = _fields.ReadScalar(pin, pinField, FieldShape.PinHash);
             if (hash is null)
                 continue;
             bool ok = true;

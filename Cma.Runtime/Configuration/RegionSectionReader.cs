@@ -68,7 +68,7 @@ internal sealed class RegionSectionReader
     {
         ConfigProblems problems = _fields.Problems;
         int before = problems.Count;
-        if (!_fields.ExpectStructure(region, field, "a region object such as { \"Name\": \"common\", \"Size\": \"64M\" }"))
+        if (!_fields.ExpectStructure(region, field, FieldShape.Region))
             return null;
         string? name = ReadName(region, field, fieldOfName);
         string label = name is null ? $"region {region.Key}" : $"region '{name}'";
@@ -94,7 +94,7 @@ internal sealed class RegionSectionReader
         if (start is ulong st && st % align != 0)
             problems.Add(field + ":Start", $"{label} has Start 0x{st:X}, which is not a multiple of its alignment {ConfigFieldReader.Describe(align)}; use 0x{st / align * align:X} or 0x{RoundUp(st, align):X}.");
 
-        string? allocatorText = _fields.ReadScalar(region.GetSection("Allocator"), field + ":Allocator", "an allocator name");
+        string? allocatorText = _fields.ReadScalar(region.GetSection("Allocator"), field + ":Allocator", FieldShape.AllocatorName);
         string? allocator = problems.Has(field + ":Allocator") ? null : _resolveAllocator(allocatorText?.Trim(), field + ":Allocator", name ?? region.Key);
 
         IConfigurationSection settings = region.GetSection("Settings");

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Cma.Runtime;
 using Cma.Runtime.Configuration;
+using Cma.Runtime.DependencyInjection;
 using Cma.Runtime.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -12,7 +12,7 @@ public class ConfigurationLoadingTests
     {
         CmaOptions options = Valid(Config("""[ { "Name": "a", "Size": "1M" }, { "Name": "b", "Size": "2M" } ]"""));
 
-        Assert.Equal((4096UL, "best-fit", 1UL << 30), (options.Granule, options.DefaultAllocator, options.PlacementBase));
+        Assert.Equal((4096UL, "best-fit", 1UL << 30), (options.Regions[0].Granule, options.Regions[0].Allocator, options.Regions[0].Start));
         Assert.Equal("*=a,b", options.Map.ToString());
     }
 
