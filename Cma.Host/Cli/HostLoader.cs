@@ -56,8 +56,7 @@ internal sealed class HostLoader : IDisposable
             .AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Cma", StringComparison.Ordinal) == true)
             .SetMinimumLevel(LogLevel.Warning));
         CmaConfigurationSource configuration = CmaConfigurationLoader.Read(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory);
-        PluginSources sources = configuration.Plugins;
-        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], extra, sources.Pins, loggerFactory);
+        PluginCatalog catalog = PluginCatalog.Load(configuration.Plugins, extra, loggerFactory);
         foreach (string warning in catalog.Warnings)
             console.Error.WriteLine("cma: warning: " + warning);
         if (catalog.UnusablePaths.Count > 0)

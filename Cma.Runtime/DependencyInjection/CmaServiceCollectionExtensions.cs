@@ -31,12 +31,8 @@ public static class CmaServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(cmaSection);
         // The section is read once; its validated plugin settings load the catalog, then the rest is validated against it.
         services.TryAddSingleton(_ => CmaConfigurationLoader.ReadSection(cmaSection, AppContext.BaseDirectory));
-        services.TryAddSingleton(sp =>
-        {
-            PluginSources sources = sp.GetRequiredService<CmaConfigurationSource>().Plugins;
-            // Plugins get logging only, never this provider: one that resolved ICmaService from it would recurse forever.
-            return PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], null, sources.Pins, sp.GetService<ILoggerFactory>());
-        });
+        // Plugins get logging only, never this provider: one that resolved ICmaService from it would recurse forever.
+        services.TryAddSingleton(sp => PluginCatalog.Load(sp.GetRequiredService<CmaConfigurationSource>().Plugins, null, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<CmaService>(sp =>
         {
             PluginCatalog catalog = sp.GetRequiredService<PluginCatalog>();
