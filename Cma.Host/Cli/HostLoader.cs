@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text;
 using Cma.Runtime.Configuration;
 using Cma.Runtime.Plugins;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Cma.Host.Cli;
@@ -10,16 +9,20 @@ namespace Cma.Host.Cli;
 /// <summary>
 /// What every command starts from: the plugins loaded (first-party <c>plugins/</c> beside the executable, the
 /// configured <c>Plugins:Directories</c>, and the operator's <c>--plugin</c> paths — never a path from a trace or an
-/// API caller), then the configuration validated against the loaded allocator names, then the regions bound. Any
+/// API caller), read from the configuration file, which is read once, then the configuration validated against the loaded allocator names, then the regions bound. Any
 /// configuration problem ends the command with exit code 2 and every problem listed.
 /// </summary>
 internal sealed class HostLoader : IDisposable
 {
-    private HostLoader(PluginCatalog catalog, ILoggerFactory loggerFactory)
+    private HostLoader(CmaConfigurationSource configuration, PluginCatalog catalog, ILoggerFactory loggerFactory)
     {
+        _configuration = configuration;
         Catalog = catalog;
         LoggerFactory = loggerFactory;
     }
+
+    /// <summary>The configuration as read (once, before the plugins load); validated by <see cref="LoadConfiguration"/>.</summary>
+    private readonly CmaConfigurationSource _configuration;
 
     /// <summary>The loaded plugins.</summary>
     public PluginCatalog Catalog { get; }
@@ -52,8 +55,8 @@ internal sealed class HostLoader : IDisposable
             .AddSimpleConsole(o => { o.SingleLine = true; o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled; })
             .AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Cma", StringComparison.Ordinal) == true)
             .SetMinimumLevel(LogLevel.Warning));
-        PluginSources sources = PeekPluginSources(CmaConfigurationLoader.ChooseFile(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory));
-        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], extra, sources.Pins, loggerFactory);
+        CmaConfigurationSource configuration = CmaConfigurationLoader.Read(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory);
+        PluginCatalog catalog = PluginCatalog.Load(configuration.Plugins, extra, loggerFactory);
         foreach (string warning in catalog.Warnings)
             console.Error.WriteLine("cma: warning: " + warning);
         if (catalog.UnusablePaths.Count > 0)
@@ -63,15 +66,13 @@ internal sealed class HostLoader : IDisposable
             loggerFactory.Dispose();
             throw new CliExitException(2, message + Environment.NewLine + "Nothing was run. Fix the --plugin path and run again.");
         }
-        return new HostLoader(catalog, loggerFactory);
+        return new HostLoader(configuration, catalog, loggerFactory);
     }
 
     /// <summary>Validates the configuration; every problem ends the command with exit code 2.</summary>
     public CmaOptions LoadConfiguration(ParseResult parse)
     {
-        string? explicitPath = parse.GetValue(CliOptions.Config);
-        ConfigLoadResult result = CmaConfigurationLoader.Load(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory,
-            [.. Catalog.Providers.Select(p => p.Name)]);
+        ConfigLoadResult result = CmaConfigurationLoader.Validate(_configuration, [.. Catalog.Providers.Select(p => p.Name)]);
         ConfigPath = result.SourcePath;
         if (!result.IsValid)
             throw new CliExitException(2, ProblemReport(result.SourcePath, result.Problems, Catalog));
@@ -95,7 +96,7 @@ internal sealed class HostLoader : IDisposable
     private static void CheckConfigFile(string? explicitPath)
     {
         if (explicitPath is { Length: 0 })
-            throw new CliExitException(2, "cma: --config is empty; give the path of a configuration file (e.g. --config appsettings.json).");
+            throw new CliExitException(2, $"cma: --config is empty; give the path of a configuration file (e.g. --config {CmaConfigurationLoader.FileName}).");
         string? path = CmaConfigurationLoader.ChooseFile(explicitPath, Environment.CurrentDirectory, AppContext.BaseDirectory)
             ?? (explicitPath is null ? null : Path.GetFullPath(explicitPath));
         if (path is null)
@@ -103,7 +104,7 @@ internal sealed class HostLoader : IDisposable
         FileKind kind = FileKinds.Of(path);
         string what = explicitPath is null ? $"the configuration file {path}" : $"--config {explicitPath}";
         if (kind == FileKind.Directory)
-            throw new CliExitException(2, $"cma: {what} is a directory; give the configuration file in it (e.g. {Path.Combine(explicitPath ?? path, "appsettings.json")}).");
+            throw new CliExitException(2, $"cma: {what} is a directory; give the configuration file in it (e.g. {Path.Combine(explicitPath ?? path, CmaConfigurationLoader.FileName)}).");
         if (kind is not (FileKind.Regular or FileKind.Missing))
             throw new CliExitException(2, $"cma: {what} is {FileKinds.Describe(kind)}, not a regular file; give a configuration file (JSON).");
         if (kind == FileKind.Regular && new FileInfo(path).Length is long length && length > MaxConfigBytes)
@@ -143,23 +144,6 @@ internal sealed class HostLoader : IDisposable
         }
         text.Append("Nothing was changed. Fix the configuration and run again.");
         return text.ToString();
-    }
-
-    /// <summary>The plugin sources the configuration file names (before validation: a file that does not parse
-    /// yields none here, and validation reports it).</summary>
-    private static PluginSources PeekPluginSources(string? path)
-    {
-        if (path is null)
-            return PluginSources.None;
-        try
-        {
-            IConfiguration config = new ConfigurationBuilder().AddJsonFile(path, optional: false).AddEnvironmentVariables("CMA_").Build();
-            return PluginSources.Read(config.GetSection("Cma"), Path.GetDirectoryName(path)!);
-        }
-        catch (Exception e) when (e is FormatException or InvalidDataException or IOException or System.Text.Json.JsonException)
-        {
-            return PluginSources.None;
-        }
     }
 
     public void Dispose()

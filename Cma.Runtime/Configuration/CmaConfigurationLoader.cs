@@ -3,8 +3,9 @@ using Microsoft.Extensions.Configuration;
 namespace Cma.Runtime.Configuration;
 
 /// <summary>
-/// Loads and validates the <c>Cma</c> configuration, reporting every problem at once and never throwing for a
-/// user's mistake. Which file: the explicit path if given; else <c>appsettings.json</c> in the working
+/// Reads the <c>Cma</c> configuration once (<see cref="Read"/>, or <see cref="ReadSection"/> when embedded), then, once
+/// the catalog has loaded the plugins it names, validates it (<see cref="Validate"/>), reporting every problem at
+/// once and never throwing for a user's mistake. Which file: the explicit path if given; else <c>appsettings.json</c> in the working
 /// directory; else the one beside the executable. Environment variables prefixed <c>CMA_</c> layer on top, the
 /// .NET way (<c>CMA_Cma__Regions__0__Allocator=buddy</c>). The raw JSON is checked first (syntax with line and
 /// column, duplicate keys, JSON types), then the merged configuration is validated as text.
@@ -21,18 +22,17 @@ internal static class CmaConfigurationLoader
     /// <summary>The environment variable prefix.</summary>
     public const string EnvironmentPrefix = "CMA_";
 
-    /// <summary>Loads the configuration for the host.</summary>
+    /// <summary>Reads the configuration for the host, once: the file chosen, read, checked as JSON and layered with the
+    /// environment; then its plugin settings (see <see cref="CmaConfigurationSource"/>). Never throws for a user's mistake.</summary>
     /// <param name="explicitPath">The <c>--config</c> path (relative to <paramref name="workingDirectory"/>), or null.</param>
     /// <param name="workingDirectory">The current directory.</param>
     /// <param name="executableDirectory">The folder of the host's executable.</param>
-    /// <param name="knownAllocators">The provider names the catalog loaded.</param>
     /// <param name="environment">The environment variables; null means the process environment.</param>
-    public static ConfigLoadResult Load(string? explicitPath, string workingDirectory, string executableDirectory,
-        IReadOnlyCollection<string> knownAllocators, IReadOnlyDictionary<string, string>? environment = null)
+    public static CmaConfigurationSource Read(string? explicitPath, string workingDirectory, string executableDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(workingDirectory);
         ArgumentNullException.ThrowIfNull(executableDirectory);
-        ArgumentNullException.ThrowIfNull(knownAllocators);
         var problems = new ConfigProblems();
         string? path = ChooseFile(explicitPath, workingDirectory, executableDirectory);
         if (explicitPath is not null && path is null)
@@ -41,26 +41,12 @@ internal static class CmaConfigurationLoader
             problems.Add(SectionName, Directory.Exists(full)
                 ? $"config file '{full}' is a directory, not a file; give the JSON file's path, e.g. --config {Path.Combine(full, FileName)}."
                 : $"config file '{full}' not found; check the --config path (relative paths start at '{workingDirectory}').");
-            return new ConfigLoadResult(null, problems.Items, null);
+            return CmaConfigurationSource.Unreadable(SectionName, null, problems);
         }
 
         var builder = new ConfigurationBuilder();
-        if (path is not null)
-        {
-            byte[] json;
-            try
-            {
-                json = File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                problems.Add(path, $"the configuration file cannot be read: {e.Message} Check that it exists and is readable.");
-                return new ConfigLoadResult(null, problems.Items, path);
-            }
-            if (!ConfigJsonShape.Check(path, json, problems))
-                return new ConfigLoadResult(null, problems.Items, path);
-            builder.AddJsonStream(new MemoryStream(json));
-        }
+        if (path is not null && !TryAddFile(builder, path, problems))
+            return CmaConfigurationSource.Unreadable(SectionName, path, problems);
         AddEnvironment(builder, environment);
 
         IConfigurationRoot root;
@@ -71,33 +57,63 @@ internal static class CmaConfigurationLoader
         catch (Exception e) when (e is FormatException or InvalidDataException or System.Text.Json.JsonException)
         {
             problems.Add(path ?? SectionName, $"the configuration cannot be read: {e.Message}");
-            return new ConfigLoadResult(null, problems.Items, path);
+            return CmaConfigurationSource.Unreadable(SectionName, path, problems);
         }
         if (path is null && !root.GetSection(SectionName).GetChildren().Any())
         {
             problems.Add(SectionName, $"no configuration found: there is no {FileName} in '{workingDirectory}' or in '{executableDirectory}', and no {EnvironmentPrefix}{SectionName}__* environment variables; pass --config PATH or create {FileName}.");
-            return new ConfigLoadResult(null, problems.Items, null);
+            return CmaConfigurationSource.Unreadable(SectionName, null, problems);
         }
         string baseDirectory = path is null ? Path.GetFullPath(workingDirectory) : Path.GetDirectoryName(path)!;
-        CmaOptions? options = new CmaSectionValidator(problems, knownAllocators, baseDirectory, SectionName).Validate(root.GetSection(SectionName));
-        return new ConfigLoadResult(problems.Count == 0 ? options : null, problems.Items, path);
+        return CmaConfigurationSource.Create(root.GetSection(SectionName), SectionName, path, baseDirectory, problems);
     }
 
-    /// <summary>Validates a bound section, for embedding (<c>services.AddCma(configuration.GetSection("Cma"))</c>).
+    /// <summary>Reads an application's bound section, for embedding (<c>services.AddCma(configuration.GetSection("Cma"))</c>).
     /// No raw JSON checks are possible here (an empty <c>Map</c> array is indistinguishable from none, <c>5</c>
     /// from <c>"5"</c>); fields are named by the section's path.</summary>
     /// <param name="cmaSection">The <c>Cma</c> section.</param>
     /// <param name="baseDirectory">What relative plugin directories resolve against.</param>
-    /// <param name="knownAllocators">The provider names the catalog loaded.</param>
-    public static ConfigLoadResult FromSection(IConfiguration cmaSection, string baseDirectory, IReadOnlyCollection<string> knownAllocators)
+    public static CmaConfigurationSource ReadSection(IConfiguration cmaSection, string baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(cmaSection);
         ArgumentNullException.ThrowIfNull(baseDirectory);
-        ArgumentNullException.ThrowIfNull(knownAllocators);
-        var problems = new ConfigProblems();
         string prefix = cmaSection is IConfigurationSection { Path.Length: > 0 } section ? section.Path : SectionName;
-        CmaOptions? options = new CmaSectionValidator(problems, knownAllocators, Path.GetFullPath(baseDirectory), prefix).Validate(cmaSection);
-        return new ConfigLoadResult(problems.Count == 0 ? options : null, problems.Items, null);
+        return CmaConfigurationSource.Create(cmaSection, prefix, null, Path.GetFullPath(baseDirectory), new ConfigProblems());
+    }
+
+    /// <summary>Validates what <see cref="Read"/> or <see cref="ReadSection"/> gave against the allocators the catalog
+    /// loaded, reporting every problem (the reading's first).</summary>
+    /// <param name="source">The configuration as read.</param>
+    /// <param name="knownAllocators">The provider names the catalog loaded.</param>
+    public static ConfigLoadResult Validate(CmaConfigurationSource source, IReadOnlyCollection<string> knownAllocators)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(knownAllocators);
+        var problems = new ConfigProblems(source.ReadProblems);
+        if (source.Section is null)
+            return new ConfigLoadResult(null, problems.Items, source.Path);
+        CmaOptions? options = new CmaSectionValidator(problems, knownAllocators, source).Validate();
+        return new ConfigLoadResult(problems.Count == 0 ? options : null, problems.Items, source.Path);
+    }
+
+    /// <summary>Reads the file at <paramref name="path"/>, checks it as JSON and adds it to <paramref name="builder"/>;
+    /// false (a problem recorded) when it cannot be read or the JSON provider could not read it.</summary>
+    private static bool TryAddFile(ConfigurationBuilder builder, string path, ConfigProblems problems)
+    {
+        byte[] json;
+        try
+        {
+            json = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(path, $"the configuration file cannot be read: {e.Message} Check that it exists and is readable.");
+            return false;
+        }
+        if (!ConfigJsonShape.Check(path, json, problems))
+            return false;
+        builder.AddJsonStream(new MemoryStream(json));
+        return true;
     }
 
     /// <summary>The file to read: the explicit one if it exists, else the working directory's, else the

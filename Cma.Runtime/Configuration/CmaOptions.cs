@@ -5,11 +5,13 @@ namespace Cma.Runtime.Configuration;
 /// <summary>
 /// The validated, immutable <c>Cma</c> configuration. Made only by <see cref="CmaConfigurationLoader"/>, so every
 /// value here has passed validation: regions are named uniquely, placed and do not overlap; the map names only
-/// regions that exist; every allocator name is one the catalog loaded.
+/// regions that exist; every allocator name is one the catalog loaded. The plugin settings are not here: the
+/// catalog was loaded from them before validation (<see cref="CmaConfigurationSource.Plugins"/>).
 /// </summary>
 internal sealed class CmaOptions
 {
-    /// <summary>The default granule (4 KiB, a page).</summary>
+    /// <summary>The default granule (4 KiB, a page). <c>Granule</c>, <c>DefaultAllocator</c> and <c>PlacementBase</c>
+    /// are applied to the regions (their granule, allocator and start), so they are not kept here.</summary>
     public const ulong DefaultGranule = 4096;
 
     /// <summary>The default allocator's provider name.</summary>
@@ -19,32 +21,11 @@ internal sealed class CmaOptions
     public const ulong DefaultPlacementBase = 1UL << 30;
 
     /// <summary>Creates validated options, copying the collections; only the loader calls this.</summary>
-    internal CmaOptions(ulong granule, string defaultAllocator, ulong placementBase, IReadOnlyList<string> pluginDirectories,
-        IReadOnlyDictionary<string, string> pluginSha256, IReadOnlyList<RegionOptions> regions, DeviceMap map)
+    internal CmaOptions(IReadOnlyList<RegionOptions> regions, DeviceMap map)
     {
-        Granule = granule;
-        DefaultAllocator = defaultAllocator;
-        PlacementBase = placementBase;
-        PluginDirectories = Array.AsReadOnly(pluginDirectories.ToArray());
-        PluginSha256 = new Dictionary<string, string>(pluginSha256, StringComparer.OrdinalIgnoreCase).AsReadOnly();
         Regions = Array.AsReadOnly(regions.ToArray());
         Map = map;
     }
-
-    /// <summary>The granule of every region that does not override it (a power of two; default 4096).</summary>
-    public ulong Granule { get; }
-
-    /// <summary>The allocator of every region that names none (default <c>best-fit</c>).</summary>
-    public string DefaultAllocator { get; }
-
-    /// <summary>Where the first region without a Start is placed (default 1 GiB).</summary>
-    public ulong PlacementBase { get; }
-
-    /// <summary>Extra plugin directories, absolute (relative ones resolved against the config file's folder).</summary>
-    public IReadOnlyList<string> PluginDirectories { get; }
-
-    /// <summary>SHA-256 pins: DLL file name to 64 lowercase hex digits.</summary>
-    public IReadOnlyDictionary<string, string> PluginSha256 { get; }
 
     /// <summary>The regions in configuration order, each with its Start resolved.</summary>
     public IReadOnlyList<RegionOptions> Regions { get; }

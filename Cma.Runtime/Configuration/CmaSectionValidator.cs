@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cma.Runtime.Mapping;
 using Microsoft.Extensions.Configuration;
 
@@ -14,9 +15,6 @@ internal sealed class CmaSectionValidator
     /// <summary>The keys the <c>Cma</c> section may hold.</summary>
     private static readonly string[] s_topKeys = ["Granule", "DefaultAllocator", "PlacementBase", "Plugins", "Regions", "Map", "CommandLine"];
 
-    /// <summary>The keys <c>Cma:Plugins</c> may hold.</summary>
-    private static readonly string[] s_pluginKeys = ["Directories", "Sha256"];
-
     /// <summary>Where problems go; shared with the raw JSON check that may have run before.</summary>
     private readonly ConfigProblems _problems;
 
@@ -26,8 +24,8 @@ internal sealed class CmaSectionValidator
     /// <summary>The provider names the catalog loaded, as the catalog spells them.</summary>
     private readonly IReadOnlyCollection<string> _knownAllocators;
 
-    /// <summary>The folder relative plugin directories resolve against (absolute).</summary>
-    private readonly string _baseDirectory;
+    /// <summary>The configuration as read: its section, prefix, base folder and plugin settings (read already).</summary>
+    private readonly CmaConfigurationSource _source;
 
     /// <summary>The full path of the section being validated (<c>Cma</c>), the prefix of every field.</summary>
     private readonly string _prefix;
@@ -42,19 +40,21 @@ internal sealed class CmaSectionValidator
     private bool _defaultAllocatorReported;
 
     /// <summary>Creates a validator for one section.</summary>
-    public CmaSectionValidator(ConfigProblems problems, IReadOnlyCollection<string> knownAllocators, string baseDirectory, string prefix)
+    public CmaSectionValidator(ConfigProblems problems, IReadOnlyCollection<string> knownAllocators, CmaConfigurationSource source)
     {
+        Debug.Assert(source.Section is not null);
         _problems = problems;
         _fields = new ConfigFieldReader(problems);
         _knownAllocators = knownAllocators;
-        _baseDirectory = baseDirectory;
-        _prefix = prefix;
+        _source = source;
+        _prefix = source.Prefix;
     }
 
-    /// <summary>Validates <paramref name="cma"/>; returns the options when no problem at all was found (including
+    /// <summary>Validates the source's section; returns the options when no problem at all was found (including
     /// problems recorded before this call).</summary>
-    public CmaOptions? Validate(IConfiguration cma)
+    public CmaOptions? Validate()
     {
+        IConfiguration cma = _source.Section!;
         if (!cma.GetChildren().Any())
         {
             if (!_problems.HasExactly(_prefix))
@@ -65,15 +65,7 @@ internal sealed class CmaSectionValidator
         ulong granule = _fields.ReadGranule(cma.GetSection("Granule"), _prefix + ":Granule") ?? CmaOptions.DefaultGranule;
         ulong placementBase = _fields.ReadSize(cma.GetSection("PlacementBase"), _prefix + ":PlacementBase") ?? CmaOptions.DefaultPlacementBase;
         ReadDefaultAllocator(cma);
-        var directories = new List<string>();
-        var pins = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        IConfigurationSection plugins = cma.GetSection("Plugins");
-        if (_fields.ExpectStructure(plugins, _prefix + ":Plugins", "an object with Directories and Sha256"))
-        {
-            _fields.CheckKeys(plugins, _prefix + ":Plugins", s_pluginKeys, "Plugins");
-            ReadPluginDirectories(plugins.GetSection("Directories"), _prefix + ":Plugins:Directories", directories);
-            ReadPluginPins(plugins.GetSection("Sha256"), _prefix + ":Plugins:Sha256", pins);
-        }
+        _problems.AddRange(_source.PluginProblems);   // Plugins was read (once) before the catalog loaded
 
         KernelCommandLine? commandLine = null;
         string? commandLineText = _fields.ReadScalar(cma.GetSection("CommandLine"), _prefix + ":CommandLine", "a string");
@@ -81,13 +73,13 @@ internal sealed class CmaSectionValidator
             commandLine = KernelCommandLine.Parse(commandLineText, _prefix + ":CommandLine", granule, ResolveAllocator, _problems);
 
         var declaredNames = new HashSet<string>(StringComparer.Ordinal);
-        IReadOnlyList<RegionDraft> drafts = commandLine?.Regions is { } fromCommandLine
+        IReadOnlyList<RegionOptions> unplaced = commandLine?.Regions is { } fromCommandLine
             ? fromCommandLine
-            : new RegionSectionReader(_fields, granule, ResolveAllocator, _baseDirectory).Read(cma.GetSection("Regions"), _prefix + ":Regions", declaredNames);
-        foreach (RegionDraft d in drafts)
+            : new RegionSectionReader(_fields, granule, ResolveAllocator, _source.BaseDirectory).Read(cma.GetSection("Regions"), _prefix + ":Regions", declaredNames);
+        foreach (RegionOptions d in unplaced)
             declaredNames.Add(d.Name);
-        ReportSharedBackingPaths(drafts);
-        List<RegionOptions> regions = RegionLayout.Place(drafts, placementBase, _prefix + ":PlacementBase", _problems);
+        ReportSharedBackingPaths(unplaced);
+        List<RegionOptions> regions = RegionLayout.Place(unplaced, placementBase, _prefix + ":PlacementBase", _problems);
 
         var map = new MapSectionReader(_fields);
         if (commandLine?.Map is { } mapText)
@@ -102,19 +94,19 @@ internal sealed class CmaSectionValidator
         for (int i = 0; i < names.Length; i++)
             names[i] = regions[i].Name;
         DeviceMap deviceMap = map.Rules.Count > 0 ? new DeviceMap(map.Rules) : DeviceMap.CatchAll(names);
-        return new CmaOptions(granule, _defaultAllocatorResolved ?? _defaultAllocator, placementBase, directories, pins, regions, deviceMap);
+        return new CmaOptions(regions, deviceMap);
     }
 
     /// <summary>Reports a region whose File or Shared backing file another region already maps: two allocators would
     /// hand out the same bytes.</summary>
-    private void ReportSharedBackingPaths(IReadOnlyList<RegionDraft> drafts)
+    private void ReportSharedBackingPaths(IReadOnlyList<RegionOptions> unplaced)
     {
-        var owner = new Dictionary<string, RegionDraft>(StringComparer.Ordinal);
-        foreach (RegionDraft d in drafts)
+        var owner = new Dictionary<string, RegionOptions>(StringComparer.Ordinal);
+        foreach (RegionOptions d in unplaced)
         {
             if (d.Memory.BackingPath is not { } path)
                 continue;
-            if (owner.TryGetValue(path, out RegionDraft? first))
+            if (owner.TryGetValue(path, out RegionOptions? first))
                 _problems.Add(d.Field + ":BackingPath", $"region '{d.Name}' maps '{path}', which region '{first.Name}' ({first.Field}) already maps; two regions over one file would hand out the same bytes. Give each region its own BackingPath.");
             else
                 owner.Add(path, d);
@@ -126,7 +118,7 @@ internal sealed class CmaSectionValidator
     private void ReadDefaultAllocator(IConfiguration cma)
     {
         string field = _prefix + ":DefaultAllocator";
-        string? text = _fields.ReadScalar(cma.GetSection("DefaultAllocator"), field, "an allocator name");
+        string? text = _fields.ReadScalar(cma.GetSection("DefaultAllocator"), field, FieldShape.AllocatorName);
         if (text is not null)
             _defaultAllocator = text.Trim();
         _defaultAllocatorResolved = FindAllocator(_defaultAllocator);
@@ -172,61 +164,5 @@ internal sealed class CmaSectionValidator
     {
         string loaded = _knownAllocators.Count == 0 ? "none (no plugin loaded; check the plugins folder and Plugins:Directories)" : string.Join(", ", _knownAllocators);
         return $"allocator '{name}' is not loaded.{NameSuggestion.Hint(name, _knownAllocators)} Loaded allocators: {loaded}. Use one of those, or add the plugin that provides it to Plugins:Directories.";
-    }
-
-    /// <summary>Reads the plugin directories into <paramref name="directories"/>, resolved against the base directory.</summary>
-    private void ReadPluginDirectories(IConfigurationSection section, string field, List<string> directories)
-    {
-        if (!_fields.ExpectStructure(section, field, "an array of folder paths, e.g. [ \"extra-plugins\" ]"))
-            return;
-        foreach (IConfigurationSection item in _fields.ArrayItems(section, field))
-        {
-            string itemField = field + ":" + item.Key;
-            string? path = _fields.ReadScalar(item, itemField, "a folder path");
-            if (path is null)
-                continue;
-            if (string.IsNullOrWhiteSpace(path))
-                _problems.Add(itemField, "the folder path is empty; write a folder (absolute, or relative to the configuration file) or remove the entry.");
-            else
-                directories.Add(Path.GetFullPath(path.Trim(), _baseDirectory));
-        }
-    }
-
-    /// <summary>Reads the SHA-256 pins into <paramref name="pins"/>: DLL file name to 64 hex digits, lowercased.</summary>
-    private void ReadPluginPins(IConfigurationSection section, string field, Dictionary<string, string> pins)
-    {
-        if (!_fields.ExpectStructure(section, field, "an object such as { \"Acme.Tlsf.dll\": \"<64 hex digits>\" }"))
-            return;
-        foreach (IConfigurationSection pin in section.GetChildren())
-        {
-            string pinField = field + ":" + pin.Key;
-            string? hash = _fields.ReadScalar(pin, pinField, "a string of 64 hex digits");
-            if (hash is null)
-                continue;
-            bool ok = true;
-            if (!pin.Key.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || pin.Key.IndexOfAny(['/', '\\']) >= 0)
-            {
-                _problems.Add(pinField, $"'{pin.Key}' is not a DLL file name; pins are keyed by the plugin's file name only, e.g. \"Acme.Tlsf.dll\".");
-                ok = false;
-            }
-            if (hash.Length != 64 || !IsHex(hash))
-            {
-                _problems.Add(pinField, $"'{hash}' is not a SHA-256 hash; write its 64 hex digits (the output of 'sha256sum {pin.Key}').");
-                ok = false;
-            }
-            if (ok)
-                pins[pin.Key] = hash.ToLowerInvariant();
-        }
-    }
-
-    /// <summary>Whether <paramref name="text"/> is all hex digits.</summary>
-    private static bool IsHex(string text)
-    {
-        foreach (char c in text)
-        {
-            if (!char.IsAsciiHexDigit(c))
-                return false;
-        }
-        return true;
     }
 }

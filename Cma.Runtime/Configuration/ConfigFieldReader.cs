@@ -111,7 +111,7 @@ internal sealed class ConfigFieldReader
             if (int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 items.Add(child);
             else if (!_problems.Has(field))
-                _problems.Add(field, $"expected an array, but it has the key '{child.Key}'; write a JSON array [ ... ] (in environment variables, use indexes: CMA_{field.Replace(":", "__", StringComparison.Ordinal)}__0).");
+                _problems.Add(field, $"expected an array, but it has the key '{child.Key}'; write a JSON array [ ... ] (in environment variables, use indexes: {CmaConfigurationLoader.EnvironmentPrefix}{field.Replace(":", "__", StringComparison.Ordinal)}__0).");
         }
         return items;
     }

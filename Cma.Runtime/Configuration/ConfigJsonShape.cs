@@ -47,7 +47,7 @@ internal static class ConfigJsonShape
             bool readable = CheckDuplicateKeys(root, "", problems);
             foreach (JsonProperty property in root.EnumerateObject())
             {
-                if (property.NameEquals("Cma") || string.Equals(property.Name, "Cma", StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(property.Name, CmaConfigurationLoader.SectionName, StringComparison.OrdinalIgnoreCase))
                     CheckCma(property.Value, property.Name, problems);
             }
             return readable;
@@ -88,13 +88,13 @@ internal static class ConfigJsonShape
     /// <summary>Checks <c>Plugins</c>: <c>Directories</c> an array of strings, <c>Sha256</c> an object of strings.</summary>
     private static void CheckPlugins(JsonElement plugins, string field, ConfigProblems problems)
     {
-        if (!ExpectKind(plugins, JsonValueKind.Object, field, "an object with Directories and Sha256", problems))
+        if (!ExpectKind(plugins, JsonValueKind.Object, field, FieldShape.Plugins, problems))
             return;
         foreach (JsonProperty p in plugins.EnumerateObject())
         {
             string f = field + ":" + p.Name;
             if (string.Equals(p.Name, "Directories", StringComparison.OrdinalIgnoreCase)
-                && ExpectKind(p.Value, JsonValueKind.Array, f, "an array of folder paths, e.g. [ \"extra-plugins\" ]", problems))
+                && ExpectKind(p.Value, JsonValueKind.Array, f, FieldShape.PluginDirectories, problems))
             {
                 int i = 0;
                 foreach (JsonElement item in p.Value.EnumerateArray())
@@ -104,7 +104,7 @@ internal static class ConfigJsonShape
                 && ExpectKind(p.Value, JsonValueKind.Object, f, "an object mapping DLL file names to SHA-256 hex strings", problems))
             {
                 foreach (JsonProperty pin in p.Value.EnumerateObject())
-                    ExpectKind(pin.Value, JsonValueKind.String, f + ":" + pin.Name, "a string of 64 hex digits", problems);
+                    ExpectKind(pin.Value, JsonValueKind.String, f + ":" + pin.Name, FieldShape.PinHash, problems);
             }
         }
     }
@@ -120,7 +120,7 @@ internal static class ConfigJsonShape
         foreach (JsonElement region in regions.EnumerateArray())
         {
             string rf = field + ":" + index++;
-            if (!ExpectKind(region, JsonValueKind.Object, rf, "a region object such as { \"Name\": \"common\", \"Size\": \"64M\" }", problems))
+            if (!ExpectKind(region, JsonValueKind.Object, rf, FieldShape.Region, problems))
                 continue;
             foreach (JsonProperty p in region.EnumerateObject())
             {
@@ -171,7 +171,7 @@ internal static class ConfigJsonShape
             problems.Add(field, "Map is an empty array, so no device would get memory; " + Mapping.MapRuleParser.EmptyMapFix);
         int i = 0;
         foreach (JsonElement rule in map.EnumerateArray())
-            ExpectKind(rule, JsonValueKind.String, field + ":" + i++, "a rule string such as \"video/a=a,common\"", problems);
+            ExpectKind(rule, JsonValueKind.String, field + ":" + i++, FieldShape.MapRule, problems);
     }
 
     /// <summary>Checks a size: a string (parsed later) or a non-negative whole number of bytes.</summary>

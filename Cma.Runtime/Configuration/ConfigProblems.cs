@@ -4,7 +4,13 @@ namespace Cma.Runtime.Configuration;
 internal sealed class ConfigProblems
 {
     /// <summary>The problems found so far, in order.</summary>
-    private readonly List<ConfigProblem> _problems = [];
+    private readonly List<ConfigProblem> _problems;
+
+    /// <summary>Creates an empty collection.</summary>
+    public ConfigProblems() => _problems = [];
+
+    /// <summary>Creates a collection holding <paramref name="found"/> (problems found earlier, e.g. while reading).</summary>
+    public ConfigProblems(IEnumerable<ConfigProblem> found) => _problems = [.. found];
 
     /// <summary>The problems found so far.</summary>
     public IReadOnlyList<ConfigProblem> Items => _problems;
@@ -14,6 +20,9 @@ internal sealed class ConfigProblems
 
     /// <summary>Records a problem in <paramref name="field"/>.</summary>
     public void Add(string field, string message) => _problems.Add(new ConfigProblem(field, message));
+
+    /// <summary>Records problems found elsewhere, in their order.</summary>
+    public void AddRange(IEnumerable<ConfigProblem> problems) => _problems.AddRange(problems);
 
     /// <summary>Whether a problem was already recorded for exactly <paramref name="field"/> (ignoring case).</summary>
     public bool HasExactly(string field)

@@ -19,14 +19,14 @@ internal sealed class KernelCommandLine
     private static readonly IConfiguration s_noSettings = new ConfigurationBuilder().Build();
 
     /// <summary>Creates the result of a parse.</summary>
-    private KernelCommandLine(List<RegionDraft>? regions, string? map)
+    private KernelCommandLine(List<RegionOptions>? regions, string? map)
     {
         Regions = regions;
         Map = map;
     }
 
     /// <summary>The regions of <c>cma=</c> (only those that parsed), or null when there is no <c>cma=</c>.</summary>
-    public IReadOnlyList<RegionDraft>? Regions { get; }
+    public IReadOnlyList<RegionOptions>? Regions { get; }
 
     /// <summary>The rules text of <c>cma.map=</c>/<c>cma_map=</c>, or null when there is none.</summary>
     public string? Map { get; }
@@ -49,7 +49,7 @@ internal sealed class KernelCommandLine
             else if (token.StartsWith("cma.map=", StringComparison.Ordinal) || token.StartsWith("cma_map=", StringComparison.Ordinal))
                 Take(ref mapText, token[8..], "cma.map=");
         }
-        List<RegionDraft>? regions = null;
+        List<RegionOptions>? regions = null;
         if (regionsText is not null)
         {
             regions = [];
@@ -67,14 +67,14 @@ internal sealed class KernelCommandLine
 
     /// <summary>Parses the value of <c>cma=</c>: regions separated by <c>;</c>, a trailing <c>;</c> allowed.</summary>
     private static void ParseRegions(string text, string field, ulong granule, Func<string?, string, string, string?> resolveAllocator,
-        ConfigProblems problems, List<RegionDraft> regions)
+        ConfigProblems problems, List<RegionOptions> regions)
     {
         string[] entries = text.Split(';');
         int count = entries.Length > 1 && entries[^1].Length == 0 ? entries.Length - 1 : entries.Length;
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
-            if (TryParseRegion(entries[i], field, granule, resolveAllocator, problems, out RegionDraft? region))
+            if (TryParseRegion(entries[i], field, granule, resolveAllocator, problems, out RegionOptions? region))
             {
                 if (names.Add(region.Name))
                     regions.Add(region);
@@ -84,44 +84,20 @@ internal sealed class KernelCommandLine
         }
     }
 
+    /// <summary>How a <c>cma=</c> entry is written, for messages about its syntax.</summary>
+    private const string Grammar = "write regions as name=size[@start][/alignment][:allocator], separated by ';', e.g. 'cma=vf=1M/128K;a=20M;b=20M@512M'";
+
     /// <summary>Parses one entry <c>name=size[@start][/alignment][:alloc]</c>.</summary>
     private static bool TryParseRegion(string entry, string field, ulong granule, Func<string?, string, string, string?> resolveAllocator,
-        ConfigProblems problems, [NotNullWhen(true)] out RegionDraft? region)
+        ConfigProblems problems, [NotNullWhen(true)] out RegionOptions? region)
     {
         region = null;
-        const string grammar = "write regions as name=size[@start][/alignment][:allocator], separated by ';', e.g. 'cma=vf=1M/128K;a=20M;b=20M@512M'";
-        int eq = entry.IndexOf('=');
-        if (eq <= 0)
-        {
-            problems.Add(field, $"cma= entry '{entry}' has no region name and '='; {grammar}.");
+        if (Split(entry, field, problems) is not { } parts)
             return false;
-        }
-        string name = entry[..eq];
-        if (!RegionName.IsValid(name))
-        {
-            problems.Add(field, $"cma= entry '{entry}': '{name}' is not a valid region name; use {RegionName.Rule}.");
-            return false;
-        }
-        string rest = entry[(eq + 1)..];
-        string? allocator = null;
-        int colon = rest.IndexOf(':');
-        if (colon >= 0)
-        {
-            allocator = rest[(colon + 1)..];
-            rest = rest[..colon];
-        }
-        int at = rest.IndexOf('@');
-        int slash = rest.IndexOf('/');
-        if (at >= 0 && slash >= 0 && slash < at)
-        {
-            problems.Add(field, $"cma= entry '{entry}' has '/alignment' before '@start'; {grammar}.");
-            return false;
-        }
-        int sizeEnd = at >= 0 ? at : slash >= 0 ? slash : rest.Length;
-        string sizeText = rest[..sizeEnd];
-        string? startText = at >= 0 ? rest[(at + 1)..(slash >= 0 ? slash : rest.Length)] : null;
-        string? alignText = slash >= 0 ? rest[(slash + 1)..] : null;
-        if (!Number(sizeText, "size", out ulong size) | !Number(startText, "start", out ulong start) | !Number(alignText, "alignment", out ulong alignment))
+        (string name, string sizeText, string? startText, string? alignText, string? allocator) = parts;
+        if (!TryNumber(sizeText, "size", entry, field, problems, out ulong size)
+            | !TryNumber(startText, "start", entry, field, problems, out ulong start)
+            | !TryNumber(alignText, "alignment", entry, field, problems, out ulong alignment))
             return false;
         if (size == 0)
         {
@@ -143,16 +119,54 @@ internal sealed class KernelCommandLine
         string? resolved = resolveAllocator(alloc, field, name);
         if (resolved is null)
             return false;
-        region = new RegionDraft(name, startText is null ? null : start, size, alignment, granule, resolved, s_noSettings, field, field, field);
+        region = new RegionOptions(name, startText is null ? 0 : start, size, alignment, granule, resolved, s_noSettings, field) { HasStart = startText is not null };
         return true;
+    }
 
-        bool Number(string? text, string what, out ulong value)
+    /// <summary>Splits an entry into its texts: <c>vf=1M@0x100000/128K:bitmap</c> gives vf, 1M, 0x100000, 128K and bitmap
+    /// (absent parts null); null (a problem recorded) when the name or the order of the parts is wrong.</summary>
+    private static (string Name, string Size, string? Start, string? Alignment, string? Allocator)? Split(string entry, string field, ConfigProblems problems)
+    {
+        int eq = entry.IndexOf('=');
+        if (eq <= 0)
         {
-            value = 0;
-            if (text is null || CmaSize.TryParse(text, out value))
-                return true;
-            problems.Add(field, $"cma= entry '{entry}' has {what} '{text}', which is not a number; write bytes with an optional K, M or G suffix, or hex ('0x100000'); {grammar}.");
-            return false;
+            problems.Add(field, $"cma= entry '{entry}' has no region name and '='; {Grammar}.");
+            return null;
         }
+        string name = entry[..eq];
+        if (!RegionName.IsValid(name))
+        {
+            problems.Add(field, $"cma= entry '{entry}': '{name}' is not a valid region name; use {RegionName.Rule}.");
+            return null;
+        }
+        string rest = entry[(eq + 1)..];
+        string? allocator = null;
+        int colon = rest.IndexOf(':');
+        if (colon >= 0)
+        {
+            allocator = rest[(colon + 1)..];
+            rest = rest[..colon];
+        }
+        int at = rest.IndexOf('@');
+        int slash = rest.IndexOf('/');
+        if (at >= 0 && slash >= 0 && slash < at)
+        {
+            problems.Add(field, $"cma= entry '{entry}' has '/alignment' before '@start'; {Grammar}.");
+            return null;
+        }
+        int sizeEnd = at >= 0 ? at : slash >= 0 ? slash : rest.Length;
+        string? start = at >= 0 ? rest[(at + 1)..(slash >= 0 ? slash : rest.Length)] : null;
+        string? alignment = slash >= 0 ? rest[(slash + 1)..] : null;
+        return (name, rest[..sizeEnd], start, alignment, allocator);
+    }
+
+    /// <summary>Reads a number of an entry (absent: 0); false (a problem recorded) when it is not one.</summary>
+    private static bool TryNumber(string? text, string what, string entry, string field, ConfigProblems problems, out ulong value)
+    {
+        value = 0;
+        if (text is null || CmaSize.TryParse(text, out value))
+            return true;
+        problems.Add(field, $"cma= entry '{entry}' has {what} '{text}', which is not a number; write bytes with an optional K, M or G suffix, or hex ('0x100000'); {Grammar}.");
+        return false;
     }
 }

@@ -40,7 +40,7 @@ internal sealed class MapSectionReader
         foreach (IConfigurationSection item in _fields.ArrayItems(map, field))
         {
             string itemField = field + ":" + item.Key;
-            string? text = _fields.ReadScalar(item, itemField, "a rule string such as \"video/a=a,common\"");
+            string? text = _fields.ReadScalar(item, itemField, FieldShape.MapRule);
             if (text is not null)
                 Parse(text, itemField);
         }

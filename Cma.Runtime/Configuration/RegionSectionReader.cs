@@ -39,36 +39,36 @@ internal sealed class RegionSectionReader
 
     /// <summary>Reads every region of <paramref name="section"/>; the names of all regions, valid or not, go to
     /// <paramref name="declaredNames"/> (so that the map is checked against what the user meant).</summary>
-    public List<RegionDraft> Read(IConfigurationSection section, string field, HashSet<string> declaredNames)
+    public List<RegionOptions> Read(IConfigurationSection section, string field, HashSet<string> declaredNames)
     {
-        var drafts = new List<RegionDraft>();
+        var regions = new List<RegionOptions>();
         ConfigProblems problems = _fields.Problems;
         if (!section.Exists())
         {
             if (!problems.Has(field))
                 problems.Add(field, "no regions are configured; add \"Regions\": [ { \"Name\": \"common\", \"Size\": \"64M\" } ] or a cma= in CommandLine.");
-            return drafts;
+            return regions;
         }
         if (!_fields.ExpectStructure(section, field, "an array of region objects such as [ { \"Name\": \"common\", \"Size\": \"64M\" } ]"))
-            return drafts;
+            return regions;
         var fieldOfName = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (IConfigurationSection region in _fields.ArrayItems(section, field))
         {
-            RegionDraft? draft = ReadRegion(region, field + ":" + region.Key, fieldOfName);
-            if (draft is not null)
-                drafts.Add(draft);
+            RegionOptions? read = ReadRegion(region, field + ":" + region.Key, fieldOfName);
+            if (read is not null)
+                regions.Add(read);
         }
         foreach (string name in fieldOfName.Keys)
             declaredNames.Add(name);
-        return drafts;
+        return regions;
     }
 
     /// <summary>Reads one region; null when any of its fields is wrong (each problem recorded).</summary>
-    private RegionDraft? ReadRegion(IConfigurationSection region, string field, Dictionary<string, string> fieldOfName)
+    private RegionOptions? ReadRegion(IConfigurationSection region, string field, Dictionary<string, string> fieldOfName)
     {
         ConfigProblems problems = _fields.Problems;
         int before = problems.Count;
-        if (!_fields.ExpectStructure(region, field, "a region object such as { \"Name\": \"common\", \"Size\": \"64M\" }"))
+        if (!_fields.ExpectStructure(region, field, FieldShape.Region))
             return null;
         string? name = ReadName(region, field, fieldOfName);
         string label = name is null ? $"region {region.Key}" : $"region '{name}'";
@@ -94,7 +94,7 @@ internal sealed class RegionSectionReader
         if (start is ulong st && st % align != 0)
             problems.Add(field + ":Start", $"{label} has Start 0x{st:X}, which is not a multiple of its alignment {ConfigFieldReader.Describe(align)}; use 0x{st / align * align:X} or 0x{RoundUp(st, align):X}.");
 
-        string? allocatorText = _fields.ReadScalar(region.GetSection("Allocator"), field + ":Allocator", "an allocator name");
+        string? allocatorText = _fields.ReadScalar(region.GetSection("Allocator"), field + ":Allocator", FieldShape.AllocatorName);
         string? allocator = problems.Has(field + ":Allocator") ? null : _resolveAllocator(allocatorText?.Trim(), field + ":Allocator", name ?? region.Key);
 
         IConfigurationSection settings = region.GetSection("Settings");
@@ -105,7 +105,13 @@ internal sealed class RegionSectionReader
 
         if (problems.Count != before || name is null || size is null || allocator is null || memory is null)
             return null;
-        return new RegionDraft(name, start, size.Value, align, granule, allocator, settings, field, field + ":Start", field + ":Size") { Memory = memory };
+        return new RegionOptions(name, start ?? 0, size.Value, align, granule, allocator, settings, field)
+        {
+            Memory = memory,
+            HasStart = start is not null,
+            StartField = field + ":Start",
+            SizeField = field + ":Size",
+        };
     }
 
     /// <summary>Reads and checks a region's Name (required, valid characters, unique).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Cma.Runtime;
 using Cma.Runtime.Configuration;
+using Cma.Runtime.DependencyInjection;
 using Cma.Runtime.Plugins;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,17 +29,14 @@ public static class CmaServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(cmaSection);
-        string baseDirectory = AppContext.BaseDirectory;
-        services.TryAddSingleton(sp =>
-        {
-            PluginSources sources = PluginSources.Read(cmaSection, baseDirectory);
-            // Plugins get logging only, never this provider: one that resolved ICmaService from it would recurse forever.
-            return PluginCatalog.Load([PluginCatalog.FirstPartyDirectory, .. sources.Directories], null, sources.Pins, sp.GetService<ILoggerFactory>());
-        });
+        // The section is read once; its validated plugin settings load the catalog, then the rest is validated against it.
+        services.TryAddSingleton(_ => CmaConfigurationLoader.ReadSection(cmaSection, AppContext.BaseDirectory));
+        // Plugins get logging only, never this provider: one that resolved ICmaService from it would recurse forever.
+        services.TryAddSingleton(sp => PluginCatalog.Load(sp.GetRequiredService<CmaConfigurationSource>().Plugins, null, sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<CmaService>(sp =>
         {
             PluginCatalog catalog = sp.GetRequiredService<PluginCatalog>();
-            ConfigLoadResult result = CmaConfigurationLoader.FromSection(cmaSection, baseDirectory, [.. catalog.Providers.Select(p => p.Name)]);
+            ConfigLoadResult result = CmaConfigurationLoader.Validate(sp.GetRequiredService<CmaConfigurationSource>(), [.. catalog.Providers.Select(p => p.Name)]);
             if (!result.IsValid)
                 throw new CmaConfigurationException([.. result.Problems.Select(p => p.ToString()), .. catalog.Failures.Select(f => "plugin " + f)]);
             ILoggerFactory loggers = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;

@@ -1,4 +1,4 @@
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Cma.Runtime.DependencyInjection;
 
 /// <summary>An options type with no values: building it at host start (<c>ValidateOnStart</c>) builds the Cma service,
 /// so a configuration error surfaces when the host starts.</summary>

@@ -1,11 +1,10 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Cma.Runtime.Mapping;
 
 /// <summary>
 /// The map from devices to regions (RFC v4 grammar, <c>reference/cma-rfc-notes.md</c> §1): rules
 /// <c>patterns=regions</c> tried in order, the first matching rule wins, and its regions are the fallback order.
 /// A device asked for without a type asks for type <c>common</c>. Immutable, so safe to share between threads.
+/// Made by the configuration's map reader (<c>Cma.Runtime.Configuration.MapSectionReader</c>), or as the catch-all.
 /// </summary>
 internal sealed class DeviceMap
 {
@@ -30,38 +29,6 @@ internal sealed class DeviceMap
     /// <summary>The catch-all map used when the configuration has none: <c>*=&lt;every region in order&gt;</c>.</summary>
     public static DeviceMap CatchAll(IReadOnlyList<string> regions) =>
         new([new MapRule([new MapPattern("*", null)], regions)]);
-
-    /// <summary>Parses rules; each string is one rule or several separated by <c>;</c>.</summary>
-    /// <exception cref="FormatException">A rule does not parse; the message names every bad rule and the fix.</exception>
-    public static DeviceMap Parse(IEnumerable<string> rules)
-    {
-        ArgumentNullException.ThrowIfNull(rules);
-        if (!TryParse(rules, out DeviceMap? map, out string? error))
-            throw new FormatException(error);
-        return map;
-    }
-
-    /// <summary>Parses rules; each string is one rule or several separated by <c>;</c>. Never throws for bad text.</summary>
-    /// <returns>Whether every rule parsed; otherwise <paramref name="error"/> names each bad rule and the fix.</returns>
-    public static bool TryParse(IEnumerable<string> rules, [NotNullWhen(true)] out DeviceMap? map, [NotNullWhen(false)] out string? error)
-    {
-        ArgumentNullException.ThrowIfNull(rules);
-        var parsed = new List<MapRule>();
-        var errors = new List<string>();
-        foreach (string text in rules)
-            MapRuleParser.ParseRules(text ?? "", parsed, errors);
-        if (errors.Count == 0 && parsed.Count == 0)
-            errors.Add(MapRuleParser.EmptyMapMessage);
-        if (errors.Count > 0)
-        {
-            map = null;
-            error = string.Join(" ", errors);
-            return false;
-        }
-        map = new DeviceMap(parsed);
-        error = null;
-        return true;
-    }
 
     /// <summary>
     /// The index of the first rule that matches <paramref name="device"/> asking for <paramref name="type"/>,

@@ -23,9 +23,6 @@ internal sealed class MapRule
     /// <summary>The region names in fallback order; never empty.</summary>
     private readonly string[] _regions;
 
-    /// <summary>The patterns in the order they are tried.</summary>
-    public IReadOnlyList<MapPattern> Patterns => _patterns;
-
     /// <summary>The region names in the order they are tried.</summary>
     public IReadOnlyList<string> Regions => _regions;
 

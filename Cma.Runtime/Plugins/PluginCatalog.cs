@@ -66,6 +66,15 @@ internal sealed partial class PluginCatalog : IDisposable
         return null;
     }
 
+    /// <summary>Loads the plugins for a configuration: the first-party <c>plugins/</c> beside the host, then the configured
+    /// directories with the configured pins (<paramref name="configured"/>, the configuration's validated <c>Plugins</c>),
+    /// then the operator's explicit <paramref name="paths"/> (or null); <paramref name="loggerFactory"/> as below.</summary>
+    public static PluginCatalog Load(PluginSources configured, IEnumerable<string>? paths, ILoggerFactory? loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        return Load([FirstPartyDirectory, .. configured.Directories], paths, configured.Pins, loggerFactory);
+    }
+
     /// <summary>Loads the plugins found in <paramref name="directories"/> (each scanned for <c>&lt;Name&gt;/&lt;Name&gt;.dll</c>)
     /// and the operator's explicit <paramref name="paths"/> (a plugin DLL, one plugin's folder <c>&lt;Name&gt;/</c> holding
     /// <c>&lt;Name&gt;.dll</c>, a build output folder holding <c>&lt;Name&gt;.dll</c> beside <c>&lt;Name&gt;.deps.json</c>, or a

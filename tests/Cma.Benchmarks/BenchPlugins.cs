@@ -61,5 +61,5 @@ internal static class BenchPlugins
 
     /// <summary>A host service with one region, reached by every device (map <c>*=bench</c>), without metrics.</summary>
     public static CmaService CreateHost(string allocator, ulong regionSize) =>
-        new([OpenRegion(allocator, Region(regionSize))], DeviceMap.Parse(["*=bench"]), NullLogger.Instance);
+        new([OpenRegion(allocator, Region(regionSize))], DeviceMap.CatchAll(["bench"]), NullLogger.Instance);
 }

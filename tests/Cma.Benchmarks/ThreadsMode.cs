@@ -27,7 +27,7 @@ internal static class ThreadsMode
             CmaRegion r0 = BenchPlugins.Region(WorkloadABenchmarks.RegionSize, "r0", BenchPlugins.RegionStart);
             CmaRegion r1 = BenchPlugins.Region(WorkloadABenchmarks.RegionSize, "r1", BenchPlugins.RegionStart + WorkloadABenchmarks.RegionSize);
             using var service = new CmaService([BenchPlugins.OpenRegion(name, r0), BenchPlugins.OpenRegion(name, r1)],
-                DeviceMap.Parse(["t0=r0", "t1=r1"]), NullLogger.Instance);
+                new DeviceMap([new MapRule([new MapPattern("t0", null)], ["r0"]), new MapRule([new MapPattern("t1", null)], ["r1"])]), NullLogger.Instance);
             var slots0 = new ChunkSlot[trace.SlotCount];
             var slots1 = new ChunkSlot[trace.SlotCount];
             TraceReplay.Host(service, trace.Steps, slots0, "t0"); // warm up (JIT, pools)

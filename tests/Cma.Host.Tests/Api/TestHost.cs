@@ -50,7 +50,7 @@ internal sealed class TestHost : IDisposable
         PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory], [FaultyPluginPath]);
         ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         beforeBuild?.Invoke(new Loaded(catalog, services.GetRequiredService<IMeterFactory>()));
-        ConfigLoadResult config = CmaConfigurationLoader.FromSection(root.GetSection("Cma"), AppContext.BaseDirectory, [.. catalog.Providers.Select(p => p.Name)]);
+        ConfigLoadResult config = CmaConfigurationLoader.Validate(CmaConfigurationLoader.ReadSection(root.GetSection("Cma"), AppContext.BaseDirectory), [.. catalog.Providers.Select(p => p.Name)]);
         Assert.True(config.IsValid, string.Join(Environment.NewLine, config.Problems));
         (CmaService? service, IReadOnlyList<ConfigProblem> problems) = CmaRuntimeBuilder.Build(
             config.Options!, catalog, NullLoggerFactory.Instance, services.GetRequiredService<IMeterFactory>());

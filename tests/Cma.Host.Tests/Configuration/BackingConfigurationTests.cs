@@ -32,7 +32,7 @@ public class BackingConfigurationTests
         using var folder = new TempConfigFolder();
         string path = folder.Write(Config("""[ { "Name": "f", "Size": "1M", "Backing": "File", "BackingPath": "data/cma.bin" } ]"""));
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load(path, "/", "/", Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile(path, "/", "/");
 
         Assert.Equal(Path.Combine(folder.Path, "data", "cma.bin"), result.Options!.Regions[0].Memory.BackingPath);
     }

@@ -1,4 +1,5 @@
 using Cma.Runtime.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Cma.Host.Tests.Configuration;
 
@@ -16,8 +17,17 @@ internal static class ConfigAssert
     {
         using var folder = new TempConfigFolder();
         string path = folder.Write(json);
-        return CmaConfigurationLoader.Load(path, folder.Path, folder.Path, Allocators, environment ?? NoEnvironment);
+        return LoadFile(path, folder.Path, folder.Path, environment);
     }
+
+    /// <summary>What the host does: reads the configuration (once), then validates it against <see cref="Allocators"/>.</summary>
+    public static ConfigLoadResult LoadFile(string? explicitPath, string workingDirectory, string executableDirectory,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        CmaConfigurationLoader.Validate(CmaConfigurationLoader.Read(explicitPath, workingDirectory, executableDirectory, environment ?? NoEnvironment), Allocators);
+
+    /// <summary>What <c>AddCma</c> does: reads an application's bound section, then validates it against <see cref="Allocators"/>.</summary>
+    public static ConfigLoadResult LoadSection(IConfiguration cmaSection, string baseDirectory) =>
+        CmaConfigurationLoader.Validate(CmaConfigurationLoader.ReadSection(cmaSection, baseDirectory), Allocators);
 
     /// <summary>Loads <paramref name="json"/> and asserts it is valid.</summary>
     public static CmaOptions Valid(string json, IReadOnlyDictionary<string, string>? environment = null)

@@ -1,4 +1,5 @@
 using Cma.Runtime.Configuration;
+using Cma.Runtime.Plugins;
 using Microsoft.Extensions.Configuration;
 using static Cma.Host.Tests.Configuration.ConfigAssert;
 
@@ -11,10 +12,32 @@ public class ConfigurationLoadingTests
     {
         CmaOptions options = Valid(Config("""[ { "Name": "a", "Size": "1M" }, { "Name": "b", "Size": "2M" } ]"""));
 
-        Assert.Equal((4096UL, "best-fit", 1UL << 30), (options.Granule, options.DefaultAllocator, options.PlacementBase));
+        Assert.Equal((4096UL, "best-fit", 1UL << 30), (options.Regions[0].Granule, options.Regions[0].Allocator, options.Regions[0].Start));
         Assert.Equal("*=a,b", options.Map.ToString());
-        Assert.Empty(options.PluginDirectories);
-        Assert.Empty(options.PluginSha256);
+    }
+
+    [Fact]
+    public void A_configuration_without_Plugins_gives_the_catalog_no_extra_directories_and_no_pins()
+    {
+        using var folder = new TempConfigFolder();
+        string path = folder.Write(Config("""[ { "Name": "a", "Size": "1M" } ]"""));
+
+        PluginSources plugins = CmaConfigurationLoader.Read(path, folder.Path, folder.Path, NoEnvironment).Plugins;
+
+        Assert.Empty(plugins.Directories);
+        Assert.Empty(plugins.Pins);
+    }
+
+    [Fact]
+    public void The_catalog_gets_the_plugin_directories_validation_accepted_trimmed_and_resolved_against_the_files_folder()
+    {
+        using var folder = new TempConfigFolder();
+        string path = folder.Write(Config("""[ { "Name": "a", "Size": "1M" } ]""", """ "Plugins": { "Directories": [ "  extra  ", "" ] } """));
+
+        CmaConfigurationSource source = CmaConfigurationLoader.Read(path, folder.Path, folder.Path, NoEnvironment);
+
+        Assert.Equal([Path.Combine(folder.Path, "extra")], source.Plugins.Directories);
+        Problem(CmaConfigurationLoader.Validate(source, Allocators), "Cma:Plugins:Directories:1", "the folder path is empty");
     }
 
     [Fact]
@@ -36,7 +59,7 @@ public class ConfigurationLoadingTests
         string repoFile = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
         Assert.True(File.Exists(repoFile), repoFile);
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load(repoFile, AppContext.BaseDirectory, AppContext.BaseDirectory, Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile(repoFile, AppContext.BaseDirectory, AppContext.BaseDirectory);
 
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
     }
@@ -63,13 +86,14 @@ public class ConfigurationLoadingTests
             }
             """, "conf/cma.json");
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load(path, folder.Path, folder.Path, Allocators, NoEnvironment);
+        CmaConfigurationSource source = CmaConfigurationLoader.Read(path, folder.Path, folder.Path, NoEnvironment);
+        ConfigLoadResult result = CmaConfigurationLoader.Validate(source, Allocators);
 
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
         CmaOptions options = result.Options!;
         Assert.Equal(path, result.SourcePath);
-        Assert.Equal([Path.Combine(folder.Path, "conf", "extra-plugins"), "/opt/cma"], options.PluginDirectories);
-        Assert.Equal(new string('a', 64), options.PluginSha256["Acme.Tlsf.dll"]);
+        Assert.Equal([Path.Combine(folder.Path, "conf", "extra-plugins"), "/opt/cma"], source.Plugins.Directories);
+        Assert.Equal(new string('a', 64), source.Plugins.Pins["Acme.Tlsf.dll"]);
         Assert.Equal("next", options.Regions[0].Settings["Fit"]);
         Assert.Equal("0", options.Regions[0].Settings["OrderPerBit"]);
         Assert.Equal(["bitmap", "best-fit", "buddy"], options.Regions.Select(r => r.Allocator));
@@ -104,7 +128,7 @@ public class ConfigurationLoadingTests
         string chosen = working.Write(Config("""[ { "Name": "working", "Size": "1M" } ]"""));
         executable.Write(Config("""[ { "Name": "executable", "Size": "1M" } ]"""));
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load(null, working.Path, executable.Path, Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile(null, working.Path, executable.Path);
 
         Assert.Equal((chosen, "working"), (result.SourcePath, result.Options!.Regions[0].Name));
     }
@@ -116,7 +140,7 @@ public class ConfigurationLoadingTests
         using var executable = new TempConfigFolder();
         string chosen = executable.Write(Config("""[ { "Name": "executable", "Size": "1M" } ]"""));
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load(null, working.Path, executable.Path, Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile(null, working.Path, executable.Path);
 
         Assert.Equal((chosen, "executable"), (result.SourcePath, result.Options!.Regions[0].Name));
     }
@@ -128,7 +152,7 @@ public class ConfigurationLoadingTests
         working.Write(Config("""[ { "Name": "working", "Size": "1M" } ]"""));
         string chosen = working.Write(Config("""[ { "Name": "explicit", "Size": "1M" } ]"""), "other.json");
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load("other.json", working.Path, working.Path, Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile("other.json", working.Path, working.Path);
 
         Assert.Equal((chosen, "explicit"), (result.SourcePath, result.Options!.Regions[0].Name));
     }
@@ -139,7 +163,7 @@ public class ConfigurationLoadingTests
         using var working = new TempConfigFolder();
         using var executable = new TempConfigFolder();
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load(null, working.Path, executable.Path, Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile(null, working.Path, executable.Path);
 
         ConfigProblem problem = Problem(result, "Cma", "no configuration found", working.Path, executable.Path, "--config");
         Assert.Null(result.SourcePath);
@@ -152,7 +176,7 @@ public class ConfigurationLoadingTests
         using var working = new TempConfigFolder();
         Directory.CreateDirectory(Path.Combine(working.Path, "conf"));
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load("conf", working.Path, working.Path, Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile("conf", working.Path, working.Path);
 
         ConfigProblem problem = Problem(result, "Cma", Path.Combine(working.Path, "conf"), "is a directory", Path.Combine(working.Path, "conf", "appsettings.json"));
         Assert.DoesNotContain("not found", problem.Message, StringComparison.Ordinal);
@@ -169,7 +193,7 @@ public class ConfigurationLoadingTests
             ["App:Cma:Regions:1:Size"] = "1000",
         }).Build();
 
-        ConfigLoadResult result = CmaConfigurationLoader.FromSection(configuration.GetSection("App:Cma"), "/base", Allocators);
+        ConfigLoadResult result = LoadSection(configuration.GetSection("App:Cma"), "/base");
 
         Problem(result, "App:Cma:Regions:1:Size", "not a multiple of the granule");
     }
@@ -184,10 +208,11 @@ public class ConfigurationLoadingTests
             ["Cma:Plugins:Directories:0"] = "more",
         }).Build();
 
-        ConfigLoadResult result = CmaConfigurationLoader.FromSection(configuration.GetSection("Cma"), "/base", Allocators);
+        CmaConfigurationSource source = CmaConfigurationLoader.ReadSection(configuration.GetSection("Cma"), "/base");
+        ConfigLoadResult result = CmaConfigurationLoader.Validate(source, Allocators);
 
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
-        Assert.Equal(["/base/more"], result.Options!.PluginDirectories);
+        Assert.Equal(["/base/more"], source.Plugins.Directories);
     }
 
     [Fact]
@@ -195,7 +220,7 @@ public class ConfigurationLoadingTests
     {
         IConfiguration configuration = new ConfigurationBuilder().Build();
 
-        ConfigLoadResult result = CmaConfigurationLoader.FromSection(configuration.GetSection("Cma"), "/base", Allocators);
+        ConfigLoadResult result = LoadSection(configuration.GetSection("Cma"), "/base");
 
         Problem(result, "Cma", "no 'Cma' section");
     }

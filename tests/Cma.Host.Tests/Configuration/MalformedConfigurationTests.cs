@@ -76,7 +76,7 @@ public class MalformedConfigurationTests
         using var folder = new TempConfigFolder();
         string path = folder.Write(json);
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load(path, folder.Path, folder.Path, Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile(path, folder.Path, folder.Path);
 
         Problem(result, path, "not valid JSON at line 4, column 5", "Fix the syntax");
         Assert.Single(result.Problems);
@@ -197,7 +197,7 @@ public class MalformedConfigurationTests
     {
         using var folder = new TempConfigFolder();
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load("nope.json", folder.Path, folder.Path, Allocators, NoEnvironment);
+        ConfigLoadResult result = LoadFile("nope.json", folder.Path, folder.Path);
 
         Assert.Null(result.Options);
         Assert.StartsWith($"Cma: config file '{Path.Combine(folder.Path, "nope.json")}' not found", Assert.Single(result.Problems).ToString(), StringComparison.Ordinal);

@@ -30,7 +30,7 @@ public class MapConfigurationFormTests
     private static string RegionsFor(string map)
     {
         var names = new List<string>();
-        foreach (MapRule rule in DeviceMap.Parse([map]).Rules)
+        foreach (MapRule rule in MapText.Parse([map]).Rules)
         {
             foreach (string name in rule.Regions)
             {

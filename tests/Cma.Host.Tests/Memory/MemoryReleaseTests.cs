@@ -89,8 +89,9 @@ public class MemoryReleaseTests
 
     private static CmaOptions Options(string regions, PluginCatalog catalog)
     {
-        ConfigLoadResult result = CmaConfigurationLoader.FromSection(Json($$"""{ "Cma": { "Regions": {{regions}} } }""").GetSection("Cma"),
-            AppContext.BaseDirectory, [.. catalog.Providers.Select(p => p.Name)]);
+        CmaConfigurationSource source = CmaConfigurationLoader.ReadSection(Json($$"""{ "Cma": { "Regions": {{regions}} } }""").GetSection("Cma"),
+            AppContext.BaseDirectory);
+        ConfigLoadResult result = CmaConfigurationLoader.Validate(source, [.. catalog.Providers.Select(p => p.Name)]);
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
         return result.Options!;
     }

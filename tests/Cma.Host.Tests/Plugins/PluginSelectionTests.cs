@@ -20,10 +20,10 @@ public class PluginSelectionTests
         using var folder = new TempConfigFolder();
         string config = folder.Write("""{ "Cma": { "Plugins": { "Directories": [ "extra" ] }, "Regions": [ { "Name": "a", "Size": "1M" } ] } }""");
 
-        ConfigLoadResult result = CmaConfigurationLoader.Load(config, AppContext.BaseDirectory, AppContext.BaseDirectory, ["best-fit"], new Dictionary<string, string>());
+        CmaConfigurationSource source = CmaConfigurationLoader.Read(config, AppContext.BaseDirectory, AppContext.BaseDirectory, new Dictionary<string, string>());
 
-        Assert.True(result.IsValid, string.Join("; ", result.Problems));
-        Assert.Equal([Path.Combine(folder.Path, "extra")], result.Options!.PluginDirectories);
+        Assert.Empty(source.PluginProblems);
+        Assert.Equal([Path.Combine(folder.Path, "extra")], source.Plugins.Directories);
     }
 
     [Fact]
@@ -40,6 +40,19 @@ public class PluginSelectionTests
         Assert.Equal(dll, faulty.GetProperty("file").GetString());
         Assert.Equal(PluginCatalog.Sha256Of(dll), faulty.GetProperty("sha256").GetString());
         Assert.All(doc.GetProperty("providers").EnumerateArray(), p => Assert.Matches("^[0-9a-f]{64}$", p.GetProperty("sha256").GetString()));
+    }
+
+    [Fact]
+    public void Cma_plugins_loads_a_configured_directory_written_with_spaces_around_it_as_validation_reads_it()
+    {
+        using var folder = new TempConfigFolder();
+        string dll = TestAssemblies.CopyFaultyPlugin(Path.Combine(folder.Path, "extra"));
+        string config = folder.Write("""{ "Cma": { "Plugins": { "Directories": [ " extra " ] }, "Regions": [ { "Name": "a", "Size": "1M" } ] } }""");
+
+        (int exit, JsonElement doc, string error) = RunPluginsJson("--config", config);
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(dll, Provider(doc, "faulty")!.Value.GetProperty("file").GetString());
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public class MapReplayTests
     {
         // cam goes to small (16K) then big (64K): 12K fits small, the 8K after it falls back to big; video has no rule.
         Region small = OpenRegionAt("small", 1UL << 30, 16 << 10), big = OpenRegionAt("big", 2UL << 30, 64 << 10);
-        using var service = new CmaService([small, big], DeviceMap.Parse(["cam=small,big", "gfx=big"]), NullLogger.Instance);
+        using var service = new CmaService([small, big], Mapping.MapText.Parse(["cam=small,big", "gfx=big"]), NullLogger.Instance);
         const string Trace = "a 1 12K @cam\na 2 8K @cam/preview\na 3 4K @gfx\na 4 4K @video\nf 1\nf 4\n";
         using var reader = new CmaTraceReader(Lines(Trace), "t.trace", false);
 
@@ -34,7 +34,7 @@ public class MapReplayTests
     {
         // small (16K): 8K + 4K live = peak 12K at op 2, then a free, then a 12K request that cannot fit (first failure, op 4).
         Region small = OpenRegionAt("small", 1UL << 30, 16 << 10);
-        using var service = new CmaService([small], DeviceMap.Parse(["cam=small"]), NullLogger.Instance);
+        using var service = new CmaService([small], Mapping.MapText.Parse(["cam=small"]), NullLogger.Instance);
         const string Trace = "a 1 8K @cam\na 2 4K @cam\nf 1\na 3 12K @cam\n";
         using var reader = new CmaTraceReader(Lines(Trace), "t.trace", false);
 
