@@ -81,10 +81,6 @@ internal sealed class BestFitAllocator : ICmaAllocator
     /// <inheritdoc/>
     public CmaAllocatorStats Stats => new(_freeBytes, _bySize.LargestSize(), (ulong)_arena.Count);
 
-    /// <summary>Bytes of managed memory the allocator's structures hold now.</summary>
-    internal long FootprintBytes =>
-        _arena.FootprintBytes + _byStart.FootprintBytes + _byEnd.FootprintBytes + _bySize.FootprintBytes;
-
     /// <inheritdoc/>
     public bool TryAllocate(ulong size, ulong alignment, out ulong address)
     {

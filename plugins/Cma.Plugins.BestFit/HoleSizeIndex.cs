@@ -116,11 +116,6 @@ internal sealed class HoleSizeIndex
         Array.Fill(_slotOfAlignmentLog, -1);
     }
 
-    /// <summary>Bytes of managed memory held by the class tables and the capacity bounds of the tracked alignments.</summary>
-    public long FootprintBytes =>
-        (TreeCount * sizeof(int)) + ((ExactClasses + (ClassCount / 64)) * sizeof(ulong)) + (2 * 64 * sizeof(int))
-        + (((long)_capacityBounds.Length + _capacityMasks.Length) * sizeof(ulong)) + ((long)_capacityCounts.Length * sizeof(int));
-
     /// <summary>Adds a hole under its current size and start.</summary>
     /// <param name="hole">A hole not in this index.</param>
     public void Insert(int hole)
