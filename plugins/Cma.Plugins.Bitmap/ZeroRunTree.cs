@@ -187,7 +187,7 @@ internal sealed partial class ZeroRunTree
     /// tests them against a fixed shift of z_k and moves them by a constant: the chain from one step to the next is an
     /// AND and a conditional move, not a shift by the length found. E.g. 0b0111_0011_1110 → 5 (bits 1–5).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static uint LongestOnes(ulong z)
+    internal static uint LongestOnes(ulong z)
     {
         if (z == 0)
             return 0;
