@@ -6,8 +6,9 @@
  * start and the hole starting at its end.
  *
  * The holes are indexed by size (HoleSizeIndex: size classes, 64 per power of two of the granule count, exact
- * below 64 granules, each a treap or, for an exact class, 64 treaps by start range; a bitmap finds the next
- * non-empty class) and by start and by end (HoleAddressIndex: hash tables). A granule-aligned request takes the
+ * below 64 granules, each a treap or, for an exact class, 64 treaps by start range, in SizeClassTrees; a
+ * SizeClassBitmap finds the next non-empty class; AlignedCapacityBounds holds the bounds below) and by start and
+ * by end (HoleAddressIndex: hash tables). A granule-aligned request takes the
  * first hole of at least its size. A larger alignment walks the classes upwards, skipping every class whose
  * capacity bound for that alignment (the most a hole of the class can hold at an aligned address) is below the
  * request: exact classes keep that bound exact (a count per capacity), wide classes keep a lazy upper bound that
