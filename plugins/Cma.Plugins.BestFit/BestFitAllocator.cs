@@ -6,8 +6,9 @@
  * start and the hole starting at its end.
  *
  * The holes are indexed by size (HoleSizeIndex: size classes, 64 per power of two of the granule count, exact
- * below 64 granules, each a treap or, for an exact class, 64 treaps by start range; a bitmap finds the next
- * non-empty class) and by start and by end (HoleAddressIndex: hash tables). A granule-aligned request takes the
+ * below 64 granules, each a treap or, for an exact class, 64 treaps by start range, in SizeClassTrees; a
+ * SizeClassBitmap finds the next non-empty class; AlignedCapacityBounds holds the bounds below) and by start and
+ * by end (HoleAddressIndex: hash tables). A granule-aligned request takes the
  * first hole of at least its size. A larger alignment walks the classes upwards, skipping every class whose
  * capacity bound for that alignment (the most a hole of the class can hold at an aligned address) is below the
  * request: exact classes keep that bound exact (a count per capacity), wide classes keep a lazy upper bound that
@@ -33,6 +34,7 @@
  */
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Cma.Plugins.BestFit;
 
@@ -81,10 +83,6 @@ internal sealed class BestFitAllocator : ICmaAllocator
     /// <inheritdoc/>
     public CmaAllocatorStats Stats => new(_freeBytes, _bySize.LargestSize(), (ulong)_arena.Count);
 
-    /// <summary>Bytes of managed memory the allocator's structures hold now.</summary>
-    internal long FootprintBytes =>
-        _arena.FootprintBytes + _byStart.FootprintBytes + _byEnd.FootprintBytes + _bySize.FootprintBytes;
-
     /// <inheritdoc/>
     public bool TryAllocate(ulong size, ulong alignment, out ulong address)
     {
@@ -97,12 +95,62 @@ internal sealed class BestFitAllocator : ICmaAllocator
         if (hole == HoleArena.Nil)
             return false;
 
+        address = TakeFrom(hole, padding, size, alignment);
+        _freeBytes -= size;
+        _audit.AfterAllocate(address, size, _freeBytes);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public void Free(ulong address, ulong size)
+    {
+        Debug.Assert(size > 0 && _region.Contains(address, size), "the chunk lies in the region");
+        ulong end = address + size;
+        int before = _byEnd.Find(address);
+        int after = _byStart.Find(end);
+        int freed;
+        if (before != HoleArena.Nil)
+        {
+            GrowOver(before, size, after);
+            freed = before;
+        }
+        else if (after != HoleArena.Nil)
+        {
+            // Grow the hole after the chunk down over it.
+            _bySize.Remove(after);
+            _byStart.Remove(after);
+            _arena.Items[after].Start = address;
+            _arena.Items[after].Size += size;
+            _byStart.Add(after);
+            _bySize.Insert(after);
+            freed = after;
+        }
+        else
+        {
+            freed = AddHole(address, size);
+        }
+        _freeBytes += size;
+        _audit.AfterFree(freed, address, size, _freeBytes);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+
+    /// <summary>Takes the chunk out of <paramref name="hole"/> (the best fit, <paramref name="padding"/> bytes from its
+    /// start to the first aligned address) at the placement rule's offset, and re-indexes what is left of the hole:
+    /// nothing, a head, a tail, or both (the hole splits in two).</summary>
+    /// <returns>The chunk's address.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong TakeFrom(int hole, ulong padding, ulong size, ulong alignment)
+    {
         ref Hole found = ref _arena.Items[hole];
         ulong start = found.Start;
         ulong holeSize = found.Size;
         ulong offset = BestFitUnits.PlacementOffset(holeSize, padding, size, alignment);
         ulong tail = holeSize - offset - size;
-        address = start + offset;
+        ulong address = start + offset;
         _bySize.Remove(hole);
         if (offset == 0)
         {
@@ -138,64 +186,32 @@ internal sealed class BestFitAllocator : ICmaAllocator
             _bySize.Insert(hole);
             _bySize.Insert(rest);
         }
-        _freeBytes -= size;
-        _audit.AfterAllocate(address, size, _freeBytes);
-        return true;
+        return address;
     }
 
-    /// <inheritdoc/>
-    public void Free(ulong address, ulong size)
+    /// <summary>Grows hole <paramref name="before"/>, which ends where a freed chunk of <paramref name="size"/> bytes
+    /// starts, over the chunk, and over hole <paramref name="after"/> (which starts at the chunk's end) if there is one:
+    /// the grown hole inherits its end, and its by-end entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void GrowOver(int before, ulong size, int after)
     {
-        Debug.Assert(size > 0 && _region.Contains(address, size), "the chunk lies in the region");
-        ulong end = address + size;
-        int before = _byEnd.Find(address);
-        int after = _byStart.Find(end);
-        int freed;
-        if (before != HoleArena.Nil)
+        _bySize.Remove(before);
+        _byEnd.Remove(before);
+        if (after != HoleArena.Nil)
         {
-            // Grow the hole before the chunk over it, and over the hole after it if there is one (whose end, and
-            // by-end entry, the grown hole inherits).
-            _bySize.Remove(before);
-            _byEnd.Remove(before);
-            if (after != HoleArena.Nil)
-            {
-                ulong afterSize = _arena.Items[after].Size;
-                _bySize.Remove(after);
-                _byStart.Remove(after);
-                _byEnd.Replace(after, before);
-                _arena.Return(after);
-                _arena.Items[before].Size += size + afterSize;
-            }
-            else
-            {
-                _arena.Items[before].Size += size;
-                _byEnd.Add(before);
-            }
-            _bySize.Insert(before);
-            freed = before;
-        }
-        else if (after != HoleArena.Nil)
-        {
-            // Grow the hole after the chunk down over it.
+            ulong afterSize = _arena.Items[after].Size;
             _bySize.Remove(after);
             _byStart.Remove(after);
-            _arena.Items[after].Start = address;
-            _arena.Items[after].Size += size;
-            _byStart.Add(after);
-            _bySize.Insert(after);
-            freed = after;
+            _byEnd.Replace(after, before);
+            _arena.Return(after);
+            _arena.Items[before].Size += size + afterSize;
         }
         else
         {
-            freed = AddHole(address, size);
+            _arena.Items[before].Size += size;
+            _byEnd.Add(before);
         }
-        _freeBytes += size;
-        _audit.AfterFree(freed, address, size, _freeBytes);
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
+        _bySize.Insert(before);
     }
 
     /// <summary>Creates a hole and puts it in every index.</summary>

@@ -6,8 +6,8 @@ namespace Cma.Plugins.BestFit;
 /// coalesce, because the only holes a freed chunk can merge with are the one ending at its start and the one
 /// starting at its end. An open-addressing table of hole indexes (4 bytes a slot; the key is read from the hole
 /// itself), linear probing, Fibonacci hashing, backward-shift deletion (no tombstones), at most a quarter full:
-/// short clusters keep the probe and shift loops (and their mispredicted exits) short, which measured worth far
-/// more than the table's size.
+/// short clusters keep the probe and shift loops (and their mispredicted exits) short (why a quarter: see
+/// docs/benchmarks.md).
 /// </summary>
 internal sealed class HoleAddressIndex
 {
@@ -43,9 +43,6 @@ internal sealed class HoleAddressIndex
 
     /// <summary>Holes indexed.</summary>
     public int Count => _count;
-
-    /// <summary>Bytes of managed memory held by the slot array.</summary>
-    public long FootprintBytes => (long)_slots.Length * sizeof(int);
 
     /// <summary>The hole whose key is <paramref name="address"/>, or <see cref="HoleArena.Nil"/>.</summary>
     /// <param name="address">A start (or end) address.</param>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 
 namespace Cma.Plugins.BestFit;
 
@@ -33,9 +32,6 @@ internal sealed class HoleArena
 
     /// <summary>Holes rented and not yet returned.</summary>
     public int Count => _count;
-
-    /// <summary>Bytes of managed memory held by the slot array.</summary>
-    public long FootprintBytes => (long)_items.Length * Unsafe.SizeOf<Hole>();
 
     /// <summary>Takes a free slot for a new hole, growing the array when none is left.</summary>
     /// <param name="start">The hole's start address.</param>

@@ -1,11 +1,5 @@
 using System.Diagnostics;
 using System.Numerics;
-using System.Runtime.CompilerServices;
-
-// No method here reads a local before writing it (C# rules) or uses stackalloc, so the JIT's zeroing of each frame's
-// locals (a few 64-byte stores in TryAllocate and Free, whose inlined helpers make large frames) is skipped.
-[module: SkipLocalsInit]
-
 namespace Cma.Plugins.Bitmap;
 
 /*
@@ -96,9 +90,6 @@ internal sealed class BitmapAllocator : ICmaAllocator
     /// <inheritdoc/>
     public CmaAllocatorStats Stats => new((ulong)_freeBits << _unitShift, (ulong)_bits.Longest << _unitShift, (ulong)_freeRuns);
 
-    /// <summary>Bytes held by the bitmap and its summary.</summary>
-    internal long MemoryBytes => _bits.MemoryBytes;
-
     /// <summary>The largest region for a unit: 2^31 bits' worth, saturated at 2^64 - 1.
     /// E.g. unit 4K: 2^31 · 2^12 = 8 TiB.</summary>
     public static ulong MaxRegionSize(ulong unit) => unit > ulong.MaxValue >> 31 ? ulong.MaxValue : unit << 31;
@@ -106,10 +97,8 @@ internal sealed class BitmapAllocator : ICmaAllocator
     /// <inheritdoc/>
     public bool TryAllocate(ulong size, ulong alignment, out ulong address)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(size);
-        if (!BitOperations.IsPow2(alignment))
-            throw new ArgumentException($"The alignment must be a power of two; {alignment} is not.", nameof(alignment));
-        Debug.Assert(size % _region.Granule == 0 && alignment >= _region.Granule);
+        Debug.Assert(size > 0 && size % _region.Granule == 0, "size is a positive multiple of the granule");
+        Debug.Assert(BitOperations.IsPow2(alignment) && alignment >= _region.Granule, "alignment is a power of two ≥ granule");
         address = 0;
         if (size > _region.Size || BitsFor(size) > _bits.Longest)
             return false;
@@ -135,9 +124,8 @@ internal sealed class BitmapAllocator : ICmaAllocator
     /// <inheritdoc/>
     public void Free(ulong address, ulong size)
     {
-        if (size == 0 || !_region.Contains(address, size))
-            throw new ArgumentOutOfRangeException(nameof(address), $"[0x{address:X}, +0x{size:X}) is not a live allocation of region {_region}.");
-        Debug.Assert(((address - _region.Start) & ((1UL << _unitShift) - 1)) == 0);
+        Debug.Assert(size > 0 && _region.Contains(address, size), "the chunk lies in the region");
+        Debug.Assert(((address - _region.Start) & ((1UL << _unitShift) - 1)) == 0, "the chunk starts on a bit");
         long start = BitOf(address), count = BitsFor(size);
         bool leftFree = _bits.IsFree(start - 1), rightFree = _bits.IsFree(start + count);
         _bits.Clear(start, count);

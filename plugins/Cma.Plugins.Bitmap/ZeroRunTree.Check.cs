@@ -60,57 +60,36 @@ internal sealed partial class ZeroRunTree
         return (freeBits, runs);
     }
 
-    /// <summary>Checks that block <paramref name="block"/>'s leaf matches its words, read bit by bit (not by
-    /// <see cref="Summarize"/>, whose word tricks are what is checked), and that its count of longest runs is at
-    /// least 1 and at most the true count.</summary>
+    /// <summary>Checks that block <paramref name="block"/>'s leaf, and <see cref="Summarize"/>'s word tricks, match the
+    /// bit-by-bit reference (<see cref="SummarizeBitByBit"/>), and that its count of longest runs is at least 1 and at
+    /// most the true count.</summary>
     private void CheckLeaf(int block)
     {
         ZeroRuns stored = Get(0, block);
-        var runs = new List<int>();
-        int run = 0;
-        for (long bit = (long)block << BlockShift, end = bit + BlockBits; bit <= end; bit++)
-        {
-            if (bit < end && (_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
-            {
-                run++;
-                continue;
-            }
-            runs.Add(run);
-            run = 0;
-        }
-        // runs: the free bits before each set bit, then before the block's end (at least one entry).
-        int longest = runs.Max();
-        var actual = runs.Count == 1 ? ZeroRuns.Free(BlockBits) : new ZeroRuns((uint)runs[0], (uint)runs[^1], (uint)longest);
+        ZeroRuns actual = SummarizeBitByBit(block, out int longestRuns);
         if (stored != actual || Summarize(block, out _) != actual)
             throw Corrupt($"the summary of block {block} is {stored} (re-summarised: {Summarize(block, out _)}) but its bits say {actual}");
-        int longestRuns = longest == 0 ? 0 : runs.Count(r => r == longest);
         if (_longestCount[block] < 1 || _longestCount[block] > Math.Max(longestRuns, 1))
-            throw Corrupt($"block {block} claims {_longestCount[block]} runs of its longest length {longest}, but has {longestRuns}");
+            throw Corrupt($"block {block} claims {_longestCount[block]} runs of its longest length {actual.Longest}, but has {longestRuns}");
     }
 
-    /// <summary>Checks that node <paramref name="index"/> of <paramref name="level"/> (≥ 1) combines its children, by a
-    /// plain loop over them (not by <see cref="Combine"/>, whose vector steps are what is checked): the free run
-    /// carried across wholly free children joins the next child's prefix.</summary>
+    /// <summary>Checks that node <paramref name="index"/> of <paramref name="level"/> (≥ 1), and <see cref="Combine"/>'s
+    /// vector steps, match the child-by-child reference (<see cref="CombineChildByChild"/>).</summary>
     private void CheckNode(int level, long index)
     {
-        uint length = (uint)LengthAt(level - 1);
-        uint start = uint.MaxValue, carry = 0, most = 0;
-        for (long child = index << FanShift; child < (index + 1) << FanShift; child++)
-        {
-            ZeroRuns runs = Get(level - 1, child);
-            if (runs.Prefix == length)
-            {
-                carry += length;
-                continue;
-            }
-            uint through = carry + runs.Prefix;
-            if (start == uint.MaxValue)
-                start = through;
-            most = Math.Max(most, Math.Max(runs.Longest, through));
-            carry = runs.Suffix;
-        }
-        ZeroRuns expected = start == uint.MaxValue ? ZeroRuns.Free(carry) : new ZeroRuns(start, carry, Math.Max(most, carry));
+        ZeroRuns expected = CombineChildByChild(level, index);
         if (Get(level, index) != expected || Gather(level, index) != expected)
             throw Corrupt($"node {index} of level {level} is {Get(level, index)} (recombined: {Gather(level, index)}) but its children combine to {expected}");
+    }
+
+    /// <summary>Checks one step of the vector descent (<see cref="ChildWithRun"/>'s <paramref name="child"/>,
+    /// <paramref name="carry"/> and <paramref name="runStart"/> from <paramref name="carryIn"/>) against the
+    /// child-by-child reference (<see cref="ChildWithRunChildByChild"/>). O(Fan): run on every step in Debug builds.</summary>
+    private void CheckChildWithRun(int level, long index, long carryIn, long count, long child, long carry, long runStart)
+    {
+        long expectedCarry = carryIn;
+        long expected = ChildWithRunChildByChild(level, index, ref expectedCarry, count, out long expectedStart);
+        if (expected != child || expectedCarry != carry || expectedStart != runStart)
+            throw Corrupt($"the descent through node {index} of level {level} for {count} bits (carry {carryIn}) chose child {child} (carry {carry}, run start {runStart}); child by child: {expected} (carry {expectedCarry}, run start {expectedStart})");
     }
 }

@@ -180,6 +180,9 @@ internal sealed partial class ZeroRunTree
     private long ChildWithRun(int level, long index, ref long carry, long count, out long runStart)
     {
         Debug.Assert(level >= 1 && count <= uint.MaxValue && carry <= uint.MaxValue);
+#if DEBUG
+        long carryIn = carry;
+#endif
         uint length = (uint)LengthAt(level - 1);
         long child = index << FanShift;
         int first = 3 * (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_levelStart), level - 1) + (int)child);
@@ -204,6 +207,9 @@ internal sealed partial class ZeroRunTree
             ThrowNoRunBelow(level, index, count);
         carry = Lane(before, lane);
         runStart = (crossing & (1u << lane)) != 0 ? StartOf(level - 1, child + lane) - carry : -1;
+#if DEBUG
+        CheckChildWithRun(level, index, carryIn, count, child + lane, carry, runStart);
+#endif
         return child + lane;
     }
 

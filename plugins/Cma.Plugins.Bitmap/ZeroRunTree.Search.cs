@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Cma.Plugins.Bitmap;
 
@@ -47,8 +46,6 @@ internal sealed partial class ZeroRunTree
     {
         for (; level > 0; level--)
         {
-            if (level == 1)
-                PrefetchBlocks(index << FanShift);
             index = ChildWithRun(level, index, ref carry, count, out long runStart);
             if (runStart >= 0)
                 return runStart;
@@ -58,21 +55,6 @@ internal sealed partial class ZeroRunTree
         if (found < 0)
             ThrowNoRunInBlock(block, count);
         return found;
-    }
-
-    /// <summary>Asks for the words of the <see cref="Fan"/> blocks from <paramref name="firstBlock"/> on (4 cache
-    /// lines) to be brought into the L1 cache: the descent knows them to be the candidates one level before it knows
-    /// which block it will scan, so their load overlaps the load of the leaves' summaries instead of following it. A
-    /// hint only, which never faults: an address past the bitmap's end (padding leaves), or one gone stale because a
-    /// collection moved the array, costs nothing but the hint; without SSE it does nothing.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe void PrefetchBlocks(long firstBlock)
-    {
-        if (!Sse.IsSupported)
-            return;
-        byte* words = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_words)) + (firstBlock * BlockWords * sizeof(ulong));
-        for (int line = 0; line < Fan * BlockWords * sizeof(ulong); line += 64)
-            Sse.Prefetch0(words + line);
     }
 
     /// <summary>Throws: block <paramref name="block"/>'s summary promised a run its words do not hold (kept out of

@@ -16,8 +16,7 @@ namespace Cma.Plugins.Bitmap;
 internal sealed partial class ZeroRunTree
 {
     /// <summary>Words per block (a leaf of the summary tree). 4 words = 256 bits: short scans and cheap re-summaries
-    /// (with the 8-ary tree, 2- and 8-word blocks measured the same on workload A; 16-word blocks under the old
-    /// binary tree were 10–20 % slower, see docs/benchmarks.md).</summary>
+    /// (the block sizes tried are in docs/benchmarks.md).</summary>
     public const int BlockWords = 4;
 
     /// <summary>Bits per block.</summary>
@@ -30,8 +29,7 @@ internal sealed partial class ZeroRunTree
     private const int FanShift = 3;
 
     /// <summary>Children per inner node of the summary tree: 8, one 256-bit vector of <see cref="uint"/> per field
-    /// (ZeroRunTree.Nodes.cs relies on Fan = Vector256&lt;uint&gt;.Count)
-    /// (on workload A: binary 140 ns/op, 8-ary with vectors 120; 16-ary with 512-bit vectors 136, see README.md).</summary>
+    /// (ZeroRunTree.Nodes.cs relies on Fan = Vector256&lt;uint&gt;.Count; the fans tried are in docs/benchmarks.md).</summary>
     public const int Fan = 1 << FanShift;
 
     /// <summary>The largest bit count supported: 2^31, so that every run length fits a <see cref="uint"/>.</summary>
@@ -105,9 +103,6 @@ internal sealed partial class ZeroRunTree
 
     /// <summary>The longest run of zero bits anywhere. O(1).</summary>
     public uint Longest => _runs[Slot(_levelStart[_height]) + 2 * Fan];
-
-    /// <summary>Bytes held: the bitmap plus the summary tree.</summary>
-    public long MemoryBytes => (long)_words.Length * sizeof(ulong) + (long)_runs.Length * sizeof(uint) + (long)_longestCount.Length * sizeof(ushort) + (long)_levelStart.Length * sizeof(int);
 
     /// <summary>Whether <paramref name="bit"/> lies in the bitmap and is free; false outside it.</summary>
     public bool IsFree(long bit) => bit >= 0 && bit < _bitCount && (_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0;
@@ -192,7 +187,7 @@ internal sealed partial class ZeroRunTree
     /// tests them against a fixed shift of z_k and moves them by a constant: the chain from one step to the next is an
     /// AND and a conditional move, not a shift by the length found. E.g. 0b0111_0011_1110 → 5 (bits 1–5).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static uint LongestOnes(ulong z)
+    internal static uint LongestOnes(ulong z)
     {
         if (z == 0)
             return 0;

@@ -1,13 +1,11 @@
-using System.Reflection;
+using Cma.Plugins.Bitmap;
 
 namespace Cma.Plugins.Tests.Bitmap;
 
-/// <summary>The word-level helpers of the bitmap's summary, against a bit-by-bit count (reached by reflection: the
-/// plugin is loaded as a plugin, not referenced).</summary>
+/// <summary>The word-level helpers of the bitmap's summary, against a bit-by-bit count (reached through the plugin's
+/// InternalsVisibleTo and the test project's plain reference to it).</summary>
 public sealed class BitmapWordTests
 {
-    private static readonly Func<ulong, uint> s_longestOnes = Helper<Func<ulong, uint>>("LongestOnes");
-
     [Fact]
     public void LongestOnes_matches_a_bit_by_bit_count()
     {
@@ -25,15 +23,7 @@ public sealed class BitmapWordTests
             words.Add((i % 3) switch { 0 => a & b & c, 1 => a | b | c, _ => a });
         }
         foreach (ulong z in words)
-            Assert.True(Naive(z) == s_longestOnes(z), $"LongestOnes(0x{z:X16}): expected {Naive(z)}, got {s_longestOnes(z)}");
-    }
-
-    /// <summary>The private static helper <paramref name="name"/> of the plugin's ZeroRunTree, as a delegate.</summary>
-    private static T Helper<T>(string name) where T : Delegate
-    {
-        using ICmaAllocator allocator = FirstPartyPlugins.Create("bitmap", new CmaRegion("r", 1UL << 30, 1UL << 20, 4096), new Dictionary<string, string?>());
-        Type tree = allocator.GetType().Assembly.GetType("Cma.Plugins.Bitmap.ZeroRunTree", throwOnError: true)!;
-        return tree.GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<T>();
+            Assert.True(Naive(z) == ZeroRunTree.LongestOnes(z), $"LongestOnes(0x{z:X16}): expected {Naive(z)}, got {ZeroRunTree.LongestOnes(z)}");
     }
 
     private static uint Naive(ulong z)
