@@ -4,12 +4,17 @@ using System.Numerics;
 namespace Cma.Plugins.Tlsf;
 
 /// <summary>
-/// An open-addressing hash map from a boundary of a free block — its start or its end granule index — to the block's
-/// slot: linear probing, Fibonacci hashing, backward-shift deletion (no tombstones). Free blocks never touch (a free
-/// always merges), so no two blocks share a boundary and one map holds both ends of every block: the block ending
-/// where a freed chunk starts and the block starting where it ends are one look-up each. The table is kept at most a
-/// quarter full, so almost every probe ends at its home entry. Memory is proportional to the number of free blocks,
-/// never to the region's size.
+/// An open-addressing hash index of the boundaries of the free blocks — each block's start and its end granule
+/// index — that finds the block with a given boundary: linear probing, Fibonacci hashing, backward-shift deletion (no
+/// tombstones). Free blocks never touch (a free always merges), so no two blocks share a boundary and one table holds
+/// both ends of every block: the block ending where a freed chunk starts and the block starting where it ends are one
+/// look-up each.
+/// <para>An entry is 8 bytes: the top 32 bits of the key's hash and the block's slot with which end. The key itself is
+/// the block record's <see cref="FreeBlock.Start"/> or <see cref="FreeBlock.End"/>, read only when the hash bits match
+/// (the caller of a look-up reads that record next anyway), and the record keeps its two entries' positions, so
+/// removing a boundary needs no look-up. Hence the caller's rule: add a boundary after the record holds it, remove it
+/// before the record changes it. The table is at most a quarter full (32 bytes per boundary); memory is proportional
+/// to the number of free blocks, never to the region's size.</para>
 /// </summary>
 internal sealed class BoundaryMap
 {
@@ -19,137 +24,160 @@ internal sealed class BoundaryMap
     /// <summary>The smallest table.</summary>
     private const int MinLength = 64;
 
-    /// <summary>The table; a power-of-two length; an entry with <see cref="Entry.SlotPlusOne"/> 0 is empty, and every
-    /// key sits in the unbroken probe run that starts at its home position.</summary>
+    /// <summary>The block records: the keys and the entries' positions.</summary>
+    private readonly FreeLists _lists;
+
+    /// <summary>The table; a power-of-two length. Every boundary sits in the unbroken probe run that starts at its home
+    /// position, and its record's <see cref="FreeBlock.StartEntry"/> or <see cref="FreeBlock.EndEntry"/> says where.</summary>
     private Entry[] _entries;
 
-    /// <summary>64 − log2(<c>_entries.Length</c>): the shift that turns a hashed key into a home position.</summary>
-    private int _shift;
+    /// <summary>32 − log2(<c>_entries.Length</c>): the shift that turns a 32-bit hash into a home position.</summary>
+    private int _homeShift;
 
-    /// <summary>Number of keys held; at most a quarter of <c>_entries.Length</c>.</summary>
+    /// <summary>Number of boundaries held; at most a quarter of <c>_entries.Length</c>.</summary>
     private int _count;
 
-    /// <summary>Creates an empty map with room for <paramref name="capacity"/> keys before it grows.</summary>
-    public BoundaryMap(int capacity)
+    /// <summary>Creates an empty index over the records of <paramref name="lists"/>, with room for
+    /// <paramref name="capacity"/> boundaries before it grows.</summary>
+    public BoundaryMap(FreeLists lists, int capacity)
     {
+        _lists = lists;
         int length = MinLength;
         while (length / 4 < capacity)
             length *= 2;
         _entries = new Entry[length];
-        _shift = 64 - BitOperations.Log2((uint)length);
+        _homeShift = 32 - BitOperations.Log2((uint)length);
     }
 
-    /// <summary>Number of keys held (two per free block).</summary>
+    /// <summary>Number of boundaries held (two per free block).</summary>
     public int Count => _count;
 
-    /// <summary>The slot of the block that starts or ends at <paramref name="key"/>, or <see cref="FreeLists.None"/>.</summary>
+    /// <summary>The slot of the free block that starts or ends at <paramref name="key"/>, or <see cref="FreeLists.None"/>.</summary>
     public int Find(ulong key)
     {
         Entry[] entries = _entries;
         int mask = entries.Length - 1;
-        int i = Home(key);
+        uint hash = Hash(key);
+        int i = (int)(hash >> _homeShift);
         while (true)
         {
-            ref Entry e = ref entries[i];
-            if (e.SlotPlusOne == 0)
+            Entry e = entries[i];
+            if (e.Tag == 0)
                 return FreeLists.None;
-            if (e.Key == key)
-                return e.SlotPlusOne - 1;
+            if (e.Hash == hash && KeyOf(e.Tag) == key)
+                return SlotOf(e.Tag);
             i = (i + 1) & mask;
         }
     }
 
-    /// <summary>Adds <paramref name="key"/> → <paramref name="slot"/>.</summary>
-    /// <exception cref="InvalidOperationException">The key is present: two free blocks would share a boundary.</exception>
-    public void Add(ulong key, int slot)
+    /// <summary>Adds the start (or, with <paramref name="isEnd"/>, the end) of the block in <paramref name="slot"/>, which
+    /// its record already holds, and records the entry's position there.</summary>
+    public void Add(int slot, bool isEnd)
     {
-        Debug.Assert(slot >= 0);
         if (_count >= _entries.Length / 4)
             Grow();
+        int tag = (slot << 1) + (isEnd ? 2 : 1);
+        ulong key = KeyOf(tag);
+        Debug.Assert(Find(key) == FreeLists.None, "no other free block starts or ends there");
         Entry[] entries = _entries;
         int mask = entries.Length - 1;
-        int i = Home(key);
-        while (entries[i].SlotPlusOne != 0)
-        {
-            if (entries[i].Key == key)
-                throw TlsfAllocator.Corrupt($"two free blocks meet at granule index 0x{key:X} (double free?)");
+        uint hash = Hash(key);
+        int i = (int)(hash >> _homeShift);
+        while (entries[i].Tag != 0)
             i = (i + 1) & mask;
-        }
-        entries[i] = new Entry(key, slot + 1);
+        entries[i] = new Entry(hash, tag);
+        Place(tag, i);
         _count++;
     }
 
-    /// <summary>Points the present <paramref name="key"/> at <paramref name="slot"/> (a block that took over another's end).</summary>
-    public void Replace(ulong key, int slot)
-    {
-        int i = PositionOf(key);
-        _entries[i] = new Entry(key, slot + 1);
-    }
-
-    /// <summary>Removes the present <paramref name="key"/>, shifting later entries of its probe run back so that no
-    /// look-up needs tombstones. An entry at j moves to the hole h unless its home lies in (h, j].</summary>
-    public void Remove(ulong key)
+    /// <summary>Removes the start (or, with <paramref name="isEnd"/>, the end) of the block in <paramref name="slot"/>,
+    /// shifting later entries of its probe run back so that no look-up needs tombstones: an entry at j moves to the hole
+    /// h unless its home lies in (h, j]. E.g. length 8, hole 3, entries at 4 (home 4) and 5 (home 3): 4 stays, 5 moves to 3.</summary>
+    public void Remove(int slot, bool isEnd)
     {
         Entry[] entries = _entries;
         int mask = entries.Length - 1;
-        int hole = PositionOf(key);
-        int j = hole;
-        while (true)
+        ref FreeBlock block = ref _lists[slot];
+        int hole = isEnd ? block.EndEntry : block.StartEntry;
+        Debug.Assert(entries[hole].Tag == (slot << 1) + (isEnd ? 2 : 1), "the record knows its entry");
+        int j = (hole + 1) & mask;
+        while (entries[j].Tag != 0)
         {
-            j = (j + 1) & mask;
-            if (entries[j].SlotPlusOne == 0)
-                break;
-            int home = Home(entries[j].Key);
+            int home = (int)(entries[j].Hash >> _homeShift);
             if (((j - home) & mask) >= ((j - hole) & mask))
             {
                 entries[hole] = entries[j];
+                Place(entries[hole].Tag, hole);
                 hole = j;
             }
+            j = (j + 1) & mask;
         }
         entries[hole] = default;
         _count--;
     }
 
-    /// <summary>The position of the present <paramref name="key"/>.</summary>
-    /// <exception cref="InvalidOperationException">The key is absent: the allocator's records are corrupt.</exception>
-    private int PositionOf(ulong key)
+    /// <summary>Hands the end of the block in <paramref name="from"/> to the block in <paramref name="to"/>, whose record
+    /// already holds the same end (a block that took over another's end): same key, same entry, new owner.</summary>
+    public void MoveEnd(int from, int to)
     {
-        Entry[] entries = _entries;
-        int mask = entries.Length - 1;
-        int i = Home(key);
-        while (true)
-        {
-            ref Entry e = ref entries[i];
-            if (e.SlotPlusOne == 0)
-                throw TlsfAllocator.Corrupt($"no free block starts or ends at granule index 0x{key:X}");
-            if (e.Key == key)
-                return i;
-            i = (i + 1) & mask;
-        }
+        int position = _lists[from].EndEntry;
+        Debug.Assert(_lists[from].End == _lists[to].End && _entries[position].Tag == (from << 1) + 2);
+        _entries[position] = new Entry(_entries[position].Hash, (to << 1) + 2);
+        _lists[to].EndEntry = position;
     }
 
-    /// <summary>The home position of a key: the top bits of key × 2^64/φ, which spreads aligned indexes evenly.</summary>
-    private int Home(ulong key) => (int)((key * FibonacciMultiplier) >> _shift);
+    /// <summary>Debug: whether the block in <paramref name="slot"/> is found under both its boundaries, and its record
+    /// knows where.</summary>
+    public bool Holds(int slot)
+    {
+        ref FreeBlock block = ref _lists[slot];
+        return Find(block.Start) == slot && Find(block.End) == slot
+            && _entries[block.StartEntry].Tag == (slot << 1) + 1 && _entries[block.EndEntry].Tag == (slot << 1) + 2;
+    }
 
-    /// <summary>Doubles the table and re-inserts every entry.</summary>
+    /// <summary>The top 32 bits of key × 2^64/φ: the top bits spread aligned indexes evenly; the home position is the top
+    /// log2(length) of them. E.g. keys 0x100 and 0x200 (aligned) land far apart.</summary>
+    private static uint Hash(ulong key) => (uint)((key * FibonacciMultiplier) >> 32);
+
+    /// <summary>The slot an entry's tag names: tags are <c>2 × slot + 1</c> (start) or <c>2 × slot + 2</c> (end).</summary>
+    private static int SlotOf(int tag) => (tag - 1) >> 1;
+
+    /// <summary>The boundary a tag stands for, read from its block's record.</summary>
+    private ulong KeyOf(int tag)
+    {
+        ref FreeBlock block = ref _lists[SlotOf(tag)];
+        return (tag & 1) != 0 ? block.Start : block.End;
+    }
+
+    /// <summary>Records in the tag's block that its entry is at <paramref name="position"/>.</summary>
+    private void Place(int tag, int position)
+    {
+        ref FreeBlock block = ref _lists[SlotOf(tag)];
+        if ((tag & 1) != 0)
+            block.StartEntry = position;
+        else
+            block.EndEntry = position;
+    }
+
+    /// <summary>Doubles the table and re-inserts every entry from its stored hash, recording the new positions.</summary>
     private void Grow()
     {
         Entry[] old = _entries;
         _entries = new Entry[old.Length * 2];
-        _shift--;
+        _homeShift--;
         int mask = _entries.Length - 1;
         foreach (Entry e in old)
         {
-            if (e.SlotPlusOne == 0)
+            if (e.Tag == 0)
                 continue;
-            int i = Home(e.Key);
-            while (_entries[i].SlotPlusOne != 0)
+            int i = (int)(e.Hash >> _homeShift);
+            while (_entries[i].Tag != 0)
                 i = (i + 1) & mask;
             _entries[i] = e;
+            Place(e.Tag, i);
         }
     }
 
-    /// <summary>One table entry (16 bytes): a boundary granule index and the slot + 1 of its block (0 marks an empty
-    /// entry).</summary>
-    private readonly record struct Entry(ulong Key, int SlotPlusOne);
+    /// <summary>One table entry (8 bytes): the top 32 bits of the key's hash and the tag (0 marks an empty entry).</summary>
+    private readonly record struct Entry(uint Hash, int Tag);
 }

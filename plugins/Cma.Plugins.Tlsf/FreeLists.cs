@@ -29,12 +29,8 @@ internal sealed class FreeLists
     /// <summary>First unused slot below <see cref="_highWater"/>, or <see cref="None"/>.</summary>
     private int _unusedSlot = None;
 
-    /// <summary>Head slot of each list (most recently linked first), or <see cref="None"/>.</summary>
-    private readonly int[] _heads;
-
-    /// <summary>Per list, the size of its largest block, or 0 when not known (the largest was unlinked since the list
-    /// was last scanned); meaningless for an empty list. Never smaller than a block of the list when non-zero.</summary>
-    private readonly ulong[] _largest;
+    /// <summary>Per list, its head slot and the size of its largest block (see <see cref="ListHead"/>).</summary>
+    private readonly ListHead[] _heads;
 
     /// <summary>Bit j of word f is set exactly when list (f &lt;&lt; b) + j is non-empty.</summary>
     private readonly ulong[] _secondLevel;
@@ -50,10 +46,10 @@ internal sealed class FreeLists
         _bits = bits;
         int lists = SizeClasses.ListCount(bits);
         _blocks = new FreeBlock[Math.Max(8, capacity)];
-        _heads = new int[lists];
-        _largest = new ulong[lists];
+        _heads = new ListHead[lists];
         _secondLevel = new ulong[lists >> bits];
-        Array.Fill(_heads, None);
+        for (int list = 0; list < lists; list++)
+            _heads[list].First = None;
     }
 
     /// <summary>Number of linked (free) blocks.</summary>
@@ -72,7 +68,7 @@ internal sealed class FreeLists
     public ref FreeBlock this[int slot] => ref _blocks[slot];
 
     /// <summary>The head slot of <paramref name="list"/>, or <see cref="None"/>.</summary>
-    public int Head(int list) => _heads[list];
+    public int Head(int list) => _heads[list].First;
 
     /// <summary>A slot for a new block <c>[start, end)</c>, not yet linked; the pool doubles when full.</summary>
     public int Rent(ulong start, ulong end)
@@ -107,51 +103,82 @@ internal sealed class FreeLists
         ref FreeBlock block = ref _blocks[slot];
         ulong granules = block.Granules;
         int list = SizeClasses.ListOf(granules, _bits);
-        int head = _heads[list];
-        block.Prev = None;
-        block.Next = head;
-        if (head != None)
+        ref ListHead head = ref _heads[list];
+        block.Next = head.First;
+        if (head.First != None)
         {
-            _blocks[head].Prev = slot;
-            ulong largest = _largest[list];
-            if (largest != 0 && granules > largest)
-                _largest[list] = granules;
+            _blocks[head.First].Prev = slot;
+            if (head.Largest != 0 && granules > head.Largest)
+                head.Largest = granules;
         }
         else
         {
-            _largest[list] = granules;
+            head.Largest = granules;
             _secondLevel[list >> _bits] |= 1UL << (list & ((1 << _bits) - 1));
             _firstLevel |= 1UL << (list >> _bits);
         }
-        _heads[list] = slot;
+        head.First = slot;
         Count++;
         Granules += granules;
     }
 
     /// <summary>Unlinks the block in <paramref name="slot"/> from its list (its size must not have changed since it
-    /// was linked); the slot stays rented.</summary>
+    /// was linked); the slot stays rented. Taking a head touches no other record: the next block's
+    /// <see cref="FreeBlock.Prev"/> is left stale, as a head's may be.</summary>
     public void Unlink(int slot)
     {
         ref FreeBlock block = ref _blocks[slot];
         ulong granules = block.Granules;
         int list = SizeClasses.ListOf(granules, _bits);
-        if (block.Prev != None)
-            _blocks[block.Prev].Next = block.Next;
-        else
-            _heads[list] = block.Next;
-        if (block.Next != None)
-            _blocks[block.Next].Prev = block.Prev;
-        if (_largest[list] == granules)
-            _largest[list] = 0;
-        if (_heads[list] == None)
+        ref ListHead head = ref _heads[list];
+        if (head.First == slot)
         {
-            ref ulong word = ref _secondLevel[list >> _bits];
-            word &= ~(1UL << (list & ((1 << _bits) - 1)));
-            if (word == 0)
-                _firstLevel &= ~(1UL << (list >> _bits));
+            head.First = block.Next;
+            if (block.Next == None)
+            {
+                ref ulong word = ref _secondLevel[list >> _bits];
+                word &= ~(1UL << (list & ((1 << _bits) - 1)));
+                if (word == 0)
+                    _firstLevel &= ~(1UL << (list >> _bits));
+            }
         }
+        else
+        {
+            _blocks[block.Prev].Next = block.Next;
+            if (block.Next != None)
+                _blocks[block.Next].Prev = block.Prev;
+        }
+        if (head.Largest == granules)
+            head.Largest = 0;
         Count--;
         Granules -= granules;
+    }
+
+    /// <summary>Makes the linked block in <paramref name="slot"/> cover <c>[start, end)</c>, moving it to the list of
+    /// its new size only when that is another list: a large block that loses or gains a little stays where it is,
+    /// and no other record is touched.</summary>
+    public void Reshape(int slot, ulong start, ulong end)
+    {
+        ref FreeBlock block = ref _blocks[slot];
+        ulong granules = block.Granules;
+        ulong reshaped = end - start;
+        int list = SizeClasses.ListOf(granules, _bits);
+        if (SizeClasses.ListOf(reshaped, _bits) != list)
+        {
+            Unlink(slot);
+            block.Start = start;
+            block.End = end;
+            Link(slot);
+            return;
+        }
+        block.Start = start;
+        block.End = end;
+        Granules = Granules - granules + reshaped;
+        ref ulong largest = ref _heads[list].Largest;
+        if (reshaped > largest && largest != 0)
+            largest = reshaped;
+        else if (largest == granules && reshaped < granules)
+            largest = 0;
     }
 
     /// <summary>The first non-empty list at or above <paramref name="list"/>, or <see cref="None"/>: a bit scan in the
@@ -182,12 +209,12 @@ internal sealed class FreeLists
             return 0;
         int first = BitOperations.Log2(_firstLevel);
         int list = (first << _bits) + BitOperations.Log2(_secondLevel[first]);
-        ulong largest = _largest[list];
+        ulong largest = _heads[list].Largest;
         if (largest != 0)
             return largest;
-        for (int slot = _heads[list]; slot != None; slot = _blocks[slot].Next)
+        for (int slot = _heads[list].First; slot != None; slot = _blocks[slot].Next)
             largest = Math.Max(largest, _blocks[slot].Granules);
-        _largest[list] = largest;
+        _heads[list].Largest = largest;
         return largest;
     }
 
@@ -204,11 +231,11 @@ internal sealed class FreeLists
             ulong largest = 0;
             ulong low = SizeClasses.LowerBound(list, _bits);
             ulong width = SizeClasses.Width(list, _bits);
-            for (int slot = _heads[list]; slot != None; slot = _blocks[slot].Next)
+            for (int slot = _heads[list].First; slot != None; slot = _blocks[slot].Next)
             {
                 ref FreeBlock block = ref _blocks[slot];
                 ulong size = block.Granules;
-                if (block.Prev != prev || block.End <= block.Start || size - low >= width || slots.Count > _highWater)
+                if ((prev != None && block.Prev != prev) || block.End <= block.Start || size - low >= width || slots.Count > _highWater)
                     throw TlsfAllocator.Corrupt($"list {list} is broken at slot {slot} ([0x{block.Start:X}, 0x{block.End:X}))");
                 slots.Add(slot);
                 granules += size;
@@ -216,10 +243,10 @@ internal sealed class FreeLists
                 prev = slot;
             }
             bool bit = (_secondLevel[list >> _bits] >> (list & ((1 << _bits) - 1)) & 1) != 0;
-            if (bit != (_heads[list] != None))
+            if (bit != (_heads[list].First != None))
                 throw TlsfAllocator.Corrupt($"the bitmap disagrees with list {list}");
-            if (_heads[list] != None && _largest[list] != 0 && _largest[list] != largest)
-                throw TlsfAllocator.Corrupt($"list {list} says its largest block is {_largest[list]} granules; it is {largest}");
+            if (_heads[list].First != None && _heads[list].Largest != 0 && _heads[list].Largest != largest)
+                throw TlsfAllocator.Corrupt($"list {list} says its largest block is {_heads[list].Largest} granules; it is {largest}");
         }
         for (int first = 0; first < _secondLevel.Length; first++)
         {

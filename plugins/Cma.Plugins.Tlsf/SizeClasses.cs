@@ -44,6 +44,18 @@ internal static class SizeClasses
         return below == 0 ? list : list + 1;
     }
 
+    /// <summary><see cref="ListOf"/> and <see cref="SearchListOf"/> at once: the list of <paramref name="granules"/>, and in
+    /// <paramref name="search"/> the first list whose every block holds it. E.g. with b = 5: 100 → 82, search 82; 1000 →
+    /// 190, search 191.</summary>
+    public static int ListOf(ulong granules, int bits, out int search)
+    {
+        Debug.Assert(granules > 0);
+        int shift = Math.Max(0, BitOperations.Log2(granules) - bits);
+        int list = (shift << bits) + (int)(granules >> shift);
+        search = (granules & ((1UL << shift) - 1)) == 0 ? list : list + 1;
+        return list;
+    }
+
     /// <summary>The smallest size list <paramref name="list"/> holds. E.g. with b = 5: 7 → 7; 82 → (32 + 18) × 2 = 100;
     /// 191 → (32 + 31) × 16 = 1008; 1919 → 63 × 2^58.</summary>
     public static ulong LowerBound(int list, int bits)

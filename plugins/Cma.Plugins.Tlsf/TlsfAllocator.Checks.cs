@@ -42,7 +42,7 @@ internal sealed partial class TlsfAllocator
         ulong first = _region.Start >> _granuleShift, end = _region.End >> _granuleShift;
         if (block.End <= block.Start || block.Start < first || block.End > end)
             throw Corrupt($"free block [0x{block.Start:X}, 0x{block.End:X}) (granule indexes) is empty or outside region {_region}");
-        if (_boundaries.Find(block.Start) != slot || _boundaries.Find(block.End) != slot)
+        if (!_boundaries.Holds(slot))
             throw Corrupt($"the boundary map does not give free block [0x{block.Start:X}, 0x{block.End:X}) for both its ends");
     }
 

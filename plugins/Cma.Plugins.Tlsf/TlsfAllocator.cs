@@ -6,31 +6,32 @@ namespace Cma.Plugins.Tlsf;
 /*
  * Two-level segregated fit (TLSF, Masmano, Ripoll, Crespo and Real, 2004) over one region, metadata out of band.
  *
- * Algorithm. Free blocks sit on one list per size class: first level floor(log2 size), second level the next
- * SecondLevelBits bits of the size, with a two-level bitmap of the non-empty lists. A request of n granules takes the
- * head of the first non-empty list whose every block holds n (the size rounded up to the next class boundary: two
- * bit scans), or, aligned to a > 1 granules, the head of the first list whose blocks hold n + a − 1; the chunk is cut
- * out at the block's first aligned address and exactly n granules are reserved, the gap before it and the tail after
- * it staying free blocks. A free merges the chunk with the free block ending at its start and the one starting at its
- * end, found in a hash map of block boundaries.
+ * Algorithm. Free blocks sit on one list per size class — first level floor(log2 size), second level the next
+ * SecondLevelBits bits of the size — with a two-level bitmap of the non-empty lists. A request of n granules takes the
+ * head of its own class's list if that block is large enough, else the head of the first non-empty list whose every
+ * block holds n (two bit scans); aligned to a > 1 granules, the first of those heads that holds it aligned, else the
+ * head of the first list whose blocks hold n + a − 1. The chunk is cut out at the block's first aligned address and
+ * exactly n granules are reserved, the gap before it and the tail after it staying free blocks; a free merges the
+ * chunk with the free block ending at its start and the one starting at its end, found in a hash index of boundaries.
  *
  * Exactness. A request fails only when no free block holds it: when the O(1) searches find nothing, the lists
  * between the request's own class and the one searched are walked for a block that holds it (for a granule-aligned
  * request, the request's own class only). Stats.LargestFreeBlock is exact: the highest non-empty list's largest
- * block, which each list knows unless its largest was taken since (then that one list is scanned, once).
+ * block, which each list knows unless its largest was taken or shrank since (then that one list is scanned, once).
  *
  * Invariants. Free blocks are non-empty, lie inside the region, and neither overlap nor touch (every free merges);
- * each is in the list of its size class and in the boundary map under its start and its end (and nothing else is);
- * the bitmaps mark exactly the non-empty lists; the free granules and block count are the sums over the lists.
- * The blocks a mutation touched are checked after it in Debug builds, and every 1,024 operations the whole state;
- * a broken invariant, or a free of a chunk that starts or ends where a free block does (a double free), throws
- * InvalidOperationException.
+ * each is in the list of its size class and in the boundary index under its start and its end, whose entries its
+ * record locates (and nothing else is there); the bitmaps mark exactly the non-empty lists; the free granules and
+ * block count are the sums over the lists. The blocks a mutation touched are checked after it in Debug builds, and
+ * every 1,024 operations the whole state; a broken invariant, or a free of a chunk that starts or ends where a free
+ * block does (a double free), throws InvalidOperationException.
  *
- * Complexity. TryAllocate and Free are O(1): bit scans, list links and expected-O(1) hash operations; only a request
- * that the O(1) searches cannot place walks lists (O(free blocks in them)). Stats is O(1), except for the one-list
- * scan above. Memory: 24 bytes per free block (pooled) and two 16-byte map entries at most a quarter full, plus
- * 12 bytes per list (1,920 lists at the default 5 bits); nothing grows with the region, and the number of free
- * blocks is at most the number of live chunks + 1.
+ * Complexity. TryAllocate and Free are O(1): bit scans, list links and expected-O(1) hash operations (a free does two
+ * look-ups; removals need none, the records know their entries); only a request that the O(1) searches cannot place
+ * walks lists (O(free blocks in them)). Stats is O(1), except for the one-list scan above. Memory: 32 bytes per free
+ * block (pooled records) and 64 bytes of hash table per free block (two 8-byte entries, at most a quarter full),
+ * plus 16 bytes per list (1,920 lists, 30 KiB, at the default 5 bits); nothing grows with the region, and there are
+ * at most live chunks + 1 free blocks.
  *
  * Concurrency. Not thread-safe: the host serialises calls to one instance under the region's lock.
  */
@@ -60,12 +61,10 @@ internal sealed partial class TlsfAllocator : ICmaAllocator
         _granuleShift = BitOperations.Log2(region.Granule);
         _bits = secondLevelBits;
         _lists = new FreeLists(secondLevelBits, capacity: 64);
-        _boundaries = new BoundaryMap(capacity: 128);
-        ulong first = region.Start >> _granuleShift;
-        ulong end = region.End >> _granuleShift;
-        int slot = _lists.Rent(first, end);
-        _boundaries.Add(first, slot);
-        _boundaries.Add(end, slot);
+        _boundaries = new BoundaryMap(_lists, capacity: 128);
+        int slot = _lists.Rent(region.Start >> _granuleShift, region.End >> _granuleShift);
+        _boundaries.Add(slot, isEnd: false);
+        _boundaries.Add(slot, isEnd: true);
         _lists.Link(slot);
         Traits = CmaAllocatorTraits.Exact(region.Granule);
         CheckAll();
@@ -92,15 +91,14 @@ internal sealed partial class TlsfAllocator : ICmaAllocator
         ulong at;
         if (align == 1)
         {
-            int list = _lists.FirstNonEmpty(SizeClasses.SearchListOf(granules, _bits));
-            slot = list != FreeLists.None ? _lists.Head(list) : FindInOwnList(granules);
+            slot = FindFit(granules);
             if (slot == FreeLists.None)
                 return false;
             at = _lists[slot].Start;
         }
         else
         {
-            slot = FindAligned(granules, align, out at);
+            slot = FindAlignedFit(granules, align, out at);
             if (slot == FreeLists.None)
                 return false;
         }
@@ -121,45 +119,36 @@ internal sealed partial class TlsfAllocator : ICmaAllocator
         int after = _boundaries.Find(end);
         if ((before != FreeLists.None && _lists[before].End != start) || (after != FreeLists.None && _lists[after].Start != end))
             throw Corrupt($"the chunk [0x{address:X}, +0x{size:X}) being freed starts or ends where a free block does (double free?)");
-        int merged;
-        if (before == FreeLists.None)
+        int merged = before;
+        if (before == FreeLists.None && after == FreeLists.None)
         {
-            if (after == FreeLists.None)
-            {
-                merged = _lists.Rent(start, end);
-                _boundaries.Add(start, merged);
-                _boundaries.Add(end, merged);
-            }
-            else
-            {
-                merged = after;
-                _lists.Unlink(after);
-                _boundaries.Remove(end);
-                _lists[after].Start = start;
-                _boundaries.Add(start, after);
-            }
+            merged = _lists.Rent(start, end);
+            _boundaries.Add(merged, isEnd: false);
+            _boundaries.Add(merged, isEnd: true);
+            _lists.Link(merged);
+        }
+        else if (before == FreeLists.None)
+        {
+            merged = after;
+            _boundaries.Remove(after, isEnd: false);
+            _lists.Reshape(after, start, _lists[after].End);
+            _boundaries.Add(after, isEnd: false);
+        }
+        else if (after == FreeLists.None)
+        {
+            _boundaries.Remove(before, isEnd: true);
+            _lists.Reshape(before, _lists[before].Start, end);
+            _boundaries.Add(before, isEnd: true);
         }
         else
         {
-            merged = before;
-            _lists.Unlink(before);
-            _boundaries.Remove(start);
-            ulong mergedEnd = end;
-            if (after == FreeLists.None)
-            {
-                _boundaries.Add(end, before);
-            }
-            else
-            {
-                _lists.Unlink(after);
-                _boundaries.Remove(end);
-                mergedEnd = _lists[after].End;
-                _boundaries.Replace(mergedEnd, before);
-                _lists.Return(after);
-            }
-            _lists[before].End = mergedEnd;
+            _boundaries.Remove(before, isEnd: true);
+            _boundaries.Remove(after, isEnd: false);
+            _lists.Unlink(after);
+            _lists.Reshape(before, _lists[before].Start, _lists[after].End);
+            _boundaries.MoveEnd(after, before);
+            _lists.Return(after);
         }
-        _lists.Link(merged);
         CheckBlock(merged);
         CheckPeriodically();
     }
@@ -172,19 +161,34 @@ internal sealed partial class TlsfAllocator : ICmaAllocator
     /// <summary>The exception for corrupt state.</summary>
     internal static InvalidOperationException Corrupt(string what) => new($"TLSF allocator corrupted: {what}.");
 
-    /// <summary>A block for <paramref name="granules"/> aligned to <paramref name="align"/> granules, and where in it the
-    /// chunk goes; <see cref="FreeLists.None"/> when no free block holds it. First the head of the first list whose
-    /// blocks all hold the size, if it happens to hold it aligned; then the head of the first list whose blocks hold
-    /// size + align − 1 (any such block holds the aligned chunk); last the lists in between, block by block.</summary>
-    private int FindAligned(ulong granules, ulong align, out ulong at)
+    /// <summary>A block that holds <paramref name="granules"/>, or <see cref="FreeLists.None"/>: the head of the request's
+    /// own list if it is large enough (an exact or closer fit), else the head of the first non-empty list whose every
+    /// block holds it, else (nothing that large) a walk of the request's own list.</summary>
+    private int FindFit(ulong granules)
     {
-        int list = _lists.FirstNonEmpty(SizeClasses.SearchListOf(granules, _bits));
+        int own = SizeClasses.ListOf(granules, _bits, out int search);
+        int slot = _lists.Head(own);
+        if (slot != FreeLists.None && _lists[slot].Granules >= granules)
+            return slot;
+        int list = _lists.FirstNonEmpty(search);
+        return list != FreeLists.None ? _lists.Head(list) : FindInLists(own, own + 1, granules, 1, out _);
+    }
+
+    /// <summary>A block for <paramref name="granules"/> aligned to <paramref name="align"/> granules, and where in it the
+    /// chunk goes; <see cref="FreeLists.None"/> when no free block holds it. First the heads of the request's own list
+    /// and of the first list whose blocks all hold the size, if one happens to hold it aligned; then the head of the first
+    /// list whose blocks hold size + align − 1 (any such block holds the aligned chunk); last the lists in between, block
+    /// by block.</summary>
+    private int FindAlignedFit(ulong granules, ulong align, out ulong at)
+    {
+        int own = SizeClasses.ListOf(granules, _bits, out int search);
+        int slot = _lists.Head(own);
+        if (slot != FreeLists.None && Holds(_lists[slot], granules, align, out at))
+            return slot;
+        int list = _lists.FirstNonEmpty(search);
         if (list == FreeLists.None)
-        {
-            int own = SizeClasses.ListOf(granules, _bits);
             return FindInLists(own, own + 1, granules, align, out at);
-        }
-        int slot = _lists.Head(list);
+        slot = _lists.Head(list);
         if (Holds(_lists[slot], granules, align, out at))
             return slot;
         int limit = _lists.ListTotal;
@@ -200,15 +204,7 @@ internal sealed partial class TlsfAllocator : ICmaAllocator
                 return slot;
             }
         }
-        return FindInLists(SizeClasses.ListOf(granules, _bits), limit, granules, align, out at);
-    }
-
-    /// <summary>A block of the request's own size class that holds <paramref name="granules"/> (when no list above
-    /// has a block, the only place left to look), or <see cref="FreeLists.None"/>.</summary>
-    private int FindInOwnList(ulong granules)
-    {
-        int own = SizeClasses.ListOf(granules, _bits);
-        return FindInLists(own, own + 1, granules, 1, out _);
+        return FindInLists(own, limit, granules, align, out at);
     }
 
     /// <summary>The first block, in the non-empty lists from <paramref name="fromList"/> up to (not including)
@@ -242,45 +238,43 @@ internal sealed partial class TlsfAllocator : ICmaAllocator
     }
 
     /// <summary>Reserves <c>[at, at + granules)</c> out of the free block in <paramref name="slot"/>: the block keeps
-    /// the gap before the chunk (or, without one, the tail after it); a tail beside a gap becomes a new block.
-    /// E.g. block [16, 40), chunk [20, 23): the block becomes [16, 20) and [23, 40) is a new block.</summary>
+    /// the gap before the chunk (or, without one, the tail after it); a tail beside a gap becomes a new block that takes
+    /// over the old block's end. E.g. block [16, 40), chunk [20, 23): the block becomes [16, 20), [23, 40) a new block.</summary>
     private void Carve(int slot, ulong at, ulong granules)
     {
         ulong start = _lists[slot].Start;
         ulong end = _lists[slot].End;
         ulong chunkEnd = at + granules;
-        _lists.Unlink(slot);
         if (at == start)
         {
-            _boundaries.Remove(start);
+            _boundaries.Remove(slot, isEnd: false);
             if (chunkEnd == end)
             {
-                _boundaries.Remove(end);
+                _boundaries.Remove(slot, isEnd: true);
+                _lists.Unlink(slot);
                 _lists.Return(slot);
                 CheckAfterAllocate(at, chunkEnd, FreeLists.None, FreeLists.None);
                 return;
             }
-            _lists[slot].Start = chunkEnd;
-            _boundaries.Add(chunkEnd, slot);
-            _lists.Link(slot);
+            _lists.Reshape(slot, chunkEnd, end);
+            _boundaries.Add(slot, isEnd: false);
             CheckAfterAllocate(at, chunkEnd, FreeLists.None, slot);
             return;
         }
-        _lists[slot].End = at;
-        _boundaries.Add(at, slot);
-        _lists.Link(slot);
         int tail = FreeLists.None;
         if (chunkEnd == end)
         {
-            _boundaries.Remove(end);
+            _boundaries.Remove(slot, isEnd: true);
         }
         else
         {
             tail = _lists.Rent(chunkEnd, end);
-            _boundaries.Replace(end, tail);
-            _boundaries.Add(chunkEnd, tail);
+            _boundaries.MoveEnd(slot, tail);
+            _boundaries.Add(tail, isEnd: false);
             _lists.Link(tail);
         }
+        _lists.Reshape(slot, start, at);
+        _boundaries.Add(slot, isEnd: true);
         CheckAfterAllocate(at, chunkEnd, slot, tail);
     }
 }
