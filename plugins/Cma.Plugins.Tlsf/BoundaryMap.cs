@@ -13,8 +13,9 @@ namespace Cma.Plugins.Tlsf;
 /// the block record's <see cref="FreeBlock.Start"/> or <see cref="FreeBlock.End"/>, read only when the hash bits match
 /// (the caller of a look-up reads that record next anyway), and the record keeps its two entries' positions, so
 /// removing a boundary needs no look-up. Hence the caller's rule: add a boundary after the record holds it, remove it
-/// before the record changes it. The table is at most a quarter full (32 bytes per boundary); memory is proportional
-/// to the number of free blocks, never to the region's size.</para>
+/// before the record changes it. The table is kept sparse — at most 1/8 full up to <see cref="SparseLength"/> entries
+/// (64 bytes per boundary), at most 1/4 beyond — so that almost every probe ends at its home entry and the probe loops'
+/// branches are predictable; memory is proportional to the number of free blocks, never to the region's size.</para>
 /// </summary>
 internal sealed class BoundaryMap
 {
@@ -23,6 +24,9 @@ internal sealed class BoundaryMap
 
     /// <summary>The smallest table.</summary>
     private const int MinLength = 64;
+
+    /// <summary>The largest table kept at most 1/8 full (512 KiB of entries); a larger one is kept at most 1/4 full.</summary>
+    private const int SparseLength = 1 << 16;
 
     /// <summary>The block records: the keys and the entries' positions.</summary>
     private readonly FreeLists _lists;
@@ -34,8 +38,11 @@ internal sealed class BoundaryMap
     /// <summary>32 − log2(<c>_entries.Length</c>): the shift that turns a 32-bit hash into a home position.</summary>
     private int _homeShift;
 
-    /// <summary>Number of boundaries held; at most a quarter of <c>_entries.Length</c>.</summary>
+    /// <summary>Number of boundaries held; at most <see cref="_limit"/>.</summary>
     private int _count;
+
+    /// <summary>The most boundaries the table may hold before it grows (see <see cref="Limit"/>).</summary>
+    private int _limit;
 
     /// <summary>Creates an empty index over the records of <paramref name="lists"/>, with room for
     /// <paramref name="capacity"/> boundaries before it grows.</summary>
@@ -43,9 +50,10 @@ internal sealed class BoundaryMap
     {
         _lists = lists;
         int length = MinLength;
-        while (length / 4 < capacity)
+        while (Limit(length) < capacity)
             length *= 2;
         _entries = new Entry[length];
+        _limit = Limit(length);
         _homeShift = 32 - BitOperations.Log2((uint)length);
     }
 
@@ -53,7 +61,12 @@ internal sealed class BoundaryMap
     public int Count => _count;
 
     /// <summary>The slot of the free block that starts or ends at <paramref name="key"/>, or <see cref="FreeLists.None"/>.</summary>
-    public int Find(ulong key)
+    public int Find(ulong key) => Find(key, out _);
+
+    /// <summary>The slot of the free block that starts or ends at <paramref name="key"/>, or <see cref="FreeLists.None"/>
+    /// and in <paramref name="vacancy"/> the empty entry the look-up stopped at: where <see cref="AddBoth"/> may add the
+    /// key as long as nothing is added or removed in between.</summary>
+    public int Find(ulong key, out int vacancy)
     {
         Entry[] entries = _entries;
         int mask = entries.Length - 1;
@@ -63,18 +76,43 @@ internal sealed class BoundaryMap
         {
             Entry e = entries[i];
             if (e.Tag == 0)
+            {
+                vacancy = i;
                 return FreeLists.None;
+            }
             if (e.Hash == hash && KeyOf(e.Tag) == key)
+            {
+                vacancy = -1;
                 return SlotOf(e.Tag);
+            }
             i = (i + 1) & mask;
         }
+    }
+
+    /// <summary>Adds both boundaries of the new block in <paramref name="slot"/> at the empty entries where
+    /// <see cref="Find(ulong, out int)"/> of its start and of its end stopped, with nothing added or removed since,
+    /// sparing both probes: adding one fills an entry but opens none, so the other's vacancy is still the first empty
+    /// entry of its probe run, unless it is the same entry. If the table must grow first, both are probed for.</summary>
+    public void AddBoth(int slot, int startVacancy, int endVacancy)
+    {
+        if (_count + 2 > _limit)
+        {
+            Add(slot, isEnd: false);
+            Add(slot, isEnd: true);
+            return;
+        }
+        Put(startVacancy, (slot << 1) + 1);
+        if (endVacancy == startVacancy)
+            Add(slot, isEnd: true);
+        else
+            Put(endVacancy, (slot << 1) + 2);
     }
 
     /// <summary>Adds the start (or, with <paramref name="isEnd"/>, the end) of the block in <paramref name="slot"/>, which
     /// its record already holds, and records the entry's position there.</summary>
     public void Add(int slot, bool isEnd)
     {
-        if (_count >= _entries.Length / 4)
+        if (_count >= _limit)
             Grow();
         int tag = (slot << 1) + (isEnd ? 2 : 1);
         ulong key = KeyOf(tag);
@@ -116,6 +154,16 @@ internal sealed class BoundaryMap
         _count--;
     }
 
+    /// <summary>Stores the entry of <paramref name="tag"/> at <paramref name="vacancy"/>, the first empty entry of its
+    /// key's probe run, and records the position in the block.</summary>
+    private void Put(int vacancy, int tag)
+    {
+        Debug.Assert(Find(KeyOf(tag), out int stop) == FreeLists.None && stop == vacancy, "the vacancy is where the key belongs");
+        _entries[vacancy] = new Entry(Hash(KeyOf(tag)), tag);
+        Place(tag, vacancy);
+        _count++;
+    }
+
     /// <summary>Hands the end of the block in <paramref name="from"/> to the block in <paramref name="to"/>, whose record
     /// already holds the same end (a block that took over another's end): same key, same entry, new owner.</summary>
     public void MoveEnd(int from, int to)
@@ -134,6 +182,10 @@ internal sealed class BoundaryMap
         return Find(block.Start) == slot && Find(block.End) == slot
             && _entries[block.StartEntry].Tag == (slot << 1) + 1 && _entries[block.EndEntry].Tag == (slot << 1) + 2;
     }
+
+    /// <summary>The most boundaries a table of <paramref name="length"/> entries may hold: length / 8 up to
+    /// <see cref="SparseLength"/> entries, length / 4 beyond.</summary>
+    private static int Limit(int length) => length <= SparseLength ? length / 8 : length / 4;
 
     /// <summary>The top 32 bits of key × 2^64/φ: the top bits spread aligned indexes evenly; the home position is the top
     /// log2(length) of them. E.g. keys 0x100 and 0x200 (aligned) land far apart.</summary>
@@ -164,6 +216,7 @@ internal sealed class BoundaryMap
     {
         Entry[] old = _entries;
         _entries = new Entry[old.Length * 2];
+        _limit = Limit(_entries.Length);
         _homeShift--;
         int mask = _entries.Length - 1;
         foreach (Entry e in old)

@@ -29,9 +29,9 @@ namespace Cma.Plugins.Tlsf;
  * Complexity. TryAllocate and Free are O(1): bit scans, list links and expected-O(1) hash operations (a free does two
  * look-ups; removals need none, the records know their entries); only a request that the O(1) searches cannot place
  * walks lists (O(free blocks in them)). Stats is O(1), except for the one-list scan above. Memory: 32 bytes per free
- * block (pooled records) and 64 bytes of hash table per free block (two 8-byte entries, at most a quarter full),
- * plus 16 bytes per list (1,920 lists, 30 KiB, at the default 5 bits); nothing grows with the region, and there are
- * at most live chunks + 1 free blocks.
+ * block (pooled records), two 8-byte hash entries per free block in a table at most 1/8 full up to 64K entries (1/4
+ * beyond), and 16 bytes per list (1,920 lists, 30 KiB, at the default 5 bits); nothing grows with the region, and
+ * there are at most live chunks + 1 free blocks.
  *
  * Concurrency. Not thread-safe: the host serialises calls to one instance under the region's lock.
  */
@@ -115,16 +115,15 @@ internal sealed partial class TlsfAllocator : ICmaAllocator
         Debug.Assert(_region.Contains(address, size), "the chunk lies in the region");
         ulong start = address >> _granuleShift;
         ulong end = start + (size >> _granuleShift);
-        int before = _boundaries.Find(start);
-        int after = _boundaries.Find(end);
+        int before = _boundaries.Find(start, out int startVacancy);
+        int after = _boundaries.Find(end, out int endVacancy);
         if ((before != FreeLists.None && _lists[before].End != start) || (after != FreeLists.None && _lists[after].Start != end))
             throw Corrupt($"the chunk [0x{address:X}, +0x{size:X}) being freed starts or ends where a free block does (double free?)");
         int merged = before;
         if (before == FreeLists.None && after == FreeLists.None)
         {
             merged = _lists.Rent(start, end);
-            _boundaries.Add(merged, isEnd: false);
-            _boundaries.Add(merged, isEnd: true);
+            _boundaries.AddBoth(merged, startVacancy, endVacancy);
             _lists.Link(merged);
         }
         else if (before == FreeLists.None)
