@@ -7,7 +7,7 @@ namespace Cma.Plugins.Tlsf;
 /// The free blocks of a TLSF allocator by size: one intrusive doubly-linked list per size class (see
 /// <see cref="SizeClasses"/>) over a pooled array of <see cref="FreeBlock"/> records, a two-level bitmap of the
 /// non-empty lists (so "the first non-empty list at or above i" is two bit scans), the free granule and block
-/// counts, and per list the size of its largest block when known. It knows nothing of addresses or merging;
+/// counts, and the size of the largest free block when known. It knows nothing of addresses or merging;
 /// <see cref="TlsfAllocator"/> decides what goes in.
 /// </summary>
 internal sealed class FreeLists
@@ -29,14 +29,22 @@ internal sealed class FreeLists
     /// <summary>First unused slot below <see cref="_highWater"/>, or <see cref="None"/>.</summary>
     private int _unusedSlot = None;
 
-    /// <summary>Per list, its head slot and the size of its largest block (see <see cref="ListHead"/>).</summary>
-    private readonly ListHead[] _heads;
+    /// <summary>Head slot of each list (the most recently linked block), or <see cref="None"/> when the list is empty.</summary>
+    private readonly int[] _heads;
 
     /// <summary>Bit j of word f is set exactly when list (f &lt;&lt; b) + j is non-empty.</summary>
     private readonly ulong[] _secondLevel;
 
     /// <summary>Bit f is set exactly when word f of <see cref="_secondLevel"/> is non-zero.</summary>
     private ulong _firstLevel;
+
+    /// <summary>The highest non-empty list, whose largest block <see cref="_largest"/> is, or <see cref="None"/> when not
+    /// known (that block was unlinked or shrank, or the list emptied, since <see cref="LargestGranules"/> last scanned).
+    /// Only this one list is tracked, so linking and unlinking touch no per-list state beyond the head.</summary>
+    private int _largestList = None;
+
+    /// <summary>The size of the largest block of <see cref="_largestList"/>, when that is not <see cref="None"/>.</summary>
+    private ulong _largest;
 
     /// <summary>Creates empty lists with <paramref name="bits"/> second-level bits and room for
     /// <paramref name="capacity"/> blocks before the pool grows.</summary>
@@ -46,10 +54,9 @@ internal sealed class FreeLists
         _bits = bits;
         int lists = SizeClasses.ListCount(bits);
         _blocks = new FreeBlock[Math.Max(8, capacity)];
-        _heads = new ListHead[lists];
+        _heads = new int[lists];
         _secondLevel = new ulong[lists >> bits];
-        for (int list = 0; list < lists; list++)
-            _heads[list].First = None;
+        Array.Fill(_heads, None);
     }
 
     /// <summary>Number of linked (free) blocks.</summary>
@@ -68,7 +75,7 @@ internal sealed class FreeLists
     public ref FreeBlock this[int slot] => ref _blocks[slot];
 
     /// <summary>The head slot of <paramref name="list"/>, or <see cref="None"/>.</summary>
-    public int Head(int list) => _heads[list].First;
+    public int Head(int list) => _heads[list];
 
     /// <summary>A slot for a new block <c>[start, end)</c>, not yet linked; the pool doubles when full.</summary>
     public int Rent(ulong start, ulong end)
@@ -103,23 +110,22 @@ internal sealed class FreeLists
         ref FreeBlock block = ref _blocks[slot];
         ulong granules = block.Granules;
         int list = SizeClasses.ListOf(granules, _bits);
-        ref ListHead head = ref _heads[list];
-        block.Next = head.First;
-        if (head.First != None)
+        ref int head = ref _heads[list];
+        block.Next = head;
+        if (head != None)
         {
-            _blocks[head.First].Prev = slot;
-            if (head.Largest != 0 && granules > head.Largest)
-                head.Largest = granules;
+            _blocks[head].Prev = slot;
         }
         else
         {
-            head.Largest = granules;
             _secondLevel[list >> _bits] |= 1UL << (list & ((1 << _bits) - 1));
             _firstLevel |= 1UL << (list >> _bits);
         }
-        head.First = slot;
+        head = slot;
         Count++;
         Granules += granules;
+        if (list >= _largestList && _largestList != None)
+            (_largestList, _largest) = (list, list > _largestList ? granules : Math.Max(_largest, granules));
     }
 
     /// <summary>Unlinks the block in <paramref name="slot"/> from its list (its size must not have changed since it
@@ -130,10 +136,10 @@ internal sealed class FreeLists
         ref FreeBlock block = ref _blocks[slot];
         ulong granules = block.Granules;
         int list = SizeClasses.ListOf(granules, _bits);
-        ref ListHead head = ref _heads[list];
-        if (head.First == slot)
+        ref int head = ref _heads[list];
+        if (head == slot)
         {
-            head.First = block.Next;
+            head = block.Next;
             if (block.Next == None)
             {
                 ref ulong word = ref _secondLevel[list >> _bits];
@@ -148,8 +154,8 @@ internal sealed class FreeLists
             if (block.Next != None)
                 _blocks[block.Next].Prev = block.Prev;
         }
-        if (head.Largest == granules)
-            head.Largest = 0;
+        if (list == _largestList && granules == _largest)
+            _largestList = None;
         Count--;
         Granules -= granules;
     }
@@ -174,11 +180,13 @@ internal sealed class FreeLists
         block.Start = start;
         block.End = end;
         Granules = Granules - granules + reshaped;
-        ref ulong largest = ref _heads[list].Largest;
-        if (reshaped > largest && largest != 0)
-            largest = reshaped;
-        else if (largest == granules && reshaped < granules)
-            largest = 0;
+        if (list == _largestList)
+        {
+            if (reshaped > _largest)
+                _largest = reshaped;
+            else if (granules == _largest && reshaped < granules)
+                _largestList = None;
+        }
     }
 
     /// <summary>The first non-empty list at or above <paramref name="list"/>, or <see cref="None"/>: a bit scan in the
@@ -201,24 +209,30 @@ internal sealed class FreeLists
         return (first << _bits) + BitOperations.TrailingZeroCount(word);
     }
 
-    /// <summary>The size of the largest free block, 0 when there is none: the highest non-empty list's largest block,
-    /// known unless that block was unlinked since, in which case that one list is scanned (and the answer kept).</summary>
+    /// <summary>The size of the largest free block, 0 when there is none: the largest block of the highest non-empty
+    /// list, known unless it was unlinked or shrank since; then that one list is scanned (a single block for the
+    /// exact-size lists of the first two levels) and the answer kept.</summary>
     public ulong LargestGranules()
     {
         if (_firstLevel == 0)
             return 0;
-        int first = BitOperations.Log2(_firstLevel);
-        int list = (first << _bits) + BitOperations.Log2(_secondLevel[first]);
-        ulong largest = _heads[list].Largest;
-        if (largest != 0)
-            return largest;
-        for (int slot = _heads[list].First; slot != None; slot = _blocks[slot].Next)
-            largest = Math.Max(largest, _blocks[slot].Granules);
-        _heads[list].Largest = largest;
-        return largest;
+        if (_largestList == None)
+        {
+            int first = BitOperations.Log2(_firstLevel);
+            int list = (first << _bits) + BitOperations.Log2(_secondLevel[first]);
+            ulong largest = 0;
+            for (int slot = _heads[list]; slot != None; slot = _blocks[slot].Next)
+            {
+                largest = Math.Max(largest, _blocks[slot].Granules);
+                if (SizeClasses.Width(list, _bits) == 1)
+                    break;
+            }
+            (_largestList, _largest) = (list, largest);
+        }
+        return _largest;
     }
 
-    /// <summary>Debug: the lists, bitmaps, known largest sizes and counters agree; every linked slot is visited once.
+    /// <summary>Debug: the lists, bitmaps, known largest size and counters agree; every linked slot is visited once.
     /// Returns the linked slots.</summary>
     /// <exception cref="InvalidOperationException">Something does not add up.</exception>
     public List<int> CheckStructure()
@@ -231,7 +245,7 @@ internal sealed class FreeLists
             ulong largest = 0;
             ulong low = SizeClasses.LowerBound(list, _bits);
             ulong width = SizeClasses.Width(list, _bits);
-            for (int slot = _heads[list].First; slot != None; slot = _blocks[slot].Next)
+            for (int slot = _heads[list]; slot != None; slot = _blocks[slot].Next)
             {
                 ref FreeBlock block = ref _blocks[slot];
                 ulong size = block.Granules;
@@ -243,10 +257,10 @@ internal sealed class FreeLists
                 prev = slot;
             }
             bool bit = (_secondLevel[list >> _bits] >> (list & ((1 << _bits) - 1)) & 1) != 0;
-            if (bit != (_heads[list].First != None))
+            if (bit != (_heads[list] != None))
                 throw TlsfAllocator.Corrupt($"the bitmap disagrees with list {list}");
-            if (_heads[list].First != None && _heads[list].Largest != 0 && _heads[list].Largest != largest)
-                throw TlsfAllocator.Corrupt($"list {list} says its largest block is {_heads[list].Largest} granules; it is {largest}");
+            if (_heads[list] != None && _largestList != None && list >= _largestList && (list > _largestList || _largest != largest))
+                throw TlsfAllocator.Corrupt($"the largest free block is said to be {_largest} granules in list {_largestList}; list {list} holds one of {largest}");
         }
         for (int first = 0; first < _secondLevel.Length; first++)
         {

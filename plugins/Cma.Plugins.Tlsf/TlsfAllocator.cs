@@ -17,7 +17,7 @@ namespace Cma.Plugins.Tlsf;
  * Exactness. A request fails only when no free block holds it: when the O(1) searches find nothing, the lists
  * between the request's own class and the one searched are walked for a block that holds it (for a granule-aligned
  * request, the request's own class only). Stats.LargestFreeBlock is exact: the highest non-empty list's largest
- * block, which each list knows unless its largest was taken or shrank since (then that one list is scanned, once).
+ * block, kept up to date unless that block is taken or shrinks (then that one list is scanned, once, when asked).
  *
  * Invariants. Free blocks are non-empty, lie inside the region, and neither overlap nor touch (every free merges);
  * each is in the list of its size class and in the boundary index under its start and its end, whose entries its
@@ -30,8 +30,8 @@ namespace Cma.Plugins.Tlsf;
  * look-ups; removals need none, the records know their entries); only a request that the O(1) searches cannot place
  * walks lists (O(free blocks in them)). Stats is O(1), except for the one-list scan above. Memory: 32 bytes per free
  * block (pooled records), two 8-byte hash entries per free block in a table at most 1/8 full up to 64K entries (1/4
- * beyond), and 16 bytes per list (1,920 lists, 30 KiB, at the default 5 bits); nothing grows with the region, and
- * there are at most live chunks + 1 free blocks.
+ * beyond), and 4 bytes per list head (1,920 lists, 7.5 KiB, at the default 5 bits); nothing grows with the region,
+ * and there are at most live chunks + 1 free blocks.
  *
  * Concurrency. Not thread-safe: the host serialises calls to one instance under the region's lock.
  */
