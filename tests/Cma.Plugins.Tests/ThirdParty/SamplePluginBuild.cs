@@ -28,7 +28,8 @@ public sealed class SamplePluginBuild : IDisposable
         string contract = Path.Combine(Root, "contract");
         CopyTree(Path.Combine(repo, "Cma.Abstractions"), Path.Combine(contract, "Cma.Abstractions"));
         File.Copy(Path.Combine(repo, "Directory.Build.props"), Path.Combine(contract, "Directory.Build.props"));
-        File.Copy(Path.Combine(repo, "Directory.Packages.props"), Path.Combine(contract, "Directory.Packages.props"));
+        foreach (string file in new[] { "Directory.Packages.props", "Directory.Build.targets", "LICENSE" })
+            File.Copy(Path.Combine(repo, file), Path.Combine(contract, file));
         DotnetProcess.Run(contract, s_stepTimeout, "pack", Path.Combine(contract, "Cma.Abstractions", "Cma.Abstractions.csproj"),
             "-c", "Release", $"-p:Version={ContractVersion}", "-o", feed, "--artifacts-path", Path.Combine(Root, "artifacts"), "--disable-build-servers");
 
