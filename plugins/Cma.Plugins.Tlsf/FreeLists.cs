@@ -65,9 +65,6 @@ internal sealed class FreeLists
     /// <summary>Total granules in linked blocks.</summary>
     public ulong Granules { get; private set; }
 
-    /// <summary>Second-level bits b.</summary>
-    public int Bits => _bits;
-
     /// <summary>Number of lists.</summary>
     public int ListTotal => _heads.Length;
 
