@@ -18,7 +18,7 @@ internal static class BenchPlugins
     public const ulong RegionStart = 64UL << 30;
 
     /// <summary>The allocators the suite measures.</summary>
-    public static readonly string[] Names = ["best-fit", "bitmap", "buddy"];
+    public static readonly string[] Names = ["best-fit", "bitmap", "buddy", "tlsf"];
 
     /// <summary>How a benchmark drives an allocator: "raw" calls the plugin, "host" goes through a host service.</summary>
     public static readonly string[] Paths = ["raw", "host"];

@@ -19,7 +19,7 @@ internal static class QuickMode
         }
         if (args.Length != 3)
         {
-            Console.Error.WriteLine("usage: quick <A|A-mix|B-1K|B-100K|B-1M> <best-fit|bitmap|buddy|floor> <raw|host> [--no-prefetch]");
+            Console.Error.WriteLine("usage: quick <A|A-mix|B-1K|B-100K|B-1M> <best-fit|bitmap|buddy|tlsf|floor> <raw|host> [--no-prefetch]");
             return 2;
         }
         string workload = args[0];

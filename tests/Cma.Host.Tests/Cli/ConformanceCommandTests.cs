@@ -23,12 +23,12 @@ public sealed class ConformanceCommandTests
         (int code, string output, string error) = CliRun.Run("conformance", "--config", CliRun.DefaultConfig, "--ops", "2000");
 
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
-        foreach (string allocator in new[] { "best-fit", "bitmap", "buddy" })
+        foreach (string allocator in new[] { "best-fit", "bitmap", "buddy", "tlsf" })
             Assert.Contains(allocator, output, StringComparison.Ordinal);
         foreach (ConformanceCheck check in ConformanceSuite.All)
             Assert.Contains(check.Name, output, StringComparison.Ordinal);
         Assert.DoesNotContain("✗", output, StringComparison.Ordinal);
-        Assert.Contains($"3 allocator(s) × {ConformanceSuite.All.Count} checks: {3 * ConformanceSuite.All.Count} passed, 0 failed", output, StringComparison.Ordinal);
+        Assert.Contains($"4 allocator(s) × {ConformanceSuite.All.Count} checks: {4 * ConformanceSuite.All.Count} passed, 0 failed", output, StringComparison.Ordinal);
     }
 
     [Fact]

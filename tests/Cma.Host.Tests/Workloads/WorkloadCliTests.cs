@@ -25,10 +25,10 @@ public class WorkloadCliTests
         (int code, string output, _) = Run("compare", trace, "--report", report);
 
         Assert.Equal(0, code);
-        foreach (string allocator in new[] { "best-fit", "bitmap", "buddy" })
+        foreach (string allocator in new[] { "best-fit", "bitmap", "buddy", "tlsf" })
             Assert.Contains(allocator, output);
         Assert.Contains("peak footprint", output);
-        Assert.Equal(3, CountOf(File.ReadAllText(report), "class=\"chart\""));
+        Assert.Equal(4, CountOf(File.ReadAllText(report), "class=\"chart\""));
     }
 
     [Fact]
