@@ -29,7 +29,7 @@ public sealed class EmbeddingTests(PackagedCma cma)
         string output = published ? cma.AppPublishOutput : cma.AppBuildOutput;
         string[] files = [.. Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(output, f))];
 
-        foreach (string plugin in new[] { "Cma.Plugins.BestFit", "Cma.Plugins.Bitmap", "Cma.Plugins.Buddy", PackagedCma.PluginName })
+        foreach (string plugin in new[] { "Cma.Plugins.BestFit", "Cma.Plugins.Bitmap", "Cma.Plugins.Buddy", "Cma.Plugins.Tlsf", PackagedCma.PluginName })
             Assert.Contains(Path.Combine("plugins", plugin, plugin + ".dll"), files);
         Assert.Contains("Cma.Runtime.dll", files);
         foreach (string foreign in s_foreignFiles)
