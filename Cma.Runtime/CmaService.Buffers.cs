@@ -111,17 +111,4 @@ internal sealed partial class CmaService
             }
         }
     }
-
-    /// <summary>Releases a region's memory. Caller holds the region's lock (so no allocate or free is touching it).</summary>
-    private void ReleaseMemory(Region region)
-    {
-        try
-        {
-            region.Memory?.Dispose();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogWarning("Releasing the memory of region {Region} failed: {Error}", region.Info.Name, e.Message);
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Cma.Runtime.Mapping;
 using Cma.Runtime.Regions;
 using Microsoft.Extensions.Logging;
@@ -76,7 +75,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// also the chunk's <see cref="CmaBuffer"/>, registered while the region's lock is still held.</summary>
     private CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
-        StrongBox<Region?> inside = Region.EnterHost(); // first: even a bad call from inside a plugin fences its region
+        PluginCallScope.ThrowIfInside(); // first: even a bad call from inside a plugin fences its region
         ArgumentNullException.ThrowIfNull(device);
         ValidateRequest(size, alignment);
         int rule = _map.FindRule(device, type);
@@ -87,7 +86,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
             _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
             return CmaOutcome.NoMatchingRule;
         }
-        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, inside, asBuffer, out chunk, out buffer);
+        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, asBuffer, out chunk, out buffer);
     }
 
     /// <inheritdoc/>
@@ -109,7 +108,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// the chunk's <see cref="CmaBuffer"/>, registered while the region's lock is still held.</summary>
     private CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
-        StrongBox<Region?> inside = Region.EnterHost();
+        PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(regions);
         ValidateRequest(size, alignment);
         // Resolve every name first so that an unknown one is an ArgumentException and nothing changes.
@@ -128,13 +127,12 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         Region[] candidates = new Region[count];
         for (int i = 0; i < count; i++)
             candidates[i] = _regions[picked[i]];
-        return AllocateFrom(candidates, "", "", size, alignment, inside, asBuffer, out chunk, out buffer);
+        return AllocateFrom(candidates, "", "", size, alignment, asBuffer, out chunk, out buffer);
     }
 
-    /// <summary>Tries <paramref name="candidates"/> in order; <paramref name="inside"/> is this thread's plugin-call box
-    /// (<see cref="Region.EnterHost"/>). With <paramref name="asBuffer"/>, the chunk's handle is made and registered in
+    /// <summary>Tries <paramref name="candidates"/> in order. With <paramref name="asBuffer"/>, the chunk's handle is made and registered in
     /// the same critical section as the allocation, so no free by address can come between them.</summary>
-    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, StrongBox<Region?> inside,
+    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment,
         bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -142,27 +140,15 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         bool anyTried = false;
         foreach (Region region in candidates)
         {
-            // Guard bytes follow the requested size inside the chunk (RegionMemory); size <= region size keeps the sum exact.
-            ulong guard = region.Memory?.Options.GuardBytes ?? 0;
-            if (guard != 0 && size > region.Info.Size)
-            {
-                anyTried |= region.State == RegionState.Active;
-                continue;
-            }
-            (ulong rounded, ulong align) = region.Normalize(size + guard, alignment);
             long started = _metrics?.StartTimer() ?? 0;
             RegionAllocateResult result;
-            ulong address;
+            ulong address, reserved;
             lock (region.Sync)
             {
                 int owner = region.OwnerIndex(device, type);
-                result = region.TryAllocate(rounded, align, owner, inside, out address);
-                if (result == RegionAllocateResult.Ok)
-                {
-                    region.Memory?.Prepare(address, size, rounded);
-                    if (asBuffer)
-                        buffer = AdoptChunk(region, address, size, device, type);
-                }
+                result = region.TryAllocateChunk(size, alignment, owner, out address, out reserved);
+                if (result == RegionAllocateResult.Ok && asBuffer)
+                    buffer = AdoptChunk(region, address, size, device, type);
             }
             if (result == RegionAllocateResult.Fenced)
             {
@@ -175,7 +161,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
             if (result == RegionAllocateResult.Ok)
             {
                 _metrics?.Allocation(region, CmaOutcome.Ok, started);
-                chunk = new CmaChunk(address, rounded, region.Info.Name);
+                chunk = new CmaChunk(address, reserved, region.Info.Name);
                 return CmaOutcome.Ok;
             }
         }
@@ -194,7 +180,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// handle still owns the chunk (see <see cref="ReleaseHandle"/>).</summary>
     private CmaOutcome FreeCore(ulong address, CmaBuffer? handle, out CmaGuardOverrun? overrun)
     {
-        StrongBox<Region?> inside = Region.EnterHost();
+        PluginCallScope.ThrowIfInside();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         overrun = null;
         int i = RegionIndexOf(address);
@@ -206,10 +192,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
                 bool freed;
                 lock (region.Sync)
                 {
-                    ChunkEntry entry = default;
-                    freed = ReleaseHandle(i, address, handle) && region.TryFree(address, inside, out entry);
-                    if (freed && region.Memory is { } memory)
-                        overrun = memory.Release(address, entry.Size, region, entry.Owner);
+                    freed = ReleaseHandle(i, address, handle) && region.TryFree(address, out overrun);
                 }
                 if (overrun is not null)
                     ReportOverrun(region, overrun);
@@ -250,7 +233,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// <inheritdoc/>
     public CmaOutcome TryGetInfo(string device, string? type, out CmaInfo? info)
     {
-        Region.ThrowIfInsidePluginCall();
+        PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(device);
         int rule = _map.FindRule(device, type);
         if (rule < 0)
@@ -276,7 +259,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// delay it.</remarks>
     public IReadOnlyList<CmaRegionSnapshot> GetRegions()
     {
-        Region.ThrowIfInsidePluginCall();
+        PluginCallScope.ThrowIfInside();
         var snapshots = new CmaRegionSnapshot[_regions.Length];
         for (int i = 0; i < snapshots.Length; i++)
             snapshots[i] = _regions[i].Snapshot();
@@ -287,7 +270,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// <remarks>Reads the region's published snapshot, never its lock (see <see cref="GetRegions"/>).</remarks>
     public CmaRegionSnapshot GetRegion(string name)
     {
-        Region.ThrowIfInsidePluginCall();
+        PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(name);
         return _byName.TryGetValue(name, out Region? r) ? r.Snapshot()
         : throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(name));
@@ -296,7 +279,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// <inheritdoc/>
     public bool TryReopen(string region, out string? reason)
     {
-        Region.ThrowIfInsidePluginCall();
+        PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(region);
         if (!_byName.TryGetValue(region, out Region? r))
             throw new ArgumentException($"Unknown region '{region}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(region));
@@ -355,16 +338,13 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// that plugin's region is fenced; nothing is disposed, so nothing is torn down under the call in progress.</exception>
     public void Dispose()
     {
-        Region.ThrowIfInsidePluginCall();
+        PluginCallScope.ThrowIfInside();
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         foreach (Region r in _regions)
         {
             lock (r.Sync)
-            {
                 r.Close();
-                ReleaseMemory(r);
-            }
         }
         _metrics?.Dispose();
     }

@@ -41,21 +41,12 @@ internal sealed partial class Region
     /// marks the region); <paramref name="fault"/> is set when reading them threw.</summary>
     private CmaAllocatorStats ReadStatsInPlugin(out Exception? fault)
     {
-        StrongBox<Region?> inside = InsideBox();
-        Region? outer = inside.Value;
-        inside.Value = this;
-        try
-        {
-            return ReadStats(Allocator!, out fault);
-        }
-        finally
-        {
-            inside.Value = outer;
-        }
+        using PluginCallScope call = PluginCallScope.Enter(this);
+        return ReadStats(Allocator!, out fault);
     }
 
     /// <summary>The plugin's stats, or default with <paramref name="fault"/> set when reading them threw. The caller has
-    /// entered the plugin (this thread's <see cref="t_insidePlugin"/> box holds this region).</summary>
+    /// entered the plugin (<see cref="PluginCallScope"/>).</summary>
     private static CmaAllocatorStats ReadStats(ICmaAllocator allocator, out Exception? fault)
     {
         fault = null;
@@ -135,21 +126,6 @@ internal sealed partial class Region
         Debug.Assert(what is not null, "StatsHold and StatsFault agree");
         string after = string.Format(System.Globalization.CultureInfo.InvariantCulture, afterFormat, address, size, alignment);
         return fault is not null ? $"{what} after {after}" : $"after {after} {what ?? "the stats failed a check"}";
-    }
-
-    private T EnterPlugin<T>(Func<T> call)
-    {
-        StrongBox<Region?> inside = InsideBox();
-        Region? outer = inside.Value;
-        inside.Value = this;
-        try
-        {
-            return call();
-        }
-        finally
-        {
-            inside.Value = outer;
-        }
     }
 
     // The fence messages are built out of line: their string handlers would otherwise sit in (and be zeroed with) the

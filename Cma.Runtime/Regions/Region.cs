@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Cma.Runtime.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -17,24 +18,11 @@ namespace Cma.Runtime.Regions;
 /// </summary>
 internal sealed partial class Region
 {
-    /// <summary>Per thread, a box holding the region whose plugin this thread is inside, or null: detects a plugin calling
-    /// back into the host (a <c>lock</c> is re-entrant and would let it through). A box (created once per thread) so that an
-    /// operation reads the thread-static slot once (<see cref="EnterHost"/>) and then marks and unmarks with plain field
-    /// writes; only its own thread ever touches a box.</summary>
-    [ThreadStatic]
-    private static StrongBox<Region?>? t_insidePlugin;
-
     /// <summary>Set when this region's plugin called back into the host during the current call.</summary>
     private bool _reentered;
 
     /// <summary>Sum of <see cref="CmaAllocatorTraits.ReservedBytes"/> over the live chunks.</summary>
     private ulong _reserved;
-
-    /// <summary>The owner (device/type) table: index 0 is "no owner".</summary>
-    private readonly List<string> _owners = [""];
-
-    /// <summary>Owner text → index in <see cref="_owners"/>.</summary>
-    private readonly Dictionary<(string Device, string Type), int> _ownerIndex = [];
 
     /// <summary>log2 of the traits' unit when it is a power of two (always, for the first-party plugins), else -1: lets
     /// <see cref="Reserved"/> shift instead of dividing.</summary>
@@ -49,16 +37,6 @@ internal sealed partial class Region
     /// <summary>Whether the traits promise one free block covering the region when nothing is allocated, on a region their
     /// unit tiles (the stats check holds them to it).</summary>
     private bool _emptyIsOneBlock;
-
-    /// <summary>The device string of the last <see cref="OwnerIndex"/> lookup, compared by reference: a caller that passes
-    /// the same device and type strings again skips the dictionary.</summary>
-    private string? _lastDevice;
-
-    /// <summary>The type string of the last <see cref="OwnerIndex"/> lookup (see <see cref="_lastDevice"/>).</summary>
-    private string? _lastType;
-
-    /// <summary>The owner index of <see cref="_lastDevice"/>/<see cref="_lastType"/>.</summary>
-    private int _lastOwner;
 
     /// <summary>Logs faults and frees of unknown addresses.</summary>
     private readonly ILogger _logger;
@@ -91,8 +69,10 @@ internal sealed partial class Region
     /// <summary>The region's plugin settings section.</summary>
     public IConfiguration Settings { get; }
 
-    /// <summary>The region's bytes (its start is the mapping's base), or null when it is address space only.</summary>
-    public Memory.RegionMemory? Memory { get; init; }
+    /// <summary>The region's bytes (its start is the mapping's base), or null when it is address space only. The region
+    /// prepares each chunk's bytes when it places it and releases them when it frees it, and disposes them in
+    /// <see cref="Close"/>.</summary>
+    public RegionMemory? Memory { get; init; }
 
     /// <summary>Serialises every call into the allocator and every registry change.</summary>
     public Lock Sync { get; } = new();
@@ -117,16 +97,36 @@ internal sealed partial class Region
         return ((size + granule - 1) & ~(granule - 1), alignment < granule ? granule : alignment);
     }
 
-    /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and
-    /// <paramref name="alignment"/> are already normalised to this region's granule.</summary>
-    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address) =>
-        TryAllocate(size, alignment, owner, InsideBox(), out address);
-
-    /// <summary><see cref="TryAllocate(ulong, ulong, int, out ulong)"/> with this thread's plugin-call box, as returned by
-    /// <see cref="EnterHost"/>.</summary>
-    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, StrongBox<Region?> inside, out ulong address)
+    /// <summary>Places a chunk of <paramref name="requested"/> bytes as a caller asked for it: adds the region's guard bytes,
+    /// normalises the request (<see cref="Normalize"/>), asks the plugin (<see cref="Place"/>) and prepares the chunk's
+    /// bytes. <paramref name="size"/> is what the chunk reserves in the plugin. Caller holds <see cref="Sync"/> and has
+    /// checked that <paramref name="requested"/> does not overflow when rounded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public RegionAllocateResult TryAllocateChunk(ulong requested, ulong alignment, int owner, out ulong address, out ulong size)
     {
-        Debug.Assert(inside == t_insidePlugin, "the box is this thread's");
+        RegionMemory? memory = Memory;
+        // Guard bytes follow the requested size inside the chunk; requested <= region size keeps the sum exact.
+        ulong guard = memory is null ? 0 : memory.Options.GuardBytes;
+        if (guard != 0 && requested > Info.Size)
+        {
+            (address, size) = (0, 0);
+            return State == RegionState.Active ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
+        }
+        (size, ulong align) = Normalize(requested + guard, alignment);
+        RegionAllocateResult result = Place(size, requested, align, owner, out address);
+        if (result == RegionAllocateResult.Ok)
+            memory?.Prepare(address, requested, size);
+        return result;
+    }
+
+    /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and
+    /// <paramref name="alignment"/> are already normalised to this region's granule (the host's replay tools).</summary>
+    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address) =>
+        Place(size, size, alignment, owner, out address);
+
+    /// <summary><see cref="TryAllocate"/> of a chunk whose caller asked for <paramref name="requested"/> bytes.</summary>
+    private RegionAllocateResult Place(ulong size, ulong requested, ulong alignment, int owner, out ulong address)
+    {
         address = 0;
         if (State != RegionState.Active)
             return RegionAllocateResult.Fenced;
@@ -138,10 +138,9 @@ internal sealed partial class Region
         CmaAllocatorStats stats = default;
         Exception? statsFault = null;
         bool inStats = false; // which call threw: TryAllocate (fence) or Stats (a stats fault, checked below)
-        Region? outer = inside.Value;
-        inside.Value = this;
         try
         {
+            using PluginCallScope call = PluginCallScope.Enter(this);
             placed = allocator.TryAllocate(size, alignment, out at);
             if (!_reentered)
             {
@@ -157,10 +156,6 @@ internal sealed partial class Region
                 return RegionAllocateResult.Fenced;
             }
             statsFault = e;
-        }
-        finally
-        {
-            inside.Value = outer;
         }
         if (_reentered)
         {
@@ -185,7 +180,7 @@ internal sealed partial class Region
             FenceUnderstatedLargest(size, alignment, at);
             return RegionAllocateResult.Fenced;
         }
-        if (!Chunks.TryInsert(at, new ChunkEntry(size, owner)))
+        if (!Chunks.TryInsert(at, new ChunkEntry(size, requested, owner)))
         {
             FenceAllocateResult(size, alignment, at, "overlaps a live chunk");
             return RegionAllocateResult.Fenced;
@@ -204,16 +199,13 @@ internal sealed partial class Region
         return RegionAllocateResult.Ok;
     }
 
-    /// <summary>Frees the chunk that starts at <paramref name="address"/>. Caller holds <see cref="Sync"/>.
-    /// Returns false (and changes nothing) when no live chunk starts there.</summary>
-    public bool TryFree(ulong address, out ChunkEntry entry) => TryFree(address, InsideBox(), out entry);
-
-    /// <summary><see cref="TryFree(ulong, out ChunkEntry)"/> with this thread's plugin-call box, as returned by
-    /// <see cref="EnterHost"/>.</summary>
-    public bool TryFree(ulong address, StrongBox<Region?> inside, out ChunkEntry entry)
+    /// <summary>Frees the chunk that starts at <paramref name="address"/>: the plugin's range (unless the region is fenced),
+    /// then the chunk's bytes, whose guard zone is checked (<paramref name="overrun"/>, null when intact). Caller holds
+    /// <see cref="Sync"/>. Returns false (and changes nothing) when no live chunk starts there.</summary>
+    public bool TryFree(ulong address, out CmaGuardOverrun? overrun)
     {
-        Debug.Assert(inside == t_insidePlugin, "the box is this thread's");
-        if (!Chunks.Remove(address, out entry))
+        overrun = null;
+        if (!Chunks.Remove(address, out ChunkEntry entry))
         {
             _logger.LogWarning("Free of 0x{Address:X} in region {Region}: no chunk starts at this address; nothing changed.", address, Info.Name);
             return false;
@@ -224,17 +216,38 @@ internal sealed partial class Region
             int version = BeginChange();
             _freesWhileFenced++;
             EndChange(version);
-            return true;
         }
+        else
+        {
+            FreeInPlugin(address, entry.Size);
+        }
+        if (Memory is { } memory)
+            overrun = ReleaseBytes(memory, address, entry);
+        return true;
+    }
+
+    /// <summary>The guard overrun of a chunk whose bytes were just released, or null when its guard zone is intact.</summary>
+    private CmaGuardOverrun? ReleaseBytes(RegionMemory memory, ulong address, in ChunkEntry entry)
+    {
+        (ulong first, ulong changed) = memory.Release(address, entry.Requested, entry.Size);
+        return changed == 0 ? null : new CmaGuardOverrun
+        {
+            Region = Info.Name, Address = address, Size = entry.Requested, Owner = OwnerName(entry.Owner),
+            FirstOverwrittenOffset = first, OverwrittenBytes = changed,
+        };
+    }
+
+    /// <summary>Returns a live chunk's range to the plugin and checks the stats after it, fencing the region on a fault.</summary>
+    private void FreeInPlugin(ulong address, ulong size)
+    {
         ICmaAllocator allocator = Allocator!;
         CmaAllocatorStats stats = default;
         Exception? statsFault = null;
         bool inStats = false; // which call threw: Free (fence) or Stats (a stats fault, checked below)
-        Region? outer = inside.Value;
-        inside.Value = this;
         try
         {
-            allocator.Free(address, entry.Size);
+            using PluginCallScope call = PluginCallScope.Enter(this);
+            allocator.Free(address, size);
             if (!_reentered)
             {
                 inStats = true; // in the same plugin window: one thread-static round trip, one try
@@ -245,19 +258,14 @@ internal sealed partial class Region
         {
             if (!inStats)
             {
-                FenceFreeThrew(address, entry.Size, e);
-                return true;
+                FenceFreeThrew(address, size, e);
+                return;
             }
             statsFault = e;
-        }
-        finally
-        {
-            inside.Value = outer;
         }
         if (_reentered)
             Fence("the plugin called back into the Cma host from inside Free");
         else if (!StatsHold(stats, statsFault))
-            Fence(StatsFaultAfter(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0));
-        return true;
+            Fence(StatsFaultAfter(stats, statsFault, "Free(0x{0:X}, {1})", address, size, 0));
     }
 }
