@@ -28,7 +28,9 @@ internal sealed partial class CmaService
     public CmaBuffer AllocateBuffer(string device, string? type, ulong size, ulong alignment = 0)
     {
         CmaOutcome outcome = TryAllocateBuffer(device, type, size, alignment, out CmaBuffer? buffer);
-        return outcome == CmaOutcome.Ok ? buffer! : throw AllocationFailure(outcome, device, type, size, alignment);
+        if (outcome != CmaOutcome.Ok)
+            CmaThrow.AllocationFailed(outcome, device, type, size, alignment);
+        return buffer!;
     }
 
     /// <inheritdoc/>
