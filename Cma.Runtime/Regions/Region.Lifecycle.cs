@@ -33,31 +33,30 @@ internal sealed partial class Region
             Fence($"{AllocatorName}: Create called back into the Cma host");
             return null;
         }
-        Allocator = allocator;
-        _reserved = 0;
+        CmaAllocatorTraits traits;
         try
         {
             using (PluginCallScope.Enter(this))
-                Traits = allocator.Traits;
-            _unitShift = Traits.Unit > 0 && ulong.IsPow2(Traits.Unit) ? System.Numerics.BitOperations.TrailingZeroCount(Traits.Unit) : -1;
-            _emptyIsOneBlock = Traits.FreeAllLeavesOneBlock && Traits.Unit != 0 && Info.Size % Traits.Unit == 0;
-            if (Traits.MaxRegionSize < Info.Size)
-                return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
+                traits = allocator.Traits;
         }
         catch (Exception e)
         {
+            _guard = new AllocatorGuard(Info, allocator, default, Chunks);   // disposable by the host's tools, never called
             Fence($"{AllocatorName}: Traits threw {e.GetType().Name}: {e.Message}");
             return null;
         }
-        CmaAllocatorStats stats = ReadStatsInPlugin(out Exception? statsFault);
+        AllocatorGuard guard = _guard = new AllocatorGuard(Info, allocator, traits, Chunks);
+        if (traits.MaxRegionSize < Info.Size)
+            return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
+        CmaAllocatorStats stats = ReadStatsInPlugin(guard, out Exception? statsFault);
         if (_reentered)
         {
             Fence($"{AllocatorName}: Traits or Stats called back into the Cma host while the region was created");
             return null;
         }
-        if (!StatsHold(stats, statsFault))
+        if (!StatsHold(guard, stats, statsFault))
         {
-            Fence(StatsFaultAfter(stats, statsFault, "Create", 0, 0, 0));
+            Fence(guard.StatsFaultAfter(stats, statsFault, "Create", 0, 0, 0));
             return null;
         }
         SetState(RegionState.Active, null);
@@ -84,7 +83,6 @@ internal sealed partial class Region
             return false;
         }
         _reentered = false;
-        _reserved = 0;
         Exception? e = Open();
         reason = e is null && State == RegionState.Active ? null : FenceReason;
         return State == RegionState.Active;

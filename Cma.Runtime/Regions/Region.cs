@@ -21,22 +21,9 @@ internal sealed partial class Region
     /// <summary>Set when this region's plugin called back into the host during the current call.</summary>
     private bool _reentered;
 
-    /// <summary>Sum of <see cref="CmaAllocatorTraits.ReservedBytes"/> over the live chunks.</summary>
-    private ulong _reserved;
-
-    /// <summary>log2 of the traits' unit when it is a power of two (always, for the first-party plugins), else -1: lets
-    /// <see cref="Reserved"/> shift instead of dividing.</summary>
-    private int _unitShift = -1;
-
-    /// <summary>Granule - 1: a size or address is a multiple of the granule when it has none of these bits.</summary>
-    private readonly ulong _granuleMask;
-
-    /// <summary>log2 of the granule (a power of two): free bytes shifted right by it are the free granules.</summary>
-    private readonly int _granuleShift;
-
-    /// <summary>Whether the traits promise one free block covering the region when nothing is allocated, on a region their
-    /// unit tiles (the stats check holds them to it).</summary>
-    private bool _emptyIsOneBlock;
+    /// <summary>The current allocator instance and its checks; null until the first one is created. Replaced (under
+    /// <see cref="Sync"/>) by each new instance.</summary>
+    private AllocatorGuard? _guard;
 
     /// <summary>Logs faults and frees of unknown addresses.</summary>
     private readonly ILogger _logger;
@@ -45,8 +32,6 @@ internal sealed partial class Region
     {
         Info = info;
         Chunks = new ChunkIndex(info.Start, info.Size, info.Granule);
-        _granuleMask = info.Granule - 1;
-        _granuleShift = System.Numerics.BitOperations.TrailingZeroCount(info.Granule);
         Alignment = alignment;
         AllocatorName = allocatorName;
         Provider = provider;
@@ -78,16 +63,16 @@ internal sealed partial class Region
     public Lock Sync { get; } = new();
 
     /// <summary>The current allocator instance; null until created or when creation failed.</summary>
-    public ICmaAllocator? Allocator { get; private set; }
+    public ICmaAllocator? Allocator => _guard?.Allocator;
 
     /// <summary>The allocator's traits, read once at creation.</summary>
-    public CmaAllocatorTraits Traits { get; private set; }
+    public CmaAllocatorTraits Traits => _guard?.Traits ?? default;
 
     /// <summary>The live chunks.</summary>
     public ChunkIndex Chunks { get; }
 
     /// <summary>Bytes the live chunks reserve, per the allocator's traits.</summary>
-    public ulong ReservedBytes => _reserved;
+    public ulong ReservedBytes => _guard?.ReservedBytes ?? 0;
 
     /// <summary>A request as this region's plugin must receive it: the size rounded up to the granule, the alignment
     /// raised to at least the granule (0 means the granule). The caller has checked that neither overflows.</summary>
@@ -132,7 +117,8 @@ internal sealed partial class Region
             return RegionAllocateResult.Fenced;
         if (size > Info.Size)
             return RegionAllocateResult.NoSpace;
-        ICmaAllocator allocator = Allocator!;
+        AllocatorGuard guard = _guard!;
+        ICmaAllocator allocator = guard.Allocator;
         bool placed = false;
         ulong at = 0;
         CmaAllocatorStats stats = default;
@@ -151,50 +137,26 @@ internal sealed partial class Region
         catch (Exception e)
         {
             if (!inStats)
-            {
-                FenceAllocateThrew(size, alignment, e);
-                return RegionAllocateResult.Fenced;
-            }
+                return FenceAllocateThrew(size, alignment, e);
             statsFault = e;
         }
         if (_reentered)
-        {
-            Fence("the plugin called back into the Cma host from inside TryAllocate");
-            return RegionAllocateResult.Fenced;
-        }
+            return FenceReentered("TryAllocate");
         if (!placed)
         {
             // A failure at the granule's alignment of at most the largest free block the stats claim is a lie in one of them.
-            if (StatsHold(stats, statsFault) && (size > stats.LargestFreeBlock || alignment != Info.Granule))
+            if (StatsHold(guard, stats, statsFault) && (size > stats.LargestFreeBlock || alignment != Info.Granule))
                 return RegionAllocateResult.NoSpace;
-            FenceFailedAllocate(size, alignment, stats, statsFault);
-            return RegionAllocateResult.Fenced;
+            return FenceFailedAllocate(size, alignment, stats, statsFault);
         }
         if (!Info.Contains(at, size) || (at & (alignment - 1)) != 0)
-        {
-            FenceAllocateResult(size, alignment, at, RangeFault(at, size, alignment)!);
-            return RegionAllocateResult.Fenced;
-        }
+            return FenceAllocateResult(size, alignment, at, guard.RangeFault(at, size, alignment)!);
         if (size > _largestFreeBlock)
-        {
-            FenceUnderstatedLargest(size, alignment, at);
-            return RegionAllocateResult.Fenced;
-        }
-        if (!Chunks.TryInsert(at, new ChunkEntry(size, requested, owner)))
-        {
-            FenceAllocateResult(size, alignment, at, "overlaps a live chunk");
-            return RegionAllocateResult.Fenced;
-        }
-        ulong reserved = Reserved(size);
-        _reserved += reserved;
-        if (!StatsHold(stats, statsFault))
-        {
-            string reason = StatsFaultAfter(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment);
-            Chunks.Remove(at, out _);
-            _reserved -= reserved;
-            Fence(reason);
-            return RegionAllocateResult.Fenced;
-        }
+            return FenceUnderstatedLargest(size, alignment, at);
+        if (!guard.TryRecord(at, new ChunkEntry(size, requested, owner)))
+            return FenceAllocateResult(size, alignment, at, "overlaps a live chunk");
+        if (!StatsHold(guard, stats, statsFault))
+            return FenceStatsAfterPlace(guard, stats, statsFault, at, size, alignment);
         address = at;
         return RegionAllocateResult.Ok;
     }
@@ -205,12 +167,12 @@ internal sealed partial class Region
     public bool TryFree(ulong address, out CmaGuardOverrun? overrun)
     {
         overrun = null;
-        if (!Chunks.Remove(address, out ChunkEntry entry))
+        AllocatorGuard? guard = _guard;
+        if (guard is null || !guard.TryForget(address, out ChunkEntry entry))
         {
             _logger.LogWarning("Free of 0x{Address:X} in region {Region}: no chunk starts at this address; nothing changed.", address, Info.Name);
             return false;
         }
-        _reserved -= Reserved(entry.Size);
         if (State != RegionState.Active)
         {
             int version = BeginChange();
@@ -219,7 +181,7 @@ internal sealed partial class Region
         }
         else
         {
-            FreeInPlugin(address, entry.Size);
+            FreeInPlugin(guard, address, entry.Size);
         }
         if (Memory is { } memory)
             overrun = ReleaseBytes(memory, address, entry);
@@ -238,9 +200,9 @@ internal sealed partial class Region
     }
 
     /// <summary>Returns a live chunk's range to the plugin and checks the stats after it, fencing the region on a fault.</summary>
-    private void FreeInPlugin(ulong address, ulong size)
+    private void FreeInPlugin(AllocatorGuard guard, ulong address, ulong size)
     {
-        ICmaAllocator allocator = Allocator!;
+        ICmaAllocator allocator = guard.Allocator;
         CmaAllocatorStats stats = default;
         Exception? statsFault = null;
         bool inStats = false; // which call threw: Free (fence) or Stats (a stats fault, checked below)
@@ -264,8 +226,8 @@ internal sealed partial class Region
             statsFault = e;
         }
         if (_reentered)
-            Fence("the plugin called back into the Cma host from inside Free");
-        else if (!StatsHold(stats, statsFault))
-            Fence(StatsFaultAfter(stats, statsFault, "Free(0x{0:X}, {1})", address, size, 0));
+            FenceReentered("Free");
+        else if (!StatsHold(guard, stats, statsFault))
+            Fence(guard.StatsFaultAfter(stats, statsFault, "Free(0x{0:X}, {1})", address, size, 0));
     }
 }
