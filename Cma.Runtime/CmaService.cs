@@ -130,8 +130,8 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         return AllocateFrom(candidates, "", "", size, alignment, asBuffer, out chunk, out buffer);
     }
 
-    /// <summary>Tries <paramref name="candidates"/> in order. With <paramref name="asBuffer"/>, the chunk's handle is made and registered in
-    /// the same critical section as the allocation, so no free by address can come between them.</summary>
+    /// <summary>Tries <paramref name="candidates"/> in order. With <paramref name="asBuffer"/>, the chunk's handle is made and
+    /// registered in the same critical section as the allocation, so no free by address can come between them.</summary>
     private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment,
         bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
@@ -142,11 +142,11 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         {
             long started = _metrics?.StartTimer() ?? 0;
             RegionAllocateResult result;
-            ulong address, reserved;
+            ulong address, chunkSize;
             lock (region.Sync)
             {
                 int owner = region.OwnerIndex(device, type);
-                result = region.TryAllocateChunk(size, alignment, owner, out address, out reserved);
+                result = region.TryAllocateChunk(size, alignment, owner, out address, out chunkSize);
                 if (result == RegionAllocateResult.Ok && asBuffer)
                     buffer = AdoptChunk(region, address, size, device, type);
             }
@@ -161,7 +161,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
             if (result == RegionAllocateResult.Ok)
             {
                 _metrics?.Allocation(region, CmaOutcome.Ok, started);
-                chunk = new CmaChunk(address, reserved, region.Info.Name);
+                chunk = new CmaChunk(address, chunkSize, region.Info.Name);
                 return CmaOutcome.Ok;
             }
         }

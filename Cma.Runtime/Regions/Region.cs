@@ -7,13 +7,15 @@ using Microsoft.Extensions.Logging;
 namespace Cma.Runtime.Regions;
 
 /// <summary>
-/// One configured region: its address range, its allocator plugin instance, the lock that serialises calls
-/// into that instance, and the host's own registry of live chunks (the guard). Every plugin result is
-/// verified before it is handed out — inside the region, aligned, no overlap with the live neighbours, and
-/// free bytes equal to the region size minus what the live chunks reserve per the plugin's traits. A plugin
-/// that breaks this, throws, or calls back into the host from inside a call fences the region: the result
-/// is discarded, the fault is logged and counted, and the plugin is never called again until the region is
-/// empty and reopened with a fresh allocator.
+/// One configured region: its identity (name, range, granule, alignment, allocator name, provider, settings), the lock
+/// that serialises calls into its allocator, and its parts — the <see cref="AllocatorGuard"/> of the current allocator
+/// instance (the live chunks, the bytes they reserve, the checks), the <see cref="OwnerTable"/>, its
+/// <see cref="RegionMemory"/> when backed, and the published state monitoring reads (Region.Snapshot.cs). Every plugin
+/// call runs inside a <see cref="PluginCallScope"/>, and every result is verified before it is handed out — inside the
+/// region, aligned, no overlap with the live neighbours, and free bytes equal to the region size minus what the live
+/// chunks reserve per the plugin's traits. A plugin that breaks this, throws, or calls back into the host from inside a
+/// call fences the region: the result is discarded, the fault is logged and counted, and the plugin is never called
+/// again until the region is empty and reopened with a fresh allocator (a new guard over the same chunk index).
 /// Concurrency: callers hold <see cref="Sync"/> around every method that mutates (the service does).
 /// </summary>
 internal sealed partial class Region
