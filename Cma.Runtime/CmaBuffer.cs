@@ -150,7 +150,7 @@ public sealed class CmaBuffer : IDisposable
     {
         // A call back into the host from inside a plugin call is refused (and fences that plugin's region) before the
         // buffer is marked freed, so that it can still be freed later.
-        Regions.Region.ThrowIfInsidePluginCall();
+        PluginCallScope.ThrowIfInside();
         return Interlocked.CompareExchange(ref _state, Disposed, Live) != Live ? null : _service.FreeBuffer(this, _region);
     }
 

@@ -65,7 +65,7 @@ internal static class CmaRuntimeBuilder
                 continue;
             try
             {
-                memories[i] = RegionMemory.Map(r);
+                memories[i] = RegionMemory.Map(r.Name, r.Field, r.Size, r.Alignment, r.Memory);
             }
             catch (BackingFileConflictException e)
             {

@@ -28,7 +28,9 @@ internal sealed partial class CmaService
     public CmaBuffer AllocateBuffer(string device, string? type, ulong size, ulong alignment = 0)
     {
         CmaOutcome outcome = TryAllocateBuffer(device, type, size, alignment, out CmaBuffer? buffer);
-        return outcome == CmaOutcome.Ok ? buffer! : throw AllocationFailure(outcome, device, type, size, alignment);
+        if (outcome != CmaOutcome.Ok)
+            CmaThrow.AllocationFailed(outcome, device, type, size, alignment);
+        return buffer!;
     }
 
     /// <inheritdoc/>
@@ -109,19 +111,6 @@ internal sealed partial class CmaService
             {
                 _logger.LogError(e, "A GuardOverrun handler threw; the overrun was still reported and the chunk freed.");
             }
-        }
-    }
-
-    /// <summary>Releases a region's memory. Caller holds the region's lock (so no allocate or free is touching it).</summary>
-    private void ReleaseMemory(Region region)
-    {
-        try
-        {
-            region.Memory?.Dispose();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _logger.LogWarning("Releasing the memory of region {Region} failed: {Error}", region.Info.Name, e.Message);
         }
     }
 }

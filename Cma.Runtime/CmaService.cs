@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Cma.Runtime.Mapping;
@@ -76,7 +77,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// also the chunk's <see cref="CmaBuffer"/>, registered while the region's lock is still held.</summary>
     private CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
-        StrongBox<Region?> inside = Region.EnterHost(); // first: even a bad call from inside a plugin fences its region
+        PluginCallScope.ThrowIfInside(); // first: even a bad call from inside a plugin fences its region
         ArgumentNullException.ThrowIfNull(device);
         ValidateRequest(size, alignment);
         int rule = _map.FindRule(device, type);
@@ -87,19 +88,17 @@ internal sealed partial class CmaService : ICmaService, IDisposable
             _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
             return CmaOutcome.NoMatchingRule;
         }
-        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, inside, asBuffer, out chunk, out buffer);
+        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, asBuffer, out chunk, out buffer);
     }
 
     /// <inheritdoc/>
     public CmaChunk Allocate(string device, string? type, ulong size, ulong alignment = 0)
     {
         CmaOutcome outcome = TryAllocate(device, type, size, alignment, out CmaChunk chunk);
-        return outcome == CmaOutcome.Ok ? chunk : throw AllocationFailure(outcome, device, type, size, alignment);
+        if (outcome != CmaOutcome.Ok)
+            CmaThrow.AllocationFailed(outcome, device, type, size, alignment);
+        return chunk;
     }
-
-    /// <summary>The exception of a failed <see cref="Allocate"/> or <see cref="AllocateBuffer"/>.</summary>
-    private static CmaException AllocationFailure(CmaOutcome outcome, string device, string? type, ulong size, ulong alignment) =>
-        new(outcome, $"Allocation of {size} bytes (alignment {alignment}) for device '{device}' type '{type ?? DeviceMap.CommonType}' failed: {Describe(outcome)}.");
 
     /// <inheritdoc/>
     public CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, out CmaChunk chunk) =>
@@ -109,7 +108,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// the chunk's <see cref="CmaBuffer"/>, registered while the region's lock is still held.</summary>
     private CmaOutcome TryAllocateFrom(string regions, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
-        StrongBox<Region?> inside = Region.EnterHost();
+        PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(regions);
         ValidateRequest(size, alignment);
         // Resolve every name first so that an unknown one is an ArgumentException and nothing changes.
@@ -119,22 +118,21 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         {
             ReadOnlySpan<char> name = regions.AsSpan()[part].Trim();
             if (!_byNameSpan.TryGetValue(name, out Region? region))
-                throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(regions));
+                CmaThrow.UnknownRegion(name, _byName.Keys, nameof(regions));
             if (count < picked.Length)
                 picked[count++] = Array.IndexOf(_regions, region);
         }
         if (count == 0)
-            throw new ArgumentException("Name at least one region, e.g. \"a\" or \"a,b\".", nameof(regions));
+            CmaThrow.NoRegionNamed(nameof(regions));
         Region[] candidates = new Region[count];
         for (int i = 0; i < count; i++)
             candidates[i] = _regions[picked[i]];
-        return AllocateFrom(candidates, "", "", size, alignment, inside, asBuffer, out chunk, out buffer);
+        return AllocateFrom(candidates, "", "", size, alignment, asBuffer, out chunk, out buffer);
     }
 
-    /// <summary>Tries <paramref name="candidates"/> in order; <paramref name="inside"/> is this thread's plugin-call box
-    /// (<see cref="Region.EnterHost"/>). With <paramref name="asBuffer"/>, the chunk's handle is made and registered in
-    /// the same critical section as the allocation, so no free by address can come between them.</summary>
-    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment, StrongBox<Region?> inside,
+    /// <summary>Tries <paramref name="candidates"/> in order. With <paramref name="asBuffer"/>, the chunk's handle is made and
+    /// registered in the same critical section as the allocation, so no free by address can come between them.</summary>
+    private CmaOutcome AllocateFrom(Region[] candidates, string device, string type, ulong size, ulong alignment,
         bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -142,27 +140,15 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         bool anyTried = false;
         foreach (Region region in candidates)
         {
-            // Guard bytes follow the requested size inside the chunk (RegionMemory); size <= region size keeps the sum exact.
-            ulong guard = region.Memory?.Options.GuardBytes ?? 0;
-            if (guard != 0 && size > region.Info.Size)
-            {
-                anyTried |= region.State == RegionState.Active;
-                continue;
-            }
-            (ulong rounded, ulong align) = region.Normalize(size + guard, alignment);
             long started = _metrics?.StartTimer() ?? 0;
             RegionAllocateResult result;
-            ulong address;
+            ulong address, chunkSize;
             lock (region.Sync)
             {
                 int owner = region.OwnerIndex(device, type);
-                result = region.TryAllocate(rounded, align, owner, inside, out address);
-                if (result == RegionAllocateResult.Ok)
-                {
-                    region.Memory?.Prepare(address, size, rounded);
-                    if (asBuffer)
-                        buffer = AdoptChunk(region, address, size, device, type);
-                }
+                result = region.TryAllocateChunk(size, alignment, owner, out address, out chunkSize);
+                if (result == RegionAllocateResult.Ok && asBuffer)
+                    buffer = AdoptChunk(region, address, size, device, type);
             }
             if (result == RegionAllocateResult.Fenced)
             {
@@ -175,7 +161,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
             if (result == RegionAllocateResult.Ok)
             {
                 _metrics?.Allocation(region, CmaOutcome.Ok, started);
-                chunk = new CmaChunk(address, rounded, region.Info.Name);
+                chunk = new CmaChunk(address, chunkSize, region.Info.Name);
                 return CmaOutcome.Ok;
             }
         }
@@ -194,7 +180,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// handle still owns the chunk (see <see cref="ReleaseHandle"/>).</summary>
     private CmaOutcome FreeCore(ulong address, CmaBuffer? handle, out CmaGuardOverrun? overrun)
     {
-        StrongBox<Region?> inside = Region.EnterHost();
+        PluginCallScope.ThrowIfInside();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         overrun = null;
         int i = RegionIndexOf(address);
@@ -206,10 +192,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
                 bool freed;
                 lock (region.Sync)
                 {
-                    ChunkEntry entry = default;
-                    freed = ReleaseHandle(i, address, handle) && region.TryFree(address, inside, out entry);
-                    if (freed && region.Memory is { } memory)
-                        overrun = memory.Release(address, entry.Size, region, entry.Owner);
+                    freed = ReleaseHandle(i, address, handle) && region.TryFree(address, out overrun);
                 }
                 if (overrun is not null)
                     ReportOverrun(region, overrun);
@@ -244,108 +227,28 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     public void Free(ulong address)
     {
         if (TryFree(address) != CmaOutcome.Ok)
-            throw new CmaException(CmaOutcome.NotFound, $"No chunk starts at 0x{address:X}; nothing was freed.");
+            CmaThrow.NotFreed(address);
     }
-
-    /// <inheritdoc/>
-    public CmaOutcome TryGetInfo(string device, string? type, out CmaInfo? info)
-    {
-        Region.ThrowIfInsidePluginCall();
-        ArgumentNullException.ThrowIfNull(device);
-        int rule = _map.FindRule(device, type);
-        if (rule < 0)
-        {
-            info = null;
-            return CmaOutcome.NoMatchingRule;
-        }
-        Region[] regions = _ruleRegions[rule];
-        ulong lower = ulong.MaxValue, upper = 0, total = 0, free = 0;
-        foreach (Region r in regions)
-        {
-            lower = Math.Min(lower, r.Info.Start);
-            upper = Math.Max(upper, r.Info.End);
-            total += r.Info.Size;
-            free += r.Snapshot().FreeBytes; // 0 when fenced; never waits for a plugin call
-        }
-        info = new CmaInfo { LowerBound = lower, UpperBound = upper, TotalSize = total, FreeSize = free, Count = regions.Length, Regions = [.. regions.Select(r => r.Info.Name)] };
-        return CmaOutcome.Ok;
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>Reads each region's published snapshot, never its lock: a plugin call in progress, however slow, does not
-    /// delay it.</remarks>
-    public IReadOnlyList<CmaRegionSnapshot> GetRegions()
-    {
-        Region.ThrowIfInsidePluginCall();
-        var snapshots = new CmaRegionSnapshot[_regions.Length];
-        for (int i = 0; i < snapshots.Length; i++)
-            snapshots[i] = _regions[i].Snapshot();
-        return snapshots;
-    }
-
-    /// <inheritdoc/>
-    /// <remarks>Reads the region's published snapshot, never its lock (see <see cref="GetRegions"/>).</remarks>
-    public CmaRegionSnapshot GetRegion(string name)
-    {
-        Region.ThrowIfInsidePluginCall();
-        ArgumentNullException.ThrowIfNull(name);
-        return _byName.TryGetValue(name, out Region? r) ? r.Snapshot()
-        : throw new ArgumentException($"Unknown region '{name}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(name));
-    }
-
-    /// <inheritdoc/>
-    public bool TryReopen(string region, out string? reason)
-    {
-        Region.ThrowIfInsidePluginCall();
-        ArgumentNullException.ThrowIfNull(region);
-        if (!_byName.TryGetValue(region, out Region? r))
-            throw new ArgumentException($"Unknown region '{region}'. Regions: {string.Join(", ", _byName.Keys)}.", nameof(region));
-        lock (r.Sync)
-            return r.TryReopen(out reason);
-    }
-
-    /// <summary>Frees every live chunk of every region (the host's own tools, e.g. <c>replay --loop</c> between passes).</summary>
-    internal void FreeAll()
-    {
-        var addresses = new List<ulong>();
-        foreach (Region r in _regions)
-        {
-            addresses.Clear();
-            lock (r.Sync)
-                r.Chunks.ForEach((start, _) => addresses.Add(start));
-            foreach (ulong address in addresses)
-                TryFree(address);
-        }
-    }
-
-    /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
-    internal Region? FindRegion(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>Rejects a zero size, a non-power-of-two alignment, and a size that overflows when rounded.</summary>
     private void ValidateRequest(ulong size, ulong alignment)
     {
         if (size == 0)
-            Reject("The size must be greater than zero.", nameof(size));
+            Reject(CmaThrow.ZeroSize, nameof(size));
         if (size > ulong.MaxValue - (_maxGranule - 1))
-            Reject($"The size {size} overflows when rounded up to the granule ({_maxGranule}).", nameof(size));
+            Reject(CmaThrow.OverflowingSize(size, _maxGranule), nameof(size));
         if (alignment != 0 && !BitOperations.IsPow2(alignment))
-            Reject($"The alignment must be 0 (the granule) or a power of two; {alignment} is not.", nameof(alignment));
+            Reject(CmaThrow.BadAlignment(alignment), nameof(alignment));
     }
 
+    /// <summary>Counts a rejected argument and throws.</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Reject(string message, string parameter)
     {
         _metrics?.RejectedArgument(parameter);
-        throw new ArgumentException(message, parameter);
+        CmaThrow.BadArgument(message, parameter);
     }
-
-    private static string Describe(CmaOutcome outcome) => outcome switch
-    {
-        CmaOutcome.NoSpace => "no candidate region has room",
-        CmaOutcome.NoMatchingRule => "no map rule matches the device and type",
-        CmaOutcome.AllRegionsFenced => "every candidate region is fenced after a plugin fault",
-        CmaOutcome.NotFound => "no chunk starts at that address",
-        _ => outcome.ToString(),
-    };
 
     /// <summary>Disposes the allocators of active regions and releases the regions' memory (mappings unmapped, Shared
     /// files unlinked); buffers still live then throw <see cref="ObjectDisposedException"/>. Later calls do nothing.
@@ -355,16 +258,13 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// that plugin's region is fenced; nothing is disposed, so nothing is torn down under the call in progress.</exception>
     public void Dispose()
     {
-        Region.ThrowIfInsidePluginCall();
+        PluginCallScope.ThrowIfInside();
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         foreach (Region r in _regions)
         {
             lock (r.Sync)
-            {
                 r.Close();
-                ReleaseMemory(r);
-            }
         }
         _metrics?.Dispose();
     }

@@ -1,4 +1,3 @@
-using Cma.Runtime.Configuration;
 using Microsoft.Win32.SafeHandles;
 
 namespace Cma.Runtime.Memory;
@@ -62,42 +61,42 @@ internal sealed class BackingFile : IDisposable
     /// <summary>The region's configuration field (<c>Cma:Regions:0</c>), for messages.</summary>
     public string Field { get; }
 
-    /// <summary>Opens (creating if missing) and takes ownership of <paramref name="region"/>'s backing file. Throws
+    /// <summary>Opens (creating if missing) and takes ownership of <paramref name="path"/>, the <paramref name="backing"/>
+    /// file of region <paramref name="region"/> (configuration field <paramref name="field"/>, for messages). Throws
     /// <see cref="BackingFileConflictException"/> when another process or another region of this process owns it (the
     /// file unchanged), or the exceptions of opening a file.</summary>
-    public static BackingFile Acquire(RegionOptions region)
+    public static BackingFile Acquire(string path, CmaBacking backing, string region, string field)
     {
-        string path = region.Memory.BackingPath!;
         lock (s_sync)
         {
             for (int attempt = 1; ; attempt++)
             {
-                if (TryAcquire(region, path) is { } file)
+                if (TryAcquire(path, backing, region, field) is { } file)
                     return file;
                 if (attempt == Attempts)
-                    throw new IOException($"'{path}' kept changing while region '{region.Name}' was taking ownership of it (another process unlinks or replaces it); try again.");
+                    throw new IOException($"'{path}' kept changing while region '{region}' was taking ownership of it (another process unlinks or replaces it); try again.");
             }
         }
     }
 
     /// <summary>One attempt of <see cref="Acquire"/>: the owned file, or null when the path no longer names the file
     /// opened and locked (it must be opened again).</summary>
-    private static BackingFile? TryAcquire(RegionOptions region, string path)
+    private static BackingFile? TryAcquire(string path, CmaBacking backing, string region, string field)
     {
         SafeFileHandle handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
         try
         {
             FileIdentity identity = FileIdentity.Of(handle);
             if (s_owned.TryGetValue(identity, out BackingFile? owner))
-                throw BackingFileConflictException.SameFile(region.Name, path, owner);
+                throw BackingFileConflictException.SameFile(region, path, owner);
             if (!PosixFileLock.TryLockWhole(handle))
-                throw BackingFileConflictException.OwnedElsewhere(region.Name, path, PosixFileLock.FindOwner(identity));
+                throw BackingFileConflictException.OwnedElsewhere(region, path, PosixFileLock.FindOwner(identity));
             if (FileIdentity.Of(path) != identity)
             {
                 handle.Dispose();   // locked a file the path no longer names: drop it and open the path again
                 return null;
             }
-            var file = new BackingFile(handle, identity, path, region.Memory.Backing, region.Name, region.Field);
+            var file = new BackingFile(handle, identity, path, backing, region, field);
             s_owned.Add(identity, file);
             return file;
         }

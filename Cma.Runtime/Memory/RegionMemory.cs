@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using Cma.Runtime.Configuration;
-using Cma.Runtime.Regions;
 
 namespace Cma.Runtime.Memory;
 
@@ -10,18 +8,12 @@ namespace Cma.Runtime.Memory;
 /// options applied to each chunk — zero on allocate, guard bytes after the requested size (filled on allocate,
 /// checked on free), poison on free. The region's <see cref="CmaRegion.Start"/> is <see cref="Base"/>, so a plugin's
 /// alignment of absolute addresses is the alignment of real pointers.
+/// The region records each chunk's requested and reserved sizes and passes them in: this type keeps no chunk table.
 /// Concurrency: <see cref="Prepare"/>, <see cref="Release"/> and <see cref="Dispose"/> run under the region's lock;
 /// <see cref="IsDisposed"/> may be read without it.
 /// </summary>
 internal sealed unsafe class RegionMemory : IDisposable
 {
-    /// <summary>Mappings made and not yet released, process-wide (the leak tests read it).</summary>
-    private static long s_live;
-
-    /// <summary>Per live chunk of a region with guard bytes, the size its caller asked for (where its guard zone
-    /// starts); null when the region has no guard bytes. Holds exactly the chunks prepared and not yet released.</summary>
-    private readonly Dictionary<ulong, ulong>? _requested;
-
     /// <summary>The owned backing file of a File or Shared region (open, locked, until disposed); null for Native.</summary>
     private readonly BackingFile? _file;
 
@@ -34,12 +26,7 @@ internal sealed unsafe class RegionMemory : IDisposable
         _file = file;
         Base = (ulong)mappingBase;
         Size = size;
-        _requested = options.GuardBytes > 0 ? [] : null;
-        Interlocked.Increment(ref s_live);
     }
-
-    /// <summary>Mappings made and not yet released in this process.</summary>
-    public static long LiveMappings => Interlocked.Read(ref s_live);
 
     /// <summary>The region's backing and debug options.</summary>
     public RegionMemoryOptions Options { get; }
@@ -56,27 +43,27 @@ internal sealed unsafe class RegionMemory : IDisposable
     /// <summary>Whether the mapping has been released (the host was disposed).</summary>
     public bool IsDisposed => _disposed;
 
-    /// <summary>Reserves the bytes of <paramref name="region"/>, aligned to its alignment (at least a page), all zero. A
+    /// <summary>Reserves <paramref name="size"/> bytes for region <paramref name="name"/> (configuration field
+    /// <paramref name="field"/>, for messages), aligned to <paramref name="alignment"/> (at least a page), all zero. A
     /// File or Shared region first takes ownership of its file (<see cref="BackingFile"/>), before changing anything
     /// about it, then empties it: the region starts empty, whatever a previous run left in the file.
     /// Throws <see cref="BackingFileConflictException"/> when the file is owned already (by another process, or another
     /// region of this one), and <see cref="OutOfMemoryException"/> or <see cref="IOException"/> (or an access exception
     /// for a file) when the system refuses; the message says what was asked for.</summary>
-    public static RegionMemory Map(RegionOptions region)
+    public static RegionMemory Map(string name, string field, ulong size, ulong alignment, RegionMemoryOptions options)
     {
-        RegionMemoryOptions options = region.Memory;
-        ulong alignment = Math.Max(region.Alignment, (ulong)Environment.SystemPageSize);
+        alignment = Math.Max(alignment, (ulong)Environment.SystemPageSize);
         if (options.Backing == CmaBacking.Native)
         {
-            void* bytes = NativeMemory.AlignedAlloc((nuint)region.Size, (nuint)alignment);
-            return new RegionMemory(options, (nint)bytes, region.Size);
+            void* bytes = NativeMemory.AlignedAlloc((nuint)size, (nuint)alignment);
+            return new RegionMemory(options, (nint)bytes, size);
         }
-        BackingFile file = BackingFile.Acquire(region);
+        BackingFile file = BackingFile.Acquire(options.BackingPath!, options.Backing, name, field);
         try
         {
-            file.Empty(region.Size);
-            nint view = PosixMemoryMap.MapFileAligned((int)file.Handle.DangerousGetHandle(), region.Size, alignment);
-            return new RegionMemory(options, view, region.Size, file);
+            file.Empty(size);
+            nint view = PosixMemoryMap.MapFileAligned((int)file.Handle.DangerousGetHandle(), size, alignment);
+            return new RegionMemory(options, view, size, file);
         }
         catch
         {
@@ -94,33 +81,26 @@ internal sealed unsafe class RegionMemory : IDisposable
         ulong guard = Options.GuardBytes;
         if (Options.ZeroOnAllocate)
             Fill(address, guard == 0 ? reserved : requested, 0);
-        if (_requested is not null)
-        {
+        if (guard != 0)
             Fill(address + requested, reserved - requested, RegionMemoryOptions.GuardByte);
-            _requested[address] = requested;
-        }
     }
 
-    /// <summary>Applies the free-time options to a chunk just freed: checks its guard zone, then poisons it. Returns the
-    /// overrun found, or null. Caller holds the region's lock.</summary>
-    public CmaGuardOverrun? Release(ulong address, ulong reserved, Region region, int owner)
+    /// <summary>Applies the free-time options to a chunk just freed: checks its guard zone
+    /// <c>[requested, reserved)</c>, then poisons it. Returns where the first changed guard byte is (its offset from
+    /// <paramref name="address"/>) and how many changed; (0, 0) when none did. Caller holds the region's lock.</summary>
+    public (ulong FirstOffset, ulong Changed) Release(ulong address, ulong requested, ulong reserved)
     {
         if (_disposed)
-            return null;
-        CmaGuardOverrun? overrun = null;
-        if (_requested is not null && _requested.Remove(address, out ulong requested))
+            return default;
+        (ulong first, ulong changed) = (0, 0);
+        if (Options.GuardBytes != 0)
         {
-            (ulong first, ulong changed) = FindChanged(address + requested, reserved - requested, RegionMemoryOptions.GuardByte);
-            if (changed > 0)
-                overrun = new CmaGuardOverrun
-                {
-                    Region = region.Info.Name, Address = address, Size = requested, Owner = region.OwnerName(owner),
-                    FirstOverwrittenOffset = requested + first, OverwrittenBytes = changed,
-                };
+            (first, changed) = FindChanged(address + requested, reserved - requested, RegionMemoryOptions.GuardByte);
+            first += requested;
         }
         if (Options.PoisonByte is byte poison)
             Fill(address, reserved, poison);
-        return overrun;
+        return (first, changed);
     }
 
     /// <summary>The span over <paramref name="length"/> bytes at <paramref name="address"/> (inside the mapping).</summary>
@@ -148,7 +128,6 @@ internal sealed unsafe class RegionMemory : IDisposable
                 _file!.Dispose();
             }
         }
-        Interlocked.Decrement(ref s_live);
     }
 
     /// <summary>Writes <paramref name="value"/> over <c>[address, address + length)</c>, a gigabyte at a time.</summary>

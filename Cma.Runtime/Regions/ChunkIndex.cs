@@ -65,31 +65,10 @@ internal sealed class ChunkIndex
     /// <summary>Live chunks.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Whether a chunk starts at <paramref name="start"/>; if so its data.</summary>
-    public bool TryGet(ulong start, out ChunkEntry entry)
-    {
-        if (!Find(start, out int b, out int i))
-        {
-            entry = default;
-            return false;
-        }
-        entry = _buckets[b].Chunks![i].Entry;
-        return true;
-    }
-
-    /// <summary>Whether <c>[start, start + size)</c>, which lies inside the region, overlaps a live chunk: the live
-    /// predecessor (last start &lt; start) reaching past <paramref name="start"/>, or the live successor (first start ≥
-    /// start) beginning before the range's end. Because live chunks are disjoint, these two neighbours decide it: a range
-    /// that starts inside a chunk, equals one, or encloses one is caught.</summary>
-    public bool Overlaps(ulong start, ulong size)
-    {
-        Debug.Assert(start - _start < _size && size <= _size - (start - _start), "the range lies inside the region");
-        int b = BucketOf(start);
-        return OverlapsAt(b, LowerBound(_buckets[b].Chunks, _buckets[b].Count, start), start, size);
-    }
-
-    /// <summary>Records a chunk that lies inside the region unless it overlaps a live one (see <see cref="Overlaps"/>):
-    /// one search for both. Returns false, changing nothing, on an overlap.</summary>
+    /// <summary>Records a chunk that lies inside the region unless it overlaps a live one: the live predecessor (last start
+    /// &lt; start) reaching past <paramref name="start"/>, or the live successor (first start ≥ start) beginning before
+    /// the chunk's end. Because live chunks are disjoint, these two neighbours decide it: a range that starts inside a
+    /// chunk, equals one, or encloses one is caught. One search for both. Returns false, changing nothing, on an overlap.</summary>
     public bool TryInsert(ulong start, ChunkEntry entry)
     {
         Debug.Assert(start - _start < _size && entry.Size <= _size - (start - _start), "the chunk lies inside the region");
@@ -99,13 +78,6 @@ internal sealed class ChunkIndex
             return false;
         InsertAt(b, i, start, entry);
         return true;
-    }
-
-    /// <summary>Records a chunk; the caller has checked <see cref="Overlaps"/>.</summary>
-    public void Insert(ulong start, ChunkEntry entry)
-    {
-        bool inserted = TryInsert(start, entry);
-        Debug.Assert(inserted, "the chunk overlaps a live one");
     }
 
     /// <summary>Removes the chunk that starts at <paramref name="start"/>, if any.</summary>
@@ -137,15 +109,6 @@ internal sealed class ChunkIndex
             for (int i = 0; i < _buckets[b].Count; i++)
                 visit(chunks[i].Start, chunks[i].Entry);
         }
-    }
-
-    /// <summary>Removes every chunk and releases the bucket arrays.</summary>
-    public void Clear()
-    {
-        Array.Clear(_buckets);
-        Array.Clear(_nonEmpty);
-        Array.Clear(_nonEmptyWords);
-        Count = 0;
     }
 
     /// <summary>The bucket holding <paramref name="address"/>, which lies inside the region.

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace Cma.Runtime.Regions;
@@ -21,7 +20,8 @@ internal sealed partial class Region
         ICmaAllocator allocator;
         try
         {
-            allocator = EnterPlugin(() => Provider.Create(Info, Settings));
+            using PluginCallScope call = PluginCallScope.Enter(this);
+            allocator = Provider.Create(Info, Settings);
         }
         catch (Exception e)
         {
@@ -33,30 +33,30 @@ internal sealed partial class Region
             Fence($"{AllocatorName}: Create called back into the Cma host");
             return null;
         }
-        Allocator = allocator;
-        _reserved = 0;
+        CmaAllocatorTraits traits;
         try
         {
-            Traits = EnterPlugin(() => allocator.Traits);
-            _unitShift = Traits.Unit > 0 && ulong.IsPow2(Traits.Unit) ? System.Numerics.BitOperations.TrailingZeroCount(Traits.Unit) : -1;
-            _emptyIsOneBlock = Traits.FreeAllLeavesOneBlock && Traits.Unit != 0 && Info.Size % Traits.Unit == 0;
-            if (Traits.MaxRegionSize < Info.Size)
-                return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(Traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
+            using (PluginCallScope.Enter(this))
+                traits = allocator.Traits;
         }
         catch (Exception e)
         {
+            _guard = new AllocatorGuard(Info, allocator, default, Chunks);   // disposable by the host's tools, never called
             Fence($"{AllocatorName}: Traits threw {e.GetType().Name}: {e.Message}");
             return null;
         }
-        CmaAllocatorStats stats = ReadStatsInPlugin(out Exception? statsFault);
+        AllocatorGuard guard = _guard = new AllocatorGuard(Info, allocator, traits, Chunks);
+        if (traits.MaxRegionSize < Info.Size)
+            return Fail($"{AllocatorName} supports regions of at most {CmaSize.Format(traits.MaxRegionSize)}, but region '{Info.Name}' is {CmaSize.Format(Info.Size)}");
+        CmaAllocatorStats stats = ReadStatsInPlugin(guard, out Exception? statsFault);
         if (_reentered)
         {
             Fence($"{AllocatorName}: Traits or Stats called back into the Cma host while the region was created");
             return null;
         }
-        if (!StatsHold(stats, statsFault))
+        if (!StatsHold(guard, stats, statsFault))
         {
-            Fence(StatsFaultAfter(stats, statsFault, "Create", 0, 0, 0));
+            Fence(guard.StatsFaultAfter(stats, statsFault, "Create", 0, 0, 0));
             return null;
         }
         SetState(RegionState.Active, null);
@@ -83,38 +83,45 @@ internal sealed partial class Region
             return false;
         }
         _reentered = false;
-        _reserved = 0;
         Exception? e = Open();
         reason = e is null && State == RegionState.Active ? null : FenceReason;
         return State == RegionState.Active;
     }
 
-    /// <summary>Closes the region for good (the host is being disposed): disposes an active allocator — a plugin call, so
+    /// <summary>Closes the region for good (the host is being disposed), releasing its memory: disposes an active allocator — a plugin call, so
     /// a call back into the host from inside it is refused — and fences the region without counting a fault, so that a
     /// request that reaches it afterwards never calls the disposed allocator. Caller holds <see cref="Sync"/>.</summary>
     public void Close()
     {
         if (State == RegionState.Active)
         {
-            StrongBox<Region?> inside = InsideBox();
-            Region? outer = inside.Value;
-            inside.Value = this;
             try
             {
+                using PluginCallScope call = PluginCallScope.Enter(this);
                 Allocator!.Dispose();
             }
             catch (Exception e)
             {
                 _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", Info.Name, e.Message);
             }
-            finally
-            {
-                inside.Value = outer;
-            }
             if (_reentered)
                 _logger.LogWarning("The allocator of region {Region} called back into the Cma host from inside Dispose; the call was refused.", Info.Name);
         }
         Fence(ClosedReason, countFault: false);
+        ReleaseMemory();
+    }
+
+    /// <summary>Releases the region's bytes (mapping unmapped, a Shared file unlinked); a failure is logged.</summary>
+    private void ReleaseMemory()
+    {
+        try
+        {
+            Memory?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Releasing the memory of region {Region} failed: {Error}", Info.Name, e.Message);
+        }
     }
 
     /// <summary>The fence reason of a region whose host was disposed.</summary>

@@ -1,64 +1,31 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Cma.Runtime.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Cma.Runtime.Regions;
 
 /// <summary>
-/// One configured region: its address range, its allocator plugin instance, the lock that serialises calls
-/// into that instance, and the host's own registry of live chunks (the guard). Every plugin result is
-/// verified before it is handed out — inside the region, aligned, no overlap with the live neighbours, and
-/// free bytes equal to the region size minus what the live chunks reserve per the plugin's traits. A plugin
-/// that breaks this, throws, or calls back into the host from inside a call fences the region: the result
-/// is discarded, the fault is logged and counted, and the plugin is never called again until the region is
-/// empty and reopened with a fresh allocator.
+/// One configured region: its identity (name, range, granule, alignment, allocator name, provider, settings), the lock
+/// that serialises calls into its allocator, and its parts — the <see cref="AllocatorGuard"/> of the current allocator
+/// instance (the live chunks, the bytes they reserve, the checks), the <see cref="OwnerTable"/>, its
+/// <see cref="RegionMemory"/> when backed, and the published state monitoring reads (Region.Snapshot.cs). Every plugin
+/// call runs inside a <see cref="PluginCallScope"/>, and every result is verified before it is handed out — inside the
+/// region, aligned, no overlap with the live neighbours, and free bytes equal to the region size minus what the live
+/// chunks reserve per the plugin's traits. A plugin that breaks this, throws, or calls back into the host from inside a
+/// call fences the region: the result is discarded, the fault is logged and counted, and the plugin is never called
+/// again until the region is empty and reopened with a fresh allocator (a new guard over the same chunk index).
 /// Concurrency: callers hold <see cref="Sync"/> around every method that mutates (the service does).
 /// </summary>
 internal sealed partial class Region
 {
-    /// <summary>Per thread, a box holding the region whose plugin this thread is inside, or null: detects a plugin calling
-    /// back into the host (a <c>lock</c> is re-entrant and would let it through). A box (created once per thread) so that an
-    /// operation reads the thread-static slot once (<see cref="EnterHost"/>) and then marks and unmarks with plain field
-    /// writes; only its own thread ever touches a box.</summary>
-    [ThreadStatic]
-    private static StrongBox<Region?>? t_insidePlugin;
-
     /// <summary>Set when this region's plugin called back into the host during the current call.</summary>
     private bool _reentered;
 
-    /// <summary>Sum of <see cref="CmaAllocatorTraits.ReservedBytes"/> over the live chunks.</summary>
-    private ulong _reserved;
-
-    /// <summary>The owner (device/type) table: index 0 is "no owner".</summary>
-    private readonly List<string> _owners = [""];
-
-    /// <summary>Owner text → index in <see cref="_owners"/>.</summary>
-    private readonly Dictionary<(string Device, string Type), int> _ownerIndex = [];
-
-    /// <summary>log2 of the traits' unit when it is a power of two (always, for the first-party plugins), else -1: lets
-    /// <see cref="Reserved"/> shift instead of dividing.</summary>
-    private int _unitShift = -1;
-
-    /// <summary>Granule - 1: a size or address is a multiple of the granule when it has none of these bits.</summary>
-    private readonly ulong _granuleMask;
-
-    /// <summary>log2 of the granule (a power of two): free bytes shifted right by it are the free granules.</summary>
-    private readonly int _granuleShift;
-
-    /// <summary>Whether the traits promise one free block covering the region when nothing is allocated, on a region their
-    /// unit tiles (the stats check holds them to it).</summary>
-    private bool _emptyIsOneBlock;
-
-    /// <summary>The device string of the last <see cref="OwnerIndex"/> lookup, compared by reference: a caller that passes
-    /// the same device and type strings again skips the dictionary.</summary>
-    private string? _lastDevice;
-
-    /// <summary>The type string of the last <see cref="OwnerIndex"/> lookup (see <see cref="_lastDevice"/>).</summary>
-    private string? _lastType;
-
-    /// <summary>The owner index of <see cref="_lastDevice"/>/<see cref="_lastType"/>.</summary>
-    private int _lastOwner;
+    /// <summary>The current allocator instance and its checks; null until the first one is created. Replaced (under
+    /// <see cref="Sync"/>) by each new instance.</summary>
+    private AllocatorGuard? _guard;
 
     /// <summary>Logs faults and frees of unknown addresses.</summary>
     private readonly ILogger _logger;
@@ -67,8 +34,6 @@ internal sealed partial class Region
     {
         Info = info;
         Chunks = new ChunkIndex(info.Start, info.Size, info.Granule);
-        _granuleMask = info.Granule - 1;
-        _granuleShift = System.Numerics.BitOperations.TrailingZeroCount(info.Granule);
         Alignment = alignment;
         AllocatorName = allocatorName;
         Provider = provider;
@@ -91,23 +56,25 @@ internal sealed partial class Region
     /// <summary>The region's plugin settings section.</summary>
     public IConfiguration Settings { get; }
 
-    /// <summary>The region's bytes (its start is the mapping's base), or null when it is address space only.</summary>
-    public Memory.RegionMemory? Memory { get; init; }
+    /// <summary>The region's bytes (its start is the mapping's base), or null when it is address space only. The region
+    /// prepares each chunk's bytes when it places it and releases them when it frees it, and disposes them in
+    /// <see cref="Close"/>.</summary>
+    public RegionMemory? Memory { get; init; }
 
     /// <summary>Serialises every call into the allocator and every registry change.</summary>
     public Lock Sync { get; } = new();
 
     /// <summary>The current allocator instance; null until created or when creation failed.</summary>
-    public ICmaAllocator? Allocator { get; private set; }
+    public ICmaAllocator? Allocator => _guard?.Allocator;
 
     /// <summary>The allocator's traits, read once at creation.</summary>
-    public CmaAllocatorTraits Traits { get; private set; }
+    public CmaAllocatorTraits Traits => _guard?.Traits ?? default;
 
     /// <summary>The live chunks.</summary>
     public ChunkIndex Chunks { get; }
 
     /// <summary>Bytes the live chunks reserve, per the allocator's traits.</summary>
-    public ulong ReservedBytes => _reserved;
+    public ulong ReservedBytes => _guard?.ReservedBytes ?? 0;
 
     /// <summary>A request as this region's plugin must receive it: the size rounded up to the granule, the alignment
     /// raised to at least the granule (0 means the granule). The caller has checked that neither overflows.</summary>
@@ -117,31 +84,51 @@ internal sealed partial class Region
         return ((size + granule - 1) & ~(granule - 1), alignment < granule ? granule : alignment);
     }
 
-    /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and
-    /// <paramref name="alignment"/> are already normalised to this region's granule.</summary>
-    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address) =>
-        TryAllocate(size, alignment, owner, InsideBox(), out address);
-
-    /// <summary><see cref="TryAllocate(ulong, ulong, int, out ulong)"/> with this thread's plugin-call box, as returned by
-    /// <see cref="EnterHost"/>.</summary>
-    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, StrongBox<Region?> inside, out ulong address)
+    /// <summary>Places a chunk of <paramref name="requested"/> bytes as a caller asked for it: adds the region's guard bytes,
+    /// normalises the request (<see cref="Normalize"/>), asks the plugin (<see cref="Place"/>) and prepares the chunk's
+    /// bytes. <paramref name="size"/> is what the chunk reserves in the plugin. Caller holds <see cref="Sync"/> and has
+    /// checked that <paramref name="requested"/> does not overflow when rounded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public RegionAllocateResult TryAllocateChunk(ulong requested, ulong alignment, int owner, out ulong address, out ulong size)
     {
-        Debug.Assert(inside == t_insidePlugin, "the box is this thread's");
+        RegionMemory? memory = Memory;
+        // Guard bytes follow the requested size inside the chunk; requested <= region size keeps the sum exact.
+        ulong guard = memory is null ? 0 : memory.Options.GuardBytes;
+        if (guard != 0 && requested > Info.Size)
+        {
+            (address, size) = (0, 0);
+            return State == RegionState.Active ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
+        }
+        (size, ulong align) = Normalize(requested + guard, alignment);
+        RegionAllocateResult result = Place(size, requested, align, owner, out address);
+        if (result == RegionAllocateResult.Ok)
+            memory?.Prepare(address, requested, size);
+        return result;
+    }
+
+    /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and
+    /// <paramref name="alignment"/> are already normalised to this region's granule (the host's replay tools).</summary>
+    public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address) =>
+        Place(size, size, alignment, owner, out address);
+
+    /// <summary><see cref="TryAllocate"/> of a chunk whose caller asked for <paramref name="requested"/> bytes.</summary>
+    private RegionAllocateResult Place(ulong size, ulong requested, ulong alignment, int owner, out ulong address)
+    {
         address = 0;
         if (State != RegionState.Active)
             return RegionAllocateResult.Fenced;
         if (size > Info.Size)
             return RegionAllocateResult.NoSpace;
-        ICmaAllocator allocator = Allocator!;
+        AllocatorGuard guard = _guard!;
+        ICmaAllocator allocator = guard.Allocator;
         bool placed = false;
         ulong at = 0;
         CmaAllocatorStats stats = default;
         Exception? statsFault = null;
         bool inStats = false; // which call threw: TryAllocate (fence) or Stats (a stats fault, checked below)
-        Region? outer = inside.Value;
-        inside.Value = this;
         try
         {
+            using PluginCallScope call = PluginCallScope.Enter(this);
             placed = allocator.TryAllocate(size, alignment, out at);
             if (!_reentered)
             {
@@ -152,89 +139,79 @@ internal sealed partial class Region
         catch (Exception e)
         {
             if (!inStats)
-            {
-                FenceAllocateThrew(size, alignment, e);
-                return RegionAllocateResult.Fenced;
-            }
+                return FenceAllocateThrew(size, alignment, e);
             statsFault = e;
         }
-        finally
-        {
-            inside.Value = outer;
-        }
         if (_reentered)
-        {
-            Fence("the plugin called back into the Cma host from inside TryAllocate");
-            return RegionAllocateResult.Fenced;
-        }
+            return FenceReentered("TryAllocate");
         if (!placed)
         {
             // A failure at the granule's alignment of at most the largest free block the stats claim is a lie in one of them.
-            if (StatsHold(stats, statsFault) && (size > stats.LargestFreeBlock || alignment != Info.Granule))
+            if (StatsHold(guard, stats, statsFault) && (size > stats.LargestFreeBlock || alignment != Info.Granule))
                 return RegionAllocateResult.NoSpace;
-            FenceFailedAllocate(size, alignment, stats, statsFault);
-            return RegionAllocateResult.Fenced;
+            return FenceFailedAllocate(size, alignment, stats, statsFault);
         }
         if (!Info.Contains(at, size) || (at & (alignment - 1)) != 0)
-        {
-            FenceAllocateResult(size, alignment, at, RangeFault(at, size, alignment)!);
-            return RegionAllocateResult.Fenced;
-        }
+            return FenceAllocateResult(size, alignment, at, guard.RangeFault(at, size, alignment)!);
         if (size > _largestFreeBlock)
-        {
-            FenceUnderstatedLargest(size, alignment, at);
-            return RegionAllocateResult.Fenced;
-        }
-        if (!Chunks.TryInsert(at, new ChunkEntry(size, owner)))
-        {
-            FenceAllocateResult(size, alignment, at, "overlaps a live chunk");
-            return RegionAllocateResult.Fenced;
-        }
-        ulong reserved = Reserved(size);
-        _reserved += reserved;
-        if (!StatsHold(stats, statsFault))
-        {
-            string reason = StatsFaultAfter(stats, statsFault, "TryAllocate({1}, {2}) at 0x{0:X}", at, size, alignment);
-            Chunks.Remove(at, out _);
-            _reserved -= reserved;
-            Fence(reason);
-            return RegionAllocateResult.Fenced;
-        }
+            return FenceUnderstatedLargest(size, alignment, at);
+        if (!guard.TryRecord(at, new ChunkEntry(size, requested, owner)))
+            return FenceAllocateResult(size, alignment, at, "overlaps a live chunk");
+        if (!StatsHold(guard, stats, statsFault))
+            return FenceStatsAfterPlace(guard, stats, statsFault, at, size, alignment);
         address = at;
         return RegionAllocateResult.Ok;
     }
 
-    /// <summary>Frees the chunk that starts at <paramref name="address"/>. Caller holds <see cref="Sync"/>.
-    /// Returns false (and changes nothing) when no live chunk starts there.</summary>
-    public bool TryFree(ulong address, out ChunkEntry entry) => TryFree(address, InsideBox(), out entry);
-
-    /// <summary><see cref="TryFree(ulong, out ChunkEntry)"/> with this thread's plugin-call box, as returned by
-    /// <see cref="EnterHost"/>.</summary>
-    public bool TryFree(ulong address, StrongBox<Region?> inside, out ChunkEntry entry)
+    /// <summary>Frees the chunk that starts at <paramref name="address"/>: the plugin's range (unless the region is fenced),
+    /// then the chunk's bytes, whose guard zone is checked (<paramref name="overrun"/>, null when intact). Caller holds
+    /// <see cref="Sync"/>. Returns false (and changes nothing) when no live chunk starts there.</summary>
+    public bool TryFree(ulong address, out CmaGuardOverrun? overrun)
     {
-        Debug.Assert(inside == t_insidePlugin, "the box is this thread's");
-        if (!Chunks.Remove(address, out entry))
+        overrun = null;
+        AllocatorGuard? guard = _guard;
+        if (guard is null || !guard.TryForget(address, out ChunkEntry entry))
         {
             _logger.LogWarning("Free of 0x{Address:X} in region {Region}: no chunk starts at this address; nothing changed.", address, Info.Name);
             return false;
         }
-        _reserved -= Reserved(entry.Size);
         if (State != RegionState.Active)
         {
             int version = BeginChange();
             _freesWhileFenced++;
             EndChange(version);
-            return true;
         }
-        ICmaAllocator allocator = Allocator!;
+        else
+        {
+            FreeInPlugin(guard, address, entry.Size);
+        }
+        if (Memory is { } memory)
+            overrun = ReleaseBytes(memory, address, entry);
+        return true;
+    }
+
+    /// <summary>The guard overrun of a chunk whose bytes were just released, or null when its guard zone is intact.</summary>
+    private CmaGuardOverrun? ReleaseBytes(RegionMemory memory, ulong address, in ChunkEntry entry)
+    {
+        (ulong first, ulong changed) = memory.Release(address, entry.Requested, entry.Size);
+        return changed == 0 ? null : new CmaGuardOverrun
+        {
+            Region = Info.Name, Address = address, Size = entry.Requested, Owner = OwnerName(entry.Owner),
+            FirstOverwrittenOffset = first, OverwrittenBytes = changed,
+        };
+    }
+
+    /// <summary>Returns a live chunk's range to the plugin and checks the stats after it, fencing the region on a fault.</summary>
+    private void FreeInPlugin(AllocatorGuard guard, ulong address, ulong size)
+    {
+        ICmaAllocator allocator = guard.Allocator;
         CmaAllocatorStats stats = default;
         Exception? statsFault = null;
         bool inStats = false; // which call threw: Free (fence) or Stats (a stats fault, checked below)
-        Region? outer = inside.Value;
-        inside.Value = this;
         try
         {
-            allocator.Free(address, entry.Size);
+            using PluginCallScope call = PluginCallScope.Enter(this);
+            allocator.Free(address, size);
             if (!_reentered)
             {
                 inStats = true; // in the same plugin window: one thread-static round trip, one try
@@ -245,19 +222,14 @@ internal sealed partial class Region
         {
             if (!inStats)
             {
-                FenceFreeThrew(address, entry.Size, e);
-                return true;
+                FenceFreeThrew(address, size, e);
+                return;
             }
             statsFault = e;
         }
-        finally
-        {
-            inside.Value = outer;
-        }
         if (_reentered)
-            Fence("the plugin called back into the Cma host from inside Free");
-        else if (!StatsHold(stats, statsFault))
-            Fence(StatsFaultAfter(stats, statsFault, "Free(0x{0:X}, {1})", address, entry.Size, 0));
-        return true;
+            FenceReentered("Free");
+        else if (!StatsHold(guard, stats, statsFault))
+            Fence(guard.StatsFaultAfter(stats, statsFault, "Free(0x{0:X}, {1})", address, size, 0));
     }
 }

@@ -2,8 +2,8 @@ using Cma.Runtime.Regions;
 
 namespace Cma.Host.Tests.Guard;
 
-/// <summary>The host's chunk registry: overlap checks across bucket boundaries and against far neighbours, and a seeded
-/// random comparison with a naive list of live chunks.</summary>
+/// <summary>The host's chunk registry through the calls the region makes (TryInsert, Remove, ForEach): overlap checks
+/// across bucket boundaries and against far neighbours, and a seeded random comparison with a naive list of live chunks.</summary>
 public class ChunkIndexTests
 {
     private const ulong Granule = 4096;
@@ -17,21 +17,21 @@ public class ChunkIndexTests
     public void A_range_that_encloses_a_chunk_in_a_later_bucket_overlaps_it()
     {
         ChunkIndex index = NewIndex();
-        index.Insert(Start + (10UL << 20), new ChunkEntry(Granule, 0));
+        Assert.True(index.TryInsert(Start + (10UL << 20), new ChunkEntry(Granule, Granule, 0)));
 
-        Assert.True(index.Overlaps(Start, 16UL << 20));
-        Assert.False(index.Overlaps(Start, 10UL << 20));
+        Assert.False(index.TryInsert(Start, new ChunkEntry(16UL << 20, 16UL << 20, 1)));
+        Assert.True(index.TryInsert(Start, new ChunkEntry(10UL << 20, 10UL << 20, 1)));
     }
 
     [Fact]
     public void A_range_that_starts_inside_a_long_chunk_from_an_earlier_bucket_overlaps_it()
     {
         ChunkIndex index = NewIndex();
-        index.Insert(Start, new ChunkEntry(8UL << 20, 0));
+        Assert.True(index.TryInsert(Start, new ChunkEntry(8UL << 20, 8UL << 20, 0)));
 
-        Assert.True(index.Overlaps(Start + (8UL << 20) - Granule, Granule));
-        Assert.False(index.TryInsert(Start + (5UL << 20), new ChunkEntry(Granule, 1)));
-        Assert.True(index.TryInsert(Start + (8UL << 20), new ChunkEntry(Granule, 1)));
+        Assert.False(index.TryInsert(Start + (8UL << 20) - Granule, new ChunkEntry(Granule, Granule, 1)));
+        Assert.False(index.TryInsert(Start + (5UL << 20), new ChunkEntry(Granule, Granule, 1)));
+        Assert.True(index.TryInsert(Start + (8UL << 20), new ChunkEntry(Granule, Granule, 1)));
         Assert.Equal(2, index.Count);
     }
 
@@ -39,13 +39,13 @@ public class ChunkIndexTests
     public void Remove_of_an_address_where_no_chunk_starts_changes_nothing()
     {
         ChunkIndex index = NewIndex();
-        index.Insert(Start + Granule, new ChunkEntry(2 * Granule, 3));
+        var entry = new ChunkEntry(2 * Granule, Granule + 1, 3);
+        Assert.True(index.TryInsert(Start + Granule, entry));
 
         Assert.False(index.Remove(Start + 2 * Granule, out _));
         Assert.False(index.Remove(Start - Granule, out _));
         Assert.False(index.Remove(Start + (64UL << 20), out _));
-        Assert.True(index.TryGet(Start + Granule, out ChunkEntry entry));
-        Assert.Equal(new ChunkEntry(2 * Granule, 3), entry);
+        Assert.Equal([(Start + Granule, entry)], Listed(index));
     }
 
     [Fact]
@@ -60,8 +60,7 @@ public class ChunkIndexTests
             ulong at = Start + (ulong)random.Next(0, (int)((64UL << 20) / Granule - granules + 1)) * Granule;
             ulong size = granules * Granule;
             bool naiveOverlap = live.Any(c => c.Key < at + size && at < c.Key + c.Value);
-            Assert.Equal(naiveOverlap, index.Overlaps(at, size));
-            Assert.Equal(!naiveOverlap, index.TryInsert(at, new ChunkEntry(size, 0)));
+            Assert.Equal(!naiveOverlap, index.TryInsert(at, new ChunkEntry(size, size, 0)));
             if (!naiveOverlap)
                 live.Add(at, size);
             if (live.Count > 0 && random.Next(3) == 0)
@@ -89,7 +88,7 @@ public class ChunkIndexTests
         {
             ulong bucket = (ulong)random.Next(8);
             ulong at = Start + (bucket * 64 + (ulong)random.Next(64)) * Granule;
-            var entry = new ChunkEntry(Granule, step);
+            var entry = new ChunkEntry(Granule, Granule, step);
             if (random.Next(3) == 0 && index.TryInsert(at, entry))
                 live.Add(at, entry);
             else if (live.Count > 0)
@@ -101,16 +100,17 @@ public class ChunkIndexTests
             }
             if (step % 100 == 0)
             {
-                foreach ((ulong start, ChunkEntry expected) in live)
-                {
-                    Assert.True(index.TryGet(start, out ChunkEntry got));
-                    Assert.Equal(expected, got);
-                }
-                var listed = new List<ulong>();
-                index.ForEach((start, _) => listed.Add(start));
-                Assert.Equal(live.Keys.Order(), listed);
+                Assert.Equal(live.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)), Listed(index));
             }
         }
         Assert.Equal(live.Count, index.Count);
+    }
+
+    /// <summary>Every live chunk of <paramref name="index"/> in start order, as the region's dumps and replays see them.</summary>
+    private static List<(ulong Start, ChunkEntry Entry)> Listed(ChunkIndex index)
+    {
+        var listed = new List<(ulong, ChunkEntry)>();
+        index.ForEach((start, entry) => listed.Add((start, entry)));
+        return listed;
     }
 }
