@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Cma.Host.Reports;
 using Cma.Host.Workloads;
 using Cma.Host.Workloads.Generation;
 
@@ -68,7 +69,7 @@ internal static class TraceCommand
                 return 0;
             }
             OutputFile.Write(path, "-o", "trace generate", new UTF8Encoding(false), w => TraceGenerator.Write(settings, w));
-            console.Error.WriteLine($"Wrote {ComparisonTable.Count(count, "operation")} ({name}, seed {settings.Seed}) to {path}.");
+            console.Error.WriteLine($"Wrote {ReportFormat.Count(count, "operation")} ({name}, seed {settings.Seed}) to {path}.");
             return 0;
         });
         return new Command("trace", "Make workloads for replay and compare.") { generate };

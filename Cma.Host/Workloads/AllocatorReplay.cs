@@ -20,7 +20,7 @@ internal static class AllocatorReplay
     public static ReplayResult Run(ITraceReader reader, Region region, ReplayOptions options)
     {
         ulong granule = region.Info.Granule, start = region.Info.Start;
-        var result = new ReplayResult { Allocator = region.AllocatorName, RegionSize = region.Info.Size, Granule = granule, Trace = reader.Counters };
+        var result = new ReplayResult { Name = region.AllocatorName, RegionSize = region.Info.Size, Granule = granule, Trace = reader.Counters };
         var latency = new LatencyHistogram();
         var series = new ReplaySeries();
         var slots = new SlotState();

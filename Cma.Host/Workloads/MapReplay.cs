@@ -32,7 +32,7 @@ internal static class MapReplay
         {
             regionIndex.Add(regions[i].Info.Name, i);
             series[i] = new ReplaySeries();
-            result.Regions.Add(new ReplayResult { Allocator = regions[i].Info.Name + " (" + regions[i].AllocatorName + ")", RegionSize = regions[i].Info.Size, Granule = regions[i].Info.Granule });
+            result.Regions.Add(new ReplayResult { Name = regions[i].Info.Name + " (" + regions[i].AllocatorName + ")", RegionSize = regions[i].Info.Size, Granule = regions[i].Info.Granule });
         }
         long op = 0;
         OccupancyTracker? occupancy = captureOccupancy ? new OccupancyTracker([.. regions.Select(x => x.Info.Size)]) : null;
