@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Cma.Runtime.Regions;
 
 namespace Cma.Host.Workloads;
@@ -74,7 +75,7 @@ internal sealed class AllocatorReplay
     }
 
     /// <summary>Replays until the trace ends, the region is fenced, or (when asked) the first failure.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
     private void Loop()
     {
         while (_cursor.TryRead(out TraceOp next))
@@ -95,6 +96,7 @@ internal sealed class AllocatorReplay
     }
 
     /// <summary>Replays allocation <paramref name="op"/>; false when it fenced the region.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
     private bool Allocate(in TraceOp next, long op)
     {
         _result.Requests++;
@@ -146,6 +148,7 @@ internal sealed class AllocatorReplay
     }
 
     /// <summary>Replays a free (skipped when its allocation failed); false when it fenced the region.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
     private bool Free(in TraceOp next)
     {
         (ulong address, ulong rounded, ulong requested) = _slots.Take(next.Slot);

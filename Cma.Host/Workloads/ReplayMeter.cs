@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cma.Host.Workloads;
 
 /// <summary>
@@ -45,6 +47,7 @@ internal sealed class ReplayMeter
 
     /// <summary>A chunk of <paramref name="size"/> bytes was placed at <paramref name="address"/> by operation
     /// <paramref name="op"/>; true when that raised the peak of live bytes (first reached at <paramref name="op"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once or more per replayed operation
     public bool Allocated(ulong address, ulong size, long op)
     {
         _result.Satisfied++;
@@ -58,6 +61,7 @@ internal sealed class ReplayMeter
     }
 
     /// <summary>A live chunk of <paramref name="size"/> bytes was freed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once or more per replayed operation
     public void Freed(ulong size)
     {
         _result.Frees++;
@@ -73,6 +77,7 @@ internal sealed class ReplayMeter
     }
 
     /// <summary>Samples the region after an operation, from the allocator's <paramref name="stats"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once or more per replayed operation
     public void Sample(in CmaAllocatorStats stats)
     {
         double fragmentation = stats.FreeBytes == 0 ? 0 : 1 - (double)stats.LargestFreeBlock / stats.FreeBytes;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Cma.Host.Workloads;
 
@@ -35,6 +36,7 @@ internal sealed class TraceCursor
 
     /// <summary>Reads the next operation; false at the end of the trace.</summary>
     /// <exception cref="TraceFormatException">A malformed line (unless the reader is lenient).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once or more per replayed operation
     public bool TryRead(out TraceOp op)
     {
         long t0 = Stopwatch.GetTimestamp();
@@ -46,6 +48,7 @@ internal sealed class TraceCursor
     }
 
     /// <summary>Reports progress when the operation just replayed is a multiple of <see cref="ProgressEvery"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once or more per replayed operation
     public void AfterOperation()
     {
         if ((Operation & (ProgressEvery - 1)) == 0)
