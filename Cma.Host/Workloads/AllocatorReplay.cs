@@ -78,9 +78,10 @@ internal sealed class AllocatorReplay
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
     private void Loop()
     {
-        while (_cursor.TryRead(out TraceOp next))
+        TraceCursor cursor = _cursor;
+        while (cursor.TryRead(out TraceOp next))
         {
-            long op = _cursor.Operation;
+            long op = cursor.Operation;
             if (!(next.Kind == TraceOpKind.Allocate ? Allocate(in next, op) : Free(in next)))
                 break;
             _meter.Sample(_region.LastStats);
@@ -91,7 +92,7 @@ internal sealed class AllocatorReplay
                 _result.Stopped = true;
                 break;
             }
-            _cursor.AfterOperation();
+            cursor.AfterOperation();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Cma.Runtime.Regions;
 
 namespace Cma.Host.Workloads;
@@ -88,19 +89,21 @@ internal sealed class MapReplay
     }
 
     /// <summary>Replays every operation, sampling every region after each.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
     private void Loop()
     {
-        while (_cursor.TryRead(out TraceOp next))
+        TraceCursor cursor = _cursor;
+        ReplayMeter[] meters = _meters;
+        Region[] regions = _regions;
+        while (cursor.TryRead(out TraceOp next))
         {
-            long op = _cursor.Operation;
             if (next.Kind == TraceOpKind.Allocate)
-                Allocate(in next, op);
+                Allocate(in next, cursor.Operation);
             else
                 Free(in next);
-            for (int r = 0; r < _meters.Length; r++)
-                _meters[r].Sample(_regions[r].LastStats);
-            _cursor.AfterOperation();
+            for (int r = 0; r < meters.Length; r++)
+                meters[r].Sample(regions[r].LastStats);
+            cursor.AfterOperation();
         }
     }
 
@@ -138,6 +141,7 @@ internal sealed class MapReplay
     }
 
     /// <summary>Allocation <paramref name="op"/> got <paramref name="chunk"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
     private void Placed(in TraceOp next, long op, CmaChunk chunk, DeviceReplayRow row)
     {
         int r = _regionIndex[chunk.Region];
@@ -181,6 +185,7 @@ internal sealed class MapReplay
     }
 
     /// <summary>Replays a free by address (skipped when its allocation failed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
     private void Free(in TraceOp next)
     {
         (ulong address, ulong rounded, _) = _slots.Take(next.Slot);
