@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Cma.Host.Reports;
 using Cma.Host.Workloads;
 using Spectre.Console;
 
@@ -70,7 +71,7 @@ internal static class CompareCommand
         if (parse.GetValue(shared.Json))
         {
             console.Output.WriteLine(JsonSerializer.Serialize(comparison.ToJson(), CliJson.Options));
-            return FenceReport.ExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Allocator));
+            return FenceReport.ExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Name));
         }
         ComparisonTable.Write(console.Ansi, comparison.Title, results);
         foreach (string line in comparison.Notes())
@@ -82,7 +83,7 @@ internal static class CompareCommand
         }
         if (reportPath is not null)
             console.Output.WriteLine($"Report written to {reportPath}");
-        return FenceReport.ExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Allocator));
+        return FenceReport.ExitCode(console, "compare", results.Where(r => r.Fenced).Select(r => r.Name));
     }
 
     /// <summary>The <c>--region-start</c> (default 1G): above 0, a multiple of the granule, with room for a region

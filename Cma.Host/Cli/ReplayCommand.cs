@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Cma.Host.Reports;
 using Cma.Host.Workloads;
 using Spectre.Console;
 
@@ -89,18 +90,18 @@ internal static class ReplayCommand
         if (json)
         {
             var doc = new { trace = trace.Path, format = trace.Format.ToString().ToLowerInvariant(), result.Operations, devices = result.Devices,
-                regionsDuringReplay = result.Regions.Select(r => new { name = r.Allocator, r.Satisfied, r.Frees, r.PeakLiveBytes, r.PeakFootprint, r.FragmentationMax, r.FragmentationMean, r.Fault }),
+                regionsDuringReplay = result.Regions.Select(r => new { name = r.Name, r.Satisfied, r.Frees, r.PeakLiveBytes, r.PeakFootprint, r.FragmentationMax, r.FragmentationMean, r.Fault }),
                 result.FreesOfFailedSkipped, result.ZeroSizeRequests, skipped = result.Trace, result.WallSeconds, result.ServiceSeconds, result.ParseSeconds,
                 regionsAfter = service.GetRegions() };
             console.Output.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
-            return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Allocator));
+            return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Name));
         }
-        MapReplayView.Write(console.Ansi, $"{trace.Name} replayed through the map", result);
+        MapReplayTables.Write(console.Ansi, $"{trace.Name} replayed through the map", result);
         InfoCommand.WriteRegions(console, service.GetRegions(), host.ConfigPath);
-        foreach (string line in MapReplayView.Summary(result))
+        foreach (string line in MapReplaySummary.Lines(result))
             console.Ansi.WriteLine(Markup.Escape(line));
         if (reportPath is not null)
             console.Output.WriteLine($"Report written to {reportPath}");
-        return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Allocator));
+        return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Name));
     }
 }

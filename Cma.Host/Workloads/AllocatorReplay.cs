@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Cma.Runtime.Regions;
 
 namespace Cma.Host.Workloads;
@@ -6,145 +7,166 @@ namespace Cma.Host.Workloads;
 /// <summary>
 /// Replays a workload on one region through the host's guard (<see cref="Region"/>), so every plugin result is
 /// verified, and measures it: requests satisfied and failed, the first failure, peak live bytes, peak footprint,
-/// external fragmentation after every operation, internal fragmentation at peak load, and the time of each allocator
-/// call. Streams: memory is the live allocations (indexed by the reader's dense slots) plus fixed-size metrics.
-/// A fenced region (plugin fault) ends the run; the result carries the reason.
+/// external fragmentation after every operation (<see cref="ReplayMeter"/>), internal fragmentation at peak load, and
+/// the time of each allocator call. Streams: memory is the live allocations (indexed by the reader's dense slots) plus
+/// fixed-size metrics. A fenced region (plugin fault) ends the run; the result carries the reason.
 /// </summary>
-internal static class AllocatorReplay
+internal sealed class AllocatorReplay
 {
-    /// <summary>Operations between progress reports.</summary>
-    private const int ProgressEvery = 1 << 16;
+    /// <summary>The region replayed on: open, empty at the start, its lock held for the whole loop.</summary>
+    private readonly Region _region;
+
+    /// <summary>When to stop early and which occupancy maps to take.</summary>
+    private readonly ReplayOptions _options;
+
+    /// <summary>The region's granule: a zero-size request is replayed as one.</summary>
+    private readonly ulong _granule;
+
+    /// <summary>What the replay found so far.</summary>
+    private readonly ReplayResult _result;
+
+    /// <summary>Reads the operations, numbers them and reports progress.</summary>
+    private readonly TraceCursor _cursor;
+
+    /// <summary>Live bytes, peak, footprint, fragmentation and failures of the region.</summary>
+    private readonly ReplayMeter _meter;
+
+    /// <summary>The time of each allocate and free call.</summary>
+    private readonly LatencyHistogram _latency = new();
+
+    /// <summary>Per trace slot, where its live allocation is (rounded size 0: the request failed).</summary>
+    private readonly SlotState _slots = new();
+
+    /// <summary>Bytes the trace asked for in live chunks, before rounding (for internal fragmentation at the peak).</summary>
+    private ulong _requested;
+
+    private AllocatorReplay(ITraceReader reader, Region region, ReplayOptions options, ReplayResult result)
+    {
+        _region = region;
+        _granule = region.Info.Granule;
+        _options = options;
+        _result = result;
+        _cursor = new TraceCursor(reader, options.Progress);
+        _meter = new ReplayMeter(result, region.Info.Start);
+    }
 
     /// <summary>Replays <paramref name="reader"/> on <paramref name="region"/>, which must be open and empty.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
     public static ReplayResult Run(ITraceReader reader, Region region, ReplayOptions options)
     {
-        ulong granule = region.Info.Granule, start = region.Info.Start;
-        var result = new ReplayResult { Allocator = region.AllocatorName, RegionSize = region.Info.Size, Granule = granule, Trace = reader.Counters };
-        var latency = new LatencyHistogram();
-        var series = new ReplaySeries();
-        var slots = new SlotState();
-        ulong live = 0, requested = 0, footprint = 0;
-        double fragSum = 0;
-        long parseTicks = 0, op = 0, began = Stopwatch.GetTimestamp();
+        var result = new ReplayResult { Name = region.AllocatorName, RegionSize = region.Info.Size, Granule = region.Info.Granule, Trace = reader.Counters };
+        long began = Stopwatch.GetTimestamp();
         if (region.State != RegionState.Active)
         {
             result.Fault = region.FenceReason;
             return result;
         }
+        var replay = new AllocatorReplay(reader, region, options, result);
         lock (region.Sync)
         {
-            while (true)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                bool more = reader.TryRead(out TraceOp next);
-                parseTicks += Stopwatch.GetTimestamp() - t0;
-                if (!more)
-                    break;
-                op++;
-                if (next.Kind == TraceOpKind.Allocate)
-                {
-                    result.Requests++;
-                    ulong size = next.Size;
-                    if (size == 0)
-                    {
-                        result.ZeroSizeRequests++;
-                        size = granule;
-                    }
-                    RegionAllocateResult outcome = RegionAllocateResult.NoSpace;
-                    ulong address = 0, rounded = 0;
-                    if (size <= ulong.MaxValue - granule)
-                    {
-                        (rounded, ulong alignment) = region.Normalize(size, next.Alignment);
-                        long t1 = Stopwatch.GetTimestamp();
-                        outcome = region.TryAllocate(rounded, alignment, 0, out address);
-                        latency.Record(Stopwatch.GetTimestamp() - t1);
-                    }
-                    if (outcome == RegionAllocateResult.Ok)
-                    {
-                        result.Satisfied++;
-                        slots.Set(next.Slot, address, rounded, next.Size);
-                        live += rounded;
-                        requested += next.Size;
-                        footprint = Math.Max(footprint, address + rounded - start);
-                        if (live > result.PeakLiveBytes)
-                        {
-                            result.PeakLiveBytes = live;
-                            result.PeakLiveOp = op;
-                            result.PeakRequestedBytes = requested;
-                            result.InternalFragmentation = region.ReservedBytes == 0 ? 0 : 1 - (double)live / region.ReservedBytes;
-                        }
-                    }
-                    else if (outcome == RegionAllocateResult.Fenced)
-                    {
-                        result.Fault = region.FenceReason;
-                        break;
-                    }
-                    else
-                    {
-                        slots.Set(next.Slot, 0, 0, 0);
-                        result.Failed++;
-                        if (result.FailureOps.Count < 1000)
-                            result.FailureOps.Add(op);
-                        if (result.FirstFailure is null)
-                        {
-                            CmaAllocatorStats s = region.LastStats;
-                            result.FirstFailure = new ReplayFailure(op, next.Line, size, Math.Max(next.Alignment, granule), live, s.FreeBytes, s.LargestFreeBlock);
-                            if (options.SnapshotFirstFailure)
-                                result.Occupancy.Add(Snapshot(region, op, "first failure", live));
-                        }
-                    }
-                }
-                else
-                {
-                    (ulong address, ulong rounded, ulong raw) = slots.Take(next.Slot);
-                    if (rounded == 0)
-                    {
-                        result.FreesOfFailedSkipped++;
-                    }
-                    else
-                    {
-                        result.Frees++;
-                        long t1 = Stopwatch.GetTimestamp();
-                        region.TryFree(address, out _);
-                        latency.Record(Stopwatch.GetTimestamp() - t1);
-                        live -= rounded;
-                        requested -= raw;
-                        if (region.State != RegionState.Active)
-                        {
-                            result.Fault = region.FenceReason;
-                            break;
-                        }
-                    }
-                }
-                CmaAllocatorStats stats = region.LastStats;
-                double frag = stats.FreeBytes == 0 ? 0 : 1 - (double)stats.LargestFreeBlock / stats.FreeBytes;
-                fragSum += frag;
-                if (frag > result.FragmentationMax)
-                    result.FragmentationMax = frag;
-                series.Add(frag, live, footprint);
-                if (op == options.PeakSnapshotOp)
-                    result.Occupancy.Insert(0, Snapshot(region, op, "peak load", live));
-                if (result.Failed > 0 && options.StopAtFirstFailure)
-                {
-                    result.Stopped = true;
-                    break;
-                }
-                if ((op & (ProgressEvery - 1)) == 0)
-                    options.Progress?.Invoke(reader.Progress);
-            }
+            replay.Loop();
             ReleaseAll(region);
         }
-        result.Operations = op;
-        result.PeakFootprint = footprint;
-        result.FragmentationSamples = op;
-        result.FragmentationMean = op == 0 ? 0 : fragSum / op;
-        result.Latency = latency.Summarize();
-        result.ParseSeconds = parseTicks / (double)Stopwatch.Frequency;
+        replay._meter.Finish(replay._cursor.Operation);
+        result.Latency = replay._latency.Summarize();
+        result.ParseSeconds = replay._cursor.ReadSeconds;
         result.WallSeconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
-        result.Series = series.Points();
-        options.Progress?.Invoke(1);
+        replay._cursor.Done();
         return result;
+    }
+
+    /// <summary>Replays until the trace ends, the region is fenced, or (when asked) the first failure.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
+    private void Loop()
+    {
+        TraceCursor cursor = _cursor;
+        while (cursor.TryRead(out TraceOp next))
+        {
+            long op = cursor.Operation;
+            if (!(next.Kind == TraceOpKind.Allocate ? Allocate(in next, op) : Free(in next)))
+                break;
+            _meter.Sample(_region.LastStats);
+            if (op == _options.PeakSnapshotOp)
+                _result.Occupancy.Insert(0, Snapshot(_region, op, "peak load", _meter.Live));
+            if (_result.Failed > 0 && _options.StopAtFirstFailure)
+            {
+                _result.Stopped = true;
+                break;
+            }
+            cursor.AfterOperation();
+        }
+    }
+
+    /// <summary>Replays allocation <paramref name="op"/>; false when it fenced the region.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
+    private bool Allocate(in TraceOp next, long op)
+    {
+        _result.Requests++;
+        ulong granule = _granule, size = next.Size;
+        if (size == 0)
+        {
+            _result.ZeroSizeRequests++;
+            size = granule;
+        }
+        RegionAllocateResult outcome = RegionAllocateResult.NoSpace;
+        ulong address = 0, rounded = 0;
+        if (size <= ulong.MaxValue - granule)
+        {
+            (rounded, ulong alignment) = _region.Normalize(size, next.Alignment);
+            long t1 = Stopwatch.GetTimestamp();
+            outcome = _region.TryAllocate(rounded, alignment, 0, out address);
+            _latency.Record(Stopwatch.GetTimestamp() - t1);
+        }
+        if (outcome == RegionAllocateResult.Ok)
+        {
+            _slots.Set(next.Slot, address, rounded, next.Size);
+            _requested += next.Size;
+            if (_meter.Allocated(address, rounded, op))
+            {
+                _result.PeakRequestedBytes = _requested;
+                _result.InternalFragmentation = _region.ReservedBytes == 0 ? 0 : 1 - (double)_meter.Live / _region.ReservedBytes;
+            }
+            return true;
+        }
+        if (outcome == RegionAllocateResult.Fenced)
+        {
+            _result.Fault = _region.FenceReason;
+            return false;
+        }
+        _slots.Set(next.Slot, 0, 0, 0);
+        _meter.Failed(op);
+        if (_result.FirstFailure is null)
+            FirstFailure(in next, op, size);
+        return true;
+    }
+
+    /// <summary>Records the first failed request (and its occupancy map, when asked).</summary>
+    private void FirstFailure(in TraceOp next, long op, ulong size)
+    {
+        CmaAllocatorStats s = _region.LastStats;
+        _result.FirstFailure = new ReplayFailure(op, next.Line, size, Math.Max(next.Alignment, _granule), _meter.Live, s.FreeBytes, s.LargestFreeBlock);
+        if (_options.SnapshotFirstFailure)
+            _result.Occupancy.Add(Snapshot(_region, op, "first failure", _meter.Live));
+    }
+
+    /// <summary>Replays a free (skipped when its allocation failed); false when it fenced the region.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
+    private bool Free(in TraceOp next)
+    {
+        (ulong address, ulong rounded, ulong requested) = _slots.Take(next.Slot);
+        if (rounded == 0)
+        {
+            _result.FreesOfFailedSkipped++;
+            return true;
+        }
+        long t1 = Stopwatch.GetTimestamp();
+        _region.TryFree(address, out _);
+        _latency.Record(Stopwatch.GetTimestamp() - t1);
+        _meter.Freed(rounded);
+        _requested -= requested;
+        if (_region.State == RegionState.Active)
+            return true;
+        _result.Fault = _region.FenceReason;
+        return false;
     }
 
     /// <summary>The region's occupancy now.</summary>

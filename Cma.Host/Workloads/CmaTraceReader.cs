@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -105,7 +106,7 @@ internal sealed class CmaTraceReader : LineTraceReader
             return $"{TraceTokens.Quote(token)} names a device or type longer than {MaxNameLength} characters";
         int added = (_namesBySpan.ContainsKey(d) ? 0 : 1) + (t.IsEmpty || t.SequenceEqual(d) || _namesBySpan.ContainsKey(t) ? 0 : 1);
         if (_names.Count + added > MaxNames)
-            return $"{TraceTokens.Quote(token)} would be past the {ComparisonTable.N(MaxNames)} distinct device and type names a trace may use";
+            return $"{TraceTokens.Quote(token)} would be past the {MaxNames.ToString("N0", CultureInfo.InvariantCulture)} distinct device and type names a trace may use";
         device = Intern(d);
         type = slash < 0 ? null : Intern(t);
         return null;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Cma.Runtime.Regions;
 
 namespace Cma.Host.Workloads;
@@ -7,185 +8,238 @@ namespace Cma.Host.Workloads;
 /// Replays a workload against the configured regions through the host API (<see cref="CmaService"/>): each allocation
 /// goes to its <c>@device/type</c> through the map (or to <c>--device</c>, or straight to <c>--region</c>), each free
 /// by address — the host doing what a CMA host does. Measures per device (asked, got, how it failed) and per region
-/// (placements, peak live bytes, footprint, fragmentation after every operation). Chunks the workload never frees stay
-/// live, so the region table afterwards shows the end state.
+/// (placements, peak live bytes, footprint, fragmentation after every operation: one <see cref="ReplayMeter"/> each).
+/// Chunks the workload never frees stay live, so the region table afterwards shows the end state.
 /// </summary>
-internal static class MapReplay
+internal sealed class MapReplay
 {
+    /// <summary>The host the operations go through.</summary>
+    private readonly CmaService _service;
+
+    /// <summary>The configured regions, in the service's order; indexes below are into this list.</summary>
+    private readonly Region[] _regions;
+
+    /// <summary>Region name → index into <see cref="_regions"/>.</summary>
+    private readonly Dictionary<string, int> _regionIndex = new(StringComparer.Ordinal);
+
+    /// <summary>Per region, its measurements (writing into <c>_result.Regions[r]</c>).</summary>
+    private readonly ReplayMeter[] _meters;
+
+    /// <summary>Per region, the occupancy kept up to date for the HTML report; null when no report asked for it.</summary>
+    private readonly OccupancyTracker? _occupancy;
+
+    /// <summary>Builds a region's occupancy map now (a cached delegate: no allocation per free).</summary>
+    private readonly Func<int, string, long, OccupancyMap> _describe;
+
+    /// <summary>What the replay found so far.</summary>
+    private readonly MapReplayResult _result;
+
+    /// <summary>Reads the operations, numbers them and reports progress.</summary>
+    private readonly TraceCursor _cursor;
+
+    /// <summary>Where operations without <c>@device</c> go: a device (and type), or named regions (<c>--region</c>, comma-separated).</summary>
+    private readonly (string Trace, string? Device, string? Type, string? Region, string[]? RegionList) _target;
+
+    /// <summary>Per device/type (or <c>region:NAMES</c>), its row of <see cref="MapReplayResult.Devices"/>.</summary>
+    private readonly Dictionary<(string, string?), DeviceReplayRow> _rows = [];
+
+    /// <summary>Per trace slot, where its live allocation is (rounded size 0: the request failed).</summary>
+    private readonly SlotState _slots = new();
+
+    /// <summary>Per trace slot with a live chunk, the index of the region holding it.</summary>
+    private int[] _regionOf = new int[1024];
+
+    /// <summary>Stopwatch ticks spent in the service's allocate and free.</summary>
+    private long _serviceTicks;
+
+    private MapReplay(ITraceReader reader, CmaService service, (string, string?, string?, string?, string[]?) target, Action<double>? progress,
+        bool captureOccupancy)
+    {
+        _service = service;
+        _regions = [.. service.Regions];
+        _target = target;
+        _result = new MapReplayResult { Trace = reader.Counters };
+        _cursor = new TraceCursor(reader, progress);
+        _meters = new ReplayMeter[_regions.Length];
+        for (int i = 0; i < _regions.Length; i++)
+        {
+            Region region = _regions[i];
+            _regionIndex.Add(region.Info.Name, i);
+            var lane = new ReplayResult { Name = region.Info.Name + " (" + region.AllocatorName + ")", RegionSize = region.Info.Size, Granule = region.Info.Granule };
+            _result.Regions.Add(lane);
+            _meters[i] = new ReplayMeter(lane, region.Info.Start);
+        }
+        _occupancy = captureOccupancy ? new OccupancyTracker([.. _regions.Select(x => x.Info.Size)]) : null;
+        _describe = Describe;
+    }
+
     /// <summary>Replays <paramref name="reader"/>; <paramref name="device"/> (with <paramref name="type"/>) serves operations
     /// without <c>@device</c>, <paramref name="region"/> sends every request to named regions instead of the map.</summary>
     /// <exception cref="TraceFormatException">An operation has no device and neither <paramref name="device"/> nor <paramref name="region"/> is given.</exception>
     /// <remarks>With <c>captureOccupancy</c> it also takes each region's occupancy map at its peak load and at the first
     /// failed request that could have gone there (for the HTML report).</remarks>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
     public static MapReplayResult Run(ITraceReader reader, CmaService service, string traceName, string? device, string? type, string? region,
         Action<double>? progress = null, bool captureOccupancy = false)
     {
-        var result = new MapReplayResult { Trace = reader.Counters };
-        IReadOnlyList<Region> regions = service.Regions;
-        var regionIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var live = new ulong[regions.Count];
-        var footprint = new ulong[regions.Count];
-        var fragSum = new double[regions.Count];
-        var series = new ReplaySeries[regions.Count];
-        for (int i = 0; i < regions.Count; i++)
-        {
-            regionIndex.Add(regions[i].Info.Name, i);
-            series[i] = new ReplaySeries();
-            result.Regions.Add(new ReplayResult { Allocator = regions[i].Info.Name + " (" + regions[i].AllocatorName + ")", RegionSize = regions[i].Info.Size, Granule = regions[i].Info.Granule });
-        }
-        long op = 0;
-        OccupancyTracker? occupancy = captureOccupancy ? new OccupancyTracker([.. regions.Select(x => x.Info.Size)]) : null;
-        OccupancyMap Describe(int r, string what, long atOp)
-        {
-            CmaAllocatorStats s = regions[r].LastStats;
-            return new OccupancyMap(atOp, what, regions[r].Info.Size, regions[r].Chunks.Count, live[r], s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount,
-                occupancy!.Cells(r));
-        }
         string[]? regionList = region?.Split(',', StringSplitOptions.TrimEntries);
-        var rows = new Dictionary<(string, string?), DeviceReplayRow>();
-        var slots = new SlotState();
-        var regionOf = new int[1024];
-        long parseTicks = 0, serviceTicks = 0, began = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            bool more = reader.TryRead(out TraceOp next);
-            parseTicks += Stopwatch.GetTimestamp() - t0;
-            if (!more)
-                break;
-            op++;
-            if (next.Kind == TraceOpKind.Allocate)
-            {
-                string? who = next.Device ?? device;
-                string? what = next.Device is null ? type : next.Type;
-                if (who is null && region is null)
-                    throw new TraceFormatException(traceName, next.Line, "the operation names no @device; give --device NAME (and --type) or --region NAME for traces without devices.");
-                DeviceReplayRow row = Row(rows, result, region is null ? who! : "region:" + region, region is null ? what : null);
-                row.Requests++;
-                if (next.Size == 0)
-                    result.ZeroSizeRequests++;
-                CmaOutcome outcome;
-                CmaChunk chunk;
-                long t1 = Stopwatch.GetTimestamp();
-                try
-                {
-                    outcome = region is null
-                        ? service.TryAllocate(who!, what, Math.Max(1, next.Size), next.Alignment, out chunk)
-                        : service.TryAllocateFrom(region, Math.Max(1, next.Size), next.Alignment, out chunk);
-                }
-                catch (ArgumentException)
-                {
-                    outcome = CmaOutcome.NoSpace;  // a size that overflows when rounded cannot be placed anywhere
-                    chunk = default;
-                }
-                serviceTicks += Stopwatch.GetTimestamp() - t1;
-                if (outcome == CmaOutcome.Ok)
-                {
-                    int r = regionIndex[chunk.Region];
-                    slots.Set(next.Slot, chunk.Address, chunk.Size, next.Size);
-                    if (next.Slot >= regionOf.Length)
-                        Array.Resize(ref regionOf, Math.Max(next.Slot + 1, regionOf.Length * 2));
-                    regionOf[next.Slot] = r;
-                    row.Satisfied++;
-                    row.BytesPlaced += chunk.Size;
-                    row.PlacedIn[chunk.Region] = row.PlacedIn.GetValueOrDefault(chunk.Region) + 1;
-                    ReplayResult rr = result.Regions[r];
-                    rr.Satisfied++;
-                    live[r] += chunk.Size;
-                    footprint[r] = Math.Max(footprint[r], chunk.Address + chunk.Size - regions[r].Info.Start);
-                    occupancy?.Change(r, chunk.Address - regions[r].Info.Start, chunk.Size, +1);
-                    if (live[r] > rr.PeakLiveBytes)
-                    {
-                        rr.PeakLiveBytes = live[r];
-                        rr.PeakLiveOp = op;
-                        occupancy?.NewPeak(r, op);
-                    }
-                }
-                else
-                {
-                    slots.Set(next.Slot, 0, 0, 0);
-                    if (row.FirstFailureOp == 0)
-                    {
-                        row.FirstFailureOp = op;
-                        row.FirstFailureLine = next.Line;
-                    }
-                    if (occupancy is not null && outcome == CmaOutcome.NoSpace)
-                    {
-                        IReadOnlyList<string>? candidates = regionList ?? service.Map.FindRegions(who!, what);
-                        foreach (string name in candidates ?? [])
-                        {
-                            if (regionIndex.TryGetValue(name, out int c))
-                                occupancy.Failed(c, op, Describe);
-                        }
-                    }
-                    switch (outcome)
-                    {
-                        case CmaOutcome.NoMatchingRule: row.NoMatchingRule++; break;
-                        case CmaOutcome.AllRegionsFenced: row.AllRegionsFenced++; break;
-                        default: row.NoSpace++; break;
-                    }
-                }
-            }
-            else
-            {
-                (ulong address, ulong rounded, _) = slots.Take(next.Slot);
-                if (rounded == 0)
-                {
-                    result.FreesOfFailedSkipped++;
-                }
-                else
-                {
-                    int r = regionOf[next.Slot];
-                    occupancy?.BeforeFree(r, Describe);
-                    long t1 = Stopwatch.GetTimestamp();
-                    service.TryFree(address);
-                    serviceTicks += Stopwatch.GetTimestamp() - t1;
-                    occupancy?.Change(r, address - regions[r].Info.Start, rounded, -1);
-                    live[r] -= rounded;
-                    result.Regions[r].Frees++;
-                }
-            }
-            for (int r = 0; r < regions.Count; r++)
-            {
-                CmaAllocatorStats s = regions[r].LastStats;
-                double frag = s.FreeBytes == 0 ? 0 : 1 - (double)s.LargestFreeBlock / s.FreeBytes;
-                fragSum[r] += frag;
-                if (frag > result.Regions[r].FragmentationMax)
-                    result.Regions[r].FragmentationMax = frag;
-                series[r].Add(frag, live[r], footprint[r]);
-            }
-            if ((op & 0xFFFF) == 0)
-                progress?.Invoke(reader.Progress);
-        }
-        occupancy?.Finish(Describe);
-        for (int r = 0; r < regions.Count; r++)
-        {
-            ReplayResult rr = result.Regions[r];
-            if (occupancy is not null)
-                rr.Occupancy = [.. new[] { occupancy.PeakMaps[r], occupancy.FailureMaps[r] }.OfType<OccupancyMap>()];
-            rr.Operations = op;
-            rr.PeakFootprint = footprint[r];
-            rr.FragmentationSamples = op;
-            rr.FragmentationMean = op == 0 ? 0 : fragSum[r] / op;
-            rr.Series = series[r].Points();
-            rr.Fault = regions[r].State == RegionState.Active ? null : regions[r].FenceReason;
-        }
-        result.Operations = op;
-        result.ParseSeconds = parseTicks / (double)Stopwatch.Frequency;
-        result.ServiceSeconds = serviceTicks / (double)Stopwatch.Frequency;
-        result.WallSeconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
-        progress?.Invoke(1);
-        return result;
+        var replay = new MapReplay(reader, service, (traceName, device, type, region, regionList), progress, captureOccupancy);
+        long began = Stopwatch.GetTimestamp();
+        replay.Loop();
+        return replay.Finish(began);
     }
 
-    private static DeviceReplayRow Row(Dictionary<(string, string?), DeviceReplayRow> rows, MapReplayResult result, string device, string? type)
+    /// <summary>Replays every operation, sampling every region after each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one long loop: no tier-0/OSR
+    private void Loop()
     {
-        if (!rows.TryGetValue((device, type), out DeviceReplayRow? row))
+        TraceCursor cursor = _cursor;
+        ReplayMeter[] meters = _meters;
+        Region[] regions = _regions;
+        while (cursor.TryRead(out TraceOp next))
+        {
+            if (next.Kind == TraceOpKind.Allocate)
+                Allocate(in next, cursor.Operation);
+            else
+                Free(in next);
+            for (int r = 0; r < meters.Length; r++)
+                meters[r].Sample(regions[r].LastStats);
+            cursor.AfterOperation();
+        }
+    }
+
+    /// <summary>Replays allocation <paramref name="op"/> through the map (or the named regions).</summary>
+    private void Allocate(in TraceOp next, long op)
+    {
+        string? who = next.Device ?? _target.Device;
+        string? what = next.Device is null ? _target.Type : next.Type;
+        string? region = _target.Region;
+        if (who is null && region is null)
+            throw new TraceFormatException(_target.Trace, next.Line, "the operation names no @device; give --device NAME (and --type) or --region NAME for traces without devices.");
+        DeviceReplayRow row = Row(region is null ? who! : "region:" + region, region is null ? what : null);
+        row.Requests++;
+        if (next.Size == 0)
+            _result.ZeroSizeRequests++;
+        CmaOutcome outcome;
+        CmaChunk chunk;
+        long t1 = Stopwatch.GetTimestamp();
+        try
+        {
+            outcome = region is null
+                ? _service.TryAllocate(who!, what, Math.Max(1, next.Size), next.Alignment, out chunk)
+                : _service.TryAllocateFrom(region, Math.Max(1, next.Size), next.Alignment, out chunk);
+        }
+        catch (ArgumentException)
+        {
+            outcome = CmaOutcome.NoSpace;  // a size that overflows when rounded cannot be placed anywhere
+            chunk = default;
+        }
+        _serviceTicks += Stopwatch.GetTimestamp() - t1;
+        if (outcome == CmaOutcome.Ok)
+            Placed(in next, op, chunk, row);
+        else
+            Refused(in next, op, outcome, row, who, what);
+    }
+
+    /// <summary>Allocation <paramref name="op"/> got <paramref name="chunk"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
+    private void Placed(in TraceOp next, long op, CmaChunk chunk, DeviceReplayRow row)
+    {
+        int r = _regionIndex[chunk.Region];
+        _slots.Set(next.Slot, chunk.Address, chunk.Size, next.Size);
+        if (next.Slot >= _regionOf.Length)
+            Array.Resize(ref _regionOf, Math.Max(next.Slot + 1, _regionOf.Length * 2));
+        _regionOf[next.Slot] = r;
+        row.Satisfied++;
+        row.BytesPlaced += chunk.Size;
+        row.PlacedIn[chunk.Region] = row.PlacedIn.GetValueOrDefault(chunk.Region) + 1;
+        _occupancy?.Change(r, chunk.Address - _regions[r].Info.Start, chunk.Size, +1);
+        if (_meters[r].Allocated(chunk.Address, chunk.Size, op))
+            _occupancy?.NewPeak(r, op);
+    }
+
+    /// <summary>Allocation <paramref name="op"/> failed with <paramref name="outcome"/>: counted per device, and with a
+    /// report, the occupancy of each region it could have gone to.</summary>
+    private void Refused(in TraceOp next, long op, CmaOutcome outcome, DeviceReplayRow row, string? who, string? what)
+    {
+        _slots.Set(next.Slot, 0, 0, 0);
+        if (row.FirstFailureOp == 0)
+        {
+            row.FirstFailureOp = op;
+            row.FirstFailureLine = next.Line;
+        }
+        if (_occupancy is not null && outcome == CmaOutcome.NoSpace)
+        {
+            IReadOnlyList<string>? candidates = _target.RegionList ?? _service.Map.FindRegions(who!, what);
+            foreach (string name in candidates ?? [])
+            {
+                if (_regionIndex.TryGetValue(name, out int c))
+                    _occupancy.Failed(c, op, _describe);
+            }
+        }
+        switch (outcome)
+        {
+            case CmaOutcome.NoMatchingRule: row.NoMatchingRule++; break;
+            case CmaOutcome.AllRegionsFenced: row.AllRegionsFenced++; break;
+            default: row.NoSpace++; break;
+        }
+    }
+
+    /// <summary>Replays a free by address (skipped when its allocation failed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
+    private void Free(in TraceOp next)
+    {
+        (ulong address, ulong rounded, _) = _slots.Take(next.Slot);
+        if (rounded == 0)
+        {
+            _result.FreesOfFailedSkipped++;
+            return;
+        }
+        int r = _regionOf[next.Slot];
+        _occupancy?.BeforeFree(r, _describe);
+        long t1 = Stopwatch.GetTimestamp();
+        _service.TryFree(address);
+        _serviceTicks += Stopwatch.GetTimestamp() - t1;
+        _occupancy?.Change(r, address - _regions[r].Info.Start, rounded, -1);
+        _meters[r].Freed(rounded);
+    }
+
+    /// <summary>Completes every region's result and the totals.</summary>
+    private MapReplayResult Finish(long began)
+    {
+        long op = _cursor.Operation;
+        _occupancy?.Finish(_describe);
+        for (int r = 0; r < _regions.Length; r++)
+        {
+            ReplayResult lane = _result.Regions[r];
+            if (_occupancy is not null)
+                lane.Occupancy = [.. new[] { _occupancy.PeakMaps[r], _occupancy.FailureMaps[r] }.OfType<OccupancyMap>()];
+            _meters[r].Finish(op);
+            lane.Fault = _regions[r].State == RegionState.Active ? null : _regions[r].FenceReason;
+        }
+        _result.Operations = op;
+        _result.ParseSeconds = _cursor.ReadSeconds;
+        _result.ServiceSeconds = _serviceTicks / (double)Stopwatch.Frequency;
+        _result.WallSeconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
+        _cursor.Done();
+        return _result;
+    }
+
+    /// <summary>Region <paramref name="r"/>'s occupancy map now, labelled <paramref name="what"/> at operation <paramref name="atOp"/>.</summary>
+    private OccupancyMap Describe(int r, string what, long atOp)
+    {
+        CmaAllocatorStats s = _regions[r].LastStats;
+        return new OccupancyMap(atOp, what, _regions[r].Info.Size, _regions[r].Chunks.Count, _meters[r].Live, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount,
+            _occupancy!.Cells(r));
+    }
+
+    /// <summary>The row of <paramref name="device"/>/<paramref name="type"/>, added on its first request.</summary>
+    private DeviceReplayRow Row(string device, string? type)
+    {
+        if (!_rows.TryGetValue((device, type), out DeviceReplayRow? row))
         {
             row = new DeviceReplayRow(device, type);
-            rows.Add((device, type), row);
-            result.Devices.Add(row);
+            _rows.Add((device, type), row);
+            _result.Devices.Add(row);
         }
         return row;
     }

@@ -3,8 +3,9 @@ namespace Cma.Host.Workloads;
 /// <summary>What one allocator did with one workload on one region: the numbers <c>cma compare</c> shows side by side.</summary>
 internal sealed class ReplayResult
 {
-    /// <summary>The allocator's name.</summary>
-    public required string Allocator { get; init; }
+    /// <summary>What was replayed on: the allocator's name in a comparison (JSON <c>allocator</c>), the region's with its
+    /// allocator in a replay through the map (<c>"camera (best-fit)"</c>, JSON <c>name</c>).</summary>
+    public required string Name { get; init; }
 
     /// <summary>The region size replayed on.</summary>
     public required ulong RegionSize { get; init; }

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Cma.Host.Cli;
 
 namespace Cma.Host.Workloads;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -134,7 +135,7 @@ internal sealed class TraceLineReader : IDisposable
 
     /// <summary>The error for a line that does not fit in the buffer, quoting only its start.</summary>
     private TraceFormatException LineTooLong() =>
-        new(_name, LineNumber + 1, $"the line is longer than {ComparisonTable.N(_buffer.Length - 1)} characters, so this is not a trace (a trace line "
+        new(_name, LineNumber + 1, $"the line is longer than {(_buffer.Length - 1).ToString("N0", CultureInfo.InvariantCulture)} characters, so this is not a trace (a trace line "
             + $"is a few dozen, e.g. 'a <id> <size>'); it starts {TraceTokens.QuoteStart(_buffer.AsSpan(_start, _end - _start))}.");
 
     /// <summary>Drops a trailing carriage return.</summary>

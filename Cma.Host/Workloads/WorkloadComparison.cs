@@ -110,7 +110,7 @@ internal static class WorkloadComparison
         {
             return new ReplayResult
             {
-                Allocator = candidate.Name, RegionSize = size, Granule = granule,
+                Name = candidate.Name, RegionSize = size, Granule = granule,
                 Fault = region.FenceReason ?? failure?.Message ?? "the region could not be created",
                 Refused = failure is CmaSettingsException,
             };

@@ -1,5 +1,6 @@
 using System.Xml;
 using System.Xml.Linq;
+using Cma.Host.Reports;
 using Cma.Host.Workloads;
 using static Cma.Host.Tests.Workloads.WorkloadTestKit;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Cma.Host.Workloads;
 
-namespace Cma.Host.Workloads;
+namespace Cma.Host.Reports;
 
 /// <summary>
 /// Plain SVG, drawn by hand so the report needs no script and no network: a time chart per lane (live bytes as a blue
@@ -24,8 +25,8 @@ internal static class SvgCharts
         int w = Width - Left - Right, h = Height - Top - Bottom;
         double ops = Math.Max(1, Math.Max(totalOps, lane.Operations));
         double bytes = Math.Max(1, lane.RegionSize);
-        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" data-lane=\"{Enc(lane.Allocator)}\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\">");
-        svg.Append(CultureInfo.InvariantCulture, $"<title>{Enc(lane.Allocator)}: live bytes and external fragmentation over the replay</title>");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"chart\" data-lane=\"{Enc(lane.Name)}\" viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<title>{Enc(lane.Name)}: live bytes and external fragmentation over the replay</title>");
         for (int i = 0; i <= 4; i++)
         {
             double y = Top + h - h * i / 4.0;
@@ -33,7 +34,7 @@ internal static class SvgCharts
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{y + 4:0.#}\" class=\"axis live\" text-anchor=\"end\">{Enc(CmaSize.FormatApproximate((ulong)(bytes * i / 4)))}</text>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + w + 6}\" y=\"{y + 4:0.#}\" class=\"axis frag\">{i * 25} %</text>");
             double x = Left + w * i / 4.0;
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{Height - 14}\" class=\"axis\" text-anchor=\"middle\">{Enc(ComparisonTable.N((long)(ops * i / 4)))}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{Height - 14}\" class=\"axis\" text-anchor=\"middle\">{Enc(ReportFormat.N((long)(ops * i / 4)))}</text>");
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + w / 2}\" y=\"{Height - 1}\" class=\"axis\" text-anchor=\"middle\">operation</text>");
         if (lane.Series.Count > 0)
@@ -84,7 +85,7 @@ internal static class SvgCharts
             double y = Top + h - h * i / 4.0;
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Left + w}\" y1=\"{y:0.#}\" y2=\"{y:0.#}\" class=\"grid\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{y + 4:0.#}\" class=\"axis\" text-anchor=\"end\">{i * 25} %</text>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + w * i / 4.0:0.#}\" y=\"{Height - 14}\" class=\"axis\" text-anchor=\"middle\">{Enc(ComparisonTable.N((long)(ops * i / 4)))}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + w * i / 4.0:0.#}\" y=\"{Height - 14}\" class=\"axis\" text-anchor=\"middle\">{Enc(ReportFormat.N((long)(ops * i / 4)))}</text>");
         }
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + w / 2}\" y=\"{Height - 1}\" class=\"axis\" text-anchor=\"middle\">operation</text>");
         for (int l = 0; l < lanes.Count; l++)

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text;
+using Cma.Host.Workloads;
 
-namespace Cma.Host.Workloads;
+namespace Cma.Host.Reports;
 
 /// <summary>
 /// Writes one self-contained HTML file (inline CSS and SVG, no script, no network): the title and notes, a summary table,
@@ -16,7 +17,7 @@ internal static class HtmlReport
 
     /// <summary>The model of a replay through the map.</summary>
     public static ReportModel ForReplay(TraceFile trace, MapReplayResult result) =>
-        new($"cma replay — {trace.Name} through the map", [.. MapReplayView.Summary(result)], "region", result.Regions);
+        new($"cma replay — {trace.Name} through the map", [.. MapReplaySummary.Lines(result)], "region", result.Regions);
 
     /// <summary>The page.</summary>
     public static string Render(ReportModel model)
@@ -38,12 +39,12 @@ internal static class HtmlReport
         {
             html.Append("<h2>External fragmentation, every ").Append(Enc(model.LaneKind)).Append("</h2><p class=\"legend\">");
             for (int i = 0; i < model.Lanes.Count; i++)
-                html.Append("<span class=\"k\" style=\"border-top:3px solid ").Append(SvgCharts.LaneColour(i)).Append(";height:0\"></span>").Append(Enc(model.Lanes[i].Allocator));
+                html.Append("<span class=\"k\" style=\"border-top:3px solid ").Append(SvgCharts.LaneColour(i)).Append(";height:0\"></span>").Append(Enc(model.Lanes[i].Name));
             html.Append(" — mean of 1 − largest free / free per point</p>").Append(SvgCharts.Overview(model.Lanes, totalOps));
         }
         foreach (ReplayResult lane in model.Lanes)
         {
-            html.Append("<section class=\"lane\"><h2>").Append(Enc(lane.Allocator)).Append("</h2><p class=\"facts\">")
+            html.Append("<section class=\"lane\"><h2>").Append(Enc(lane.Name)).Append("</h2><p class=\"facts\">")
                 .Append(Enc(Facts(lane))).Append("</p>");
             if (lane.Fault is not null)
                 html.Append("<p class=\"fault\">").Append(lane.Refused ? "Refused the region: " : "Fenced: ").Append(Enc(lane.Fault)).Append("</p>");
@@ -54,11 +55,11 @@ internal static class HtmlReport
                 foreach (OccupancyMap map in lane.Occupancy)
                 {
                     html.Append("<figure>").Append(SvgCharts.OccupancyMap(map)).Append("<figcaption><b>").Append(Enc(map.What)).Append("</b> (op ")
-                        .Append(ComparisonTable.N(map.Op)).Append("): ").Append(ComparisonTable.N(map.Chunks)).Append(" chunks, live ")
-                        .Append(Enc(ComparisonTable.Bytes(map.LiveBytes))).Append(", free ").Append(Enc(ComparisonTable.Bytes(map.FreeBytes)))
-                        .Append(" in ").Append(ComparisonTable.N((long)map.FreeBlocks)).Append(" blocks, largest ")
-                        .Append(Enc(ComparisonTable.Bytes(map.LargestFreeBlock))).Append(". Each cell is 1/").Append(map.Cells.Length)
-                        .Append(" of the region (").Append(Enc(ComparisonTable.Bytes(map.RegionSize / (ulong)map.Cells.Length))).Append("), darker = fuller.</figcaption></figure>");
+                        .Append(ReportFormat.N(map.Op)).Append("): ").Append(ReportFormat.N(map.Chunks)).Append(" chunks, live ")
+                        .Append(Enc(ReportFormat.Bytes(map.LiveBytes))).Append(", free ").Append(Enc(ReportFormat.Bytes(map.FreeBytes)))
+                        .Append(" in ").Append(ReportFormat.N((long)map.FreeBlocks)).Append(" blocks, largest ")
+                        .Append(Enc(ReportFormat.Bytes(map.LargestFreeBlock))).Append(". Each cell is 1/").Append(map.Cells.Length)
+                        .Append(" of the region (").Append(Enc(ReportFormat.Bytes(map.RegionSize / (ulong)map.Cells.Length))).Append("), darker = fuller.</figcaption></figure>");
                 }
                 html.Append("</div>");
             }
@@ -74,23 +75,23 @@ internal static class HtmlReport
             .Append("<th>peak live</th><th>peak footprint</th><th>ext. frag. max / mean</th><th>int. frag.</th><th>p50 / p99</th><th>min region</th></tr></thead><tbody>");
         foreach (ReplayResult r in model.Lanes)
         {
-            html.Append("<tr><td>").Append(Enc(r.Allocator)).Append("</td><td>").Append(ComparisonTable.N(r.Satisfied)).Append("</td><td class=\"")
-                .Append(r.Failed > 0 || r.Fault is not null ? "bad" : "good").Append("\">").Append(ComparisonTable.N(r.Failed))
+            html.Append("<tr><td>").Append(Enc(r.Name)).Append("</td><td>").Append(ReportFormat.N(r.Satisfied)).Append("</td><td class=\"")
+                .Append(r.Failed > 0 || r.Fault is not null ? "bad" : "good").Append("\">").Append(ReportFormat.N(r.Failed))
                 .Append(r.Fault is null ? "" : r.Refused ? " (refused the region)" : " (fenced)").Append("</td><td class=\"wrap\">")
-                .Append(r.FirstFailure is { } f ? Enc($"op {ComparisonTable.N(f.Op)}: {ComparisonTable.Bytes(f.Size)}, largest free {ComparisonTable.Bytes(f.LargestFreeBlock)}") : "—")
-                .Append("</td><td>").Append(Enc(ComparisonTable.Bytes(r.PeakLiveBytes))).Append("</td><td>").Append(Enc(ComparisonTable.Bytes(r.PeakFootprint)))
-                .Append("</td><td>").Append(Enc(ComparisonTable.Percent(r.FragmentationMax) + " / " + ComparisonTable.Percent(r.FragmentationMean)))
-                .Append("</td><td>").Append(Enc(ComparisonTable.Percent(r.InternalFragmentation))).Append("</td><td>")
-                .Append(r.Latency is { } l ? Enc(ComparisonTable.Nanos(l.P50Ns) + " / " + ComparisonTable.Nanos(l.P99Ns)) : "—").Append("</td><td>")
-                .Append(r.MinimumRegionSize is ulong m ? Enc(ComparisonTable.Bytes(m)) : r.SearchLimit > 0 ? "none up to " + Enc(ComparisonTable.Bytes(r.SearchLimit)) : "—")
+                .Append(r.FirstFailure is { } f ? Enc($"op {ReportFormat.N(f.Op)}: {ReportFormat.Bytes(f.Size)}, largest free {ReportFormat.Bytes(f.LargestFreeBlock)}") : "—")
+                .Append("</td><td>").Append(Enc(ReportFormat.Bytes(r.PeakLiveBytes))).Append("</td><td>").Append(Enc(ReportFormat.Bytes(r.PeakFootprint)))
+                .Append("</td><td>").Append(Enc(ReportFormat.Percent(r.FragmentationMax) + " / " + ReportFormat.Percent(r.FragmentationMean)))
+                .Append("</td><td>").Append(Enc(ReportFormat.Percent(r.InternalFragmentation))).Append("</td><td>")
+                .Append(r.Latency is { } l ? Enc(ReportFormat.Nanos(l.P50Ns) + " / " + ReportFormat.Nanos(l.P99Ns)) : "—").Append("</td><td>")
+                .Append(r.MinimumRegionSize is ulong m ? Enc(ReportFormat.Bytes(m)) : r.SearchLimit > 0 ? "none up to " + Enc(ReportFormat.Bytes(r.SearchLimit)) : "—")
                 .Append("</td></tr>");
         }
         html.Append("</tbody></table>");
     }
 
     private static string Facts(ReplayResult r) =>
-        $"{ComparisonTable.Bytes(r.RegionSize)} region, {ComparisonTable.Count(r.Operations, "operation")}, {ComparisonTable.N(r.Satisfied)} placed, "
-        + $"{ComparisonTable.N(r.Failed)} failed, peak live {ComparisonTable.Bytes(r.PeakLiveBytes)}, utilisation {ComparisonTable.Percent(r.Utilisation)}.";
+        $"{ReportFormat.Bytes(r.RegionSize)} region, {ReportFormat.Count(r.Operations, "operation")}, {ReportFormat.N(r.Satisfied)} placed, "
+        + $"{ReportFormat.N(r.Failed)} failed, peak live {ReportFormat.Bytes(r.PeakLiveBytes)}, utilisation {ReportFormat.Percent(r.Utilisation)}.";
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
 

@@ -1,4 +1,6 @@
-namespace Cma.Host.Workloads;
+using Cma.Host.Workloads;
+
+namespace Cma.Host.Reports;
 
 /// <summary>What an HTML report shows: a title, notes, and one lane per allocator (compare) or region (replay).</summary>
 /// <param name="Title">The page's heading.</param>

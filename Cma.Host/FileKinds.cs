@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Cma.Host.Cli;
+namespace Cma.Host;
 
 /// <summary>
 /// Tells what a path names without opening it: opening a named pipe for reading blocks until a writer comes, so a

@@ -1,6 +1,7 @@
+using Cma.Host.Workloads;
 using Spectre.Console;
 
-namespace Cma.Host.Workloads;
+namespace Cma.Host.Cli;
 
 /// <summary>A Spectre progress bar per allocator (or per step), updated from <see cref="IComparisonProgress"/>.</summary>
 internal sealed class ConsoleProgress : IComparisonProgress

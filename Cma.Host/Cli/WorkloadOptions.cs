@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Cma.Host.Cli;
+using Cma.Host.Workloads;
 
-namespace Cma.Host.Workloads;
+namespace Cma.Host.Cli;
 
 /// <summary>The options <c>replay</c> and <c>compare</c> share, and their parsing into values (bad values end with exit 2).</summary>
 internal sealed class WorkloadOptions

@@ -1,7 +1,8 @@
-using System.Globalization;
+using Cma.Host.Workloads;
 using Spectre.Console;
+using static Cma.Host.Reports.ReportFormat;
 
-namespace Cma.Host.Workloads;
+namespace Cma.Host.Cli;
 
 /// <summary>The side-by-side table of <c>cma compare</c> (one column per allocator) and its plain summary lines.</summary>
 internal static class ComparisonTable
@@ -12,7 +13,7 @@ internal static class ComparisonTable
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
         table.AddColumn("");
         foreach (ReplayResult r in results)
-            table.AddColumn(new TableColumn($"[bold]{Markup.Escape(r.Allocator)}[/]").RightAligned());
+            table.AddColumn(new TableColumn($"[bold]{Markup.Escape(r.Name)}[/]").RightAligned());
         Row(table, "region", results, r => CmaSize.FormatApproximate(r.RegionSize));
         Row(table, "requests satisfied", results, r => N(r.Satisfied) + " / " + N(r.Requests));
         Row(table, "requests failed", results, r => r.Fault is not null ? $"[red]{N(r.Failed)}, then fenced[/]" : r.Failed == 0 ? "[green]0[/]" : $"[red]{N(r.Failed)}[/]");
@@ -43,7 +44,7 @@ internal static class ComparisonTable
     {
         foreach (ReplayResult r in results)
         {
-            string line = $"{r.Allocator}: {N(r.Satisfied)}/{N(r.Requests)} satisfied, {N(r.Failed)} failed"
+            string line = $"{r.Name}: {N(r.Satisfied)}/{N(r.Requests)} satisfied, {N(r.Failed)} failed"
                 + (r.FirstFailure is { } f ? $" (first at op {N(f.Op)}, largest free {Bytes(f.LargestFreeBlock)})" : "")
                 + $"; peak live {Bytes(r.PeakLiveBytes)}, footprint {Bytes(r.PeakFootprint)}, ext. frag. max {Percent(r.FragmentationMax)}"
                 + (r.Latency is { } l ? $", p50 {Nanos(l.P50Ns)}" : "")
@@ -60,19 +61,4 @@ internal static class ComparisonTable
             cells.Add(r.Fault is not null && r.Operations == 0 && label != "fault" && label != "region" ? "—" : cell(r));
         table.AddRow(cells.ToArray());
     }
-
-    public static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
-
-    /// <summary>"1 probe", "7 probes", "1,024 operations": a count with its noun in the singular or the plural (+s).</summary>
-    public static string Count(long n, string noun) => $"{N(n)} {noun}{(n == 1 ? "" : "s")}";
-
-    public static string Bytes(ulong b) => CmaSize.FormatApproximate(b);
-
-    public static string Percent(double f) => (f * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %";
-
-    public static string Seconds(double s) => s < 1 ? (s * 1000).ToString("0.0", CultureInfo.InvariantCulture) + " ms" : s.ToString("0.00", CultureInfo.InvariantCulture) + " s";
-
-    public static string Nanos(double ns) => ns < 1000 ? ns.ToString("0", CultureInfo.InvariantCulture) + " ns"
-        : ns < 1e6 ? (ns / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " µs"
-        : (ns / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 }

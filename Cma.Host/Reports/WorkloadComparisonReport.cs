@@ -1,6 +1,7 @@
 using System.Globalization;
+using Cma.Host.Workloads;
 
-namespace Cma.Host.Workloads;
+namespace Cma.Host.Reports;
 
 /// <summary>A finished comparison: the trace, its profile, the settings and one result per allocator, with the texts
 /// (title, notes) and the JSON document the table, the summary and the HTML report share.</summary>
@@ -16,7 +17,7 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
 
     /// <summary>"systemui.zip (android): 784,087 ops on a 64 MiB region at 0x40000000, granule 16".</summary>
     public string Title =>
-        $"{trace.Name} ({trace.Format.ToString().ToLowerInvariant()}): {ComparisonTable.Count(profile.Operations, "op")}"
+        $"{trace.Name} ({trace.Format.ToString().ToLowerInvariant()}): {ReportFormat.Count(profile.Operations, "op")}"
         + (settings.RegionSize is ulong s ? $" on a {CmaSize.FormatApproximate(s)} region" : "")
         + $" at 0x{settings.RegionStart:X}, granule {CmaSize.Format(settings.Granule)}";
 
@@ -24,23 +25,23 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
     public IEnumerable<string> Notes()
     {
         TraceCounters c = profile.Counters;
-        yield return $"Trace: {ComparisonTable.Count(profile.Requests, "allocation")}, peak live {CmaSize.FormatApproximate(profile.PeakLiveBytes)} if every request is placed, "
+        yield return $"Trace: {ReportFormat.Count(profile.Requests, "allocation")}, peak live {CmaSize.FormatApproximate(profile.PeakLiveBytes)} if every request is placed, "
             + $"largest request {CmaSize.FormatApproximate(profile.LargestRequest)}.";
         if (c.NullFreesSkipped + c.BadLinesSkipped + c.LivePointersReused > 0 || results.Any(r => r.ZeroSizeRequests > 0))
         {
-            yield return $"Skipped: {ComparisonTable.N(c.NullFreesSkipped)} free(NULL)/not-live frees, {ComparisonTable.N(c.BadLinesSkipped)} bad lines"
-                + $", {ComparisonTable.N(c.LivePointersReused)} pointers reused while live (freed first)"
-                + $", {ComparisonTable.N(results.Count > 0 ? results[0].ZeroSizeRequests : 0)} zero-size requests replayed as one granule.";
+            yield return $"Skipped: {ReportFormat.N(c.NullFreesSkipped)} free(NULL)/not-live frees, {ReportFormat.N(c.BadLinesSkipped)} bad lines"
+                + $", {ReportFormat.N(c.LivePointersReused)} pointers reused while live (freed first)"
+                + $", {ReportFormat.N(results.Count > 0 ? results[0].ZeroSizeRequests : 0)} zero-size requests replayed as one granule.";
         }
         if (c.FirstBadLine is not null)
             yield return "First bad line: " + c.FirstBadLine;
-        yield return $"Parsing: {ComparisonTable.Seconds(profile.ParseSeconds)} for the whole trace ({Rate(profile.Operations, profile.ParseSeconds)} ops/s)"
+        yield return $"Parsing: {ReportFormat.Seconds(profile.ParseSeconds)} for the whole trace ({Rate(profile.Operations, profile.ParseSeconds)} ops/s)"
             + (profile.Recorded is null ? "; replays re-read the file." : "; replays ran from memory.");
         foreach (ReplayResult r in results)
         {
             if (r.Latency is { } l && r.Operations > 0)
             {
-                yield return $"Replay {r.Allocator}: {ComparisonTable.Seconds(r.WallSeconds)} wall, {Rate(r.Operations, r.WallSeconds)} ops/s; "
+                yield return $"Replay {r.Name}: {ReportFormat.Seconds(r.WallSeconds)} wall, {Rate(r.Operations, r.WallSeconds)} ops/s; "
                     + $"{Share(l.TotalSeconds, r.WallSeconds)} of it in the allocator (with the host's checks), {Share(r.ParseSeconds, r.WallSeconds)} reading ops.";
             }
         }
@@ -64,7 +65,7 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
         region = new { start = settings.RegionStart, size = settings.RegionSize, granule = settings.Granule },
         results = results.Select(r => new
         {
-            r.Allocator, r.RegionSize, r.Operations, r.Requests, r.Satisfied, r.Failed, r.Frees, r.FreesOfFailedSkipped, r.ZeroSizeRequests,
+            allocator = r.Name, r.RegionSize, r.Operations, r.Requests, r.Satisfied, r.Failed, r.Frees, r.FreesOfFailedSkipped, r.ZeroSizeRequests,
             r.FirstFailure, r.PeakLiveBytes, r.PeakLiveOp, r.PeakFootprint, r.Utilisation, r.FragmentationMax, r.FragmentationMean,
             r.FragmentationSamples, r.InternalFragmentation, r.PeakRequestedBytes, r.Latency, r.ParseSeconds, r.WallSeconds, r.Fault, r.Refused,
             r.MinimumRegionSize, r.SearchProbes, r.SearchLimit,
