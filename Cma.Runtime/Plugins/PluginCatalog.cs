@@ -124,66 +124,13 @@ internal sealed partial class PluginCatalog : IDisposable
     private void LoadFile(string file, int source, IReadOnlyDictionary<string, string>? pins, HashSet<string> pinsSeen,
         PluginServices services, List<(PluginProvider Provider, int Source)> candidates)
     {
-        string sha256;
-        try
-        {
-            sha256 = Sha256Of(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _failures.Add(new PluginLoadFailure(file, $"cannot be read: {e.Message}"));
-            return;
-        }
-        string fileName = Path.GetFileName(file);
-        if (pins is not null && TryGetPin(pins, fileName, out string? expected))
-        {
-            pinsSeen.Add(fileName);
-            if (!string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                _failures.Add(new PluginLoadFailure(file, $"SHA-256 mismatch: Plugins:Sha256 pins {expected.ToLowerInvariant()} but the file's is {sha256}; refused. Update the pin if this build is trusted."));
-                return;
-            }
-        }
-        WarnIfWritableByOthers(Path.GetDirectoryName(file)!);
-        WarnIfWritableByOthers(file);
-        WarnIfWritableByOthers(PluginDepsJsonInspector.PathFor(file));
-        if (PluginAssemblyInspector.Inspect(file) is { } refusal)
+        if (RefusalBeforeLoading(file, pins, pinsSeen, out string sha256) is { } refusal)
         {
             _failures.Add(new PluginLoadFailure(file, refusal));
             return;
         }
-        if (PluginDepsJsonInspector.Inspect(file) is { } depsProblem)
-        {
-            string deps = Path.GetFileName(PluginDepsJsonInspector.PathFor(file));
-            _failures.Add(new PluginLoadFailure(file, $"its dependency manifest {deps} {depsProblem}. The .NET dependency resolver cannot read it safely (a malformed one can abort the whole process), so the plugin was not loaded; rebuild the plugin (the build writes {deps}) or restore the one its build wrote."));
+        if (!TryLoadTypes(file, out Assembly? assembly, out Type[] types))
             return;
-        }
-
-        Type[] types;
-        Assembly assembly;
-        try
-        {
-            PluginLoader loader = PluginLoader.CreateFromAssemblyFile(file, s_sharedTypes, config => config.PreferSharedTypes = true);
-            _loaders.Add(loader);
-            assembly = loader.LoadDefaultAssembly();
-            types = assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            string first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
-            _failures.Add(new PluginLoadFailure(file, $"its types cannot be loaded ({first}); it was probably built against an incompatible contract or dependency version."));
-            return;
-        }
-        catch (InvalidOperationException e)
-        {
-            _failures.Add(new PluginLoadFailure(file, $"its dependencies cannot be resolved: {e.Message}"));
-            return;
-        }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or IOException)
-        {
-            _failures.Add(new PluginLoadFailure(file, $"cannot be loaded: {e.Message}"));
-            return;
-        }
 
         int found = 0;
         foreach (Type type in types)
