@@ -49,15 +49,18 @@ public readonly record struct CmaAllocatorTraits
     {
         if (size == 0)
             return 0;
-        ulong unit = Unit == 0 ? 1 : Unit;
-        ulong units = (size - 1) / unit + 1;
+        // The unit is a power of two (the constructor's rule; 0 in a default value means 1), so dividing and multiplying
+        // by it are shifts: the host calls this on every allocation and free. E.g. unit 4K (shift 12), power-of-two
+        // rounding: 12K → 3 units → 4 units → 16K.
+        int shift = Unit == 0 ? 0 : BitOperations.TrailingZeroCount(Unit);
+        ulong units = ((size - 1) >> shift) + 1;
         if (Rounding == CmaRounding.PowerOfTwo)
         {
             if (units > 1UL << 63)
                 return ulong.MaxValue;
             units = BitOperations.RoundUpToPowerOf2(units);
         }
-        return units > ulong.MaxValue / unit ? ulong.MaxValue : units * unit;
+        return units > ulong.MaxValue >> shift ? ulong.MaxValue : units << shift;
     }
 
     /// <summary>Traits of an exact allocator: requests reserve their size rounded up to <paramref name="granule"/>.</summary>

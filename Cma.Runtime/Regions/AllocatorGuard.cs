@@ -21,10 +21,6 @@ internal sealed class AllocatorGuard
     /// <summary>Sum of <see cref="Reserved"/> over the live chunks in <see cref="Chunks"/>.</summary>
     private ulong _reserved;
 
-    /// <summary>log2 of the traits' unit when it is a power of two (always, for the first-party plugins), else -1: lets
-    /// <see cref="Reserved"/> shift instead of dividing.</summary>
-    private readonly int _unitShift;
-
     /// <summary>Granule - 1: a size or address is a multiple of the granule when it has none of these bits.</summary>
     private readonly ulong _granuleMask;
 
@@ -43,7 +39,6 @@ internal sealed class AllocatorGuard
         Allocator = allocator;
         Traits = traits;
         Chunks = chunks;
-        _unitShift = traits.Unit > 0 && ulong.IsPow2(traits.Unit) ? BitOperations.TrailingZeroCount(traits.Unit) : -1;
         _granuleMask = region.Granule - 1;
         _granuleShift = BitOperations.TrailingZeroCount(region.Granule);
         _emptyIsOneBlock = traits.FreeAllLeavesOneBlock && traits.Unit != 0 && region.Size % traits.Unit == 0;
@@ -83,25 +78,10 @@ internal sealed class AllocatorGuard
         return true;
     }
 
-    /// <summary><see cref="CmaAllocatorTraits.ReservedBytes"/> of <paramref name="size"/> (a positive multiple of the
-    /// granule), with shifts when the unit is a power of two: the same result without two 64-bit divisions per call.
-    /// E.g. unit 4K (shift 12), power-of-two rounding, 12K → 3 units → 4 units → 16K.</summary>
-    private ulong Reserved(ulong size)
-    {
-        int shift = _unitShift;
-        if (shift < 0 || size == 0)
-            return Traits.ReservedBytes(size);
-        ulong units = ((size - 1) >> shift) + 1;
-        if (Traits.Rounding == CmaRounding.PowerOfTwo)
-        {
-            if (units > 1UL << 63)
-                return ulong.MaxValue;
-            units = BitOperations.RoundUpToPowerOf2(units);
-        }
-        ulong reserved = units > ulong.MaxValue >> shift ? ulong.MaxValue : units << shift;
-        Debug.Assert(reserved == Traits.ReservedBytes(size), "the shifts agree with the contract");
-        return reserved;
-    }
+    /// <summary>What a chunk of <paramref name="size"/> bytes reserves in the allocator: the contract's
+    /// <see cref="CmaAllocatorTraits.ReservedBytes"/> (shifts, no division, for a power-of-two unit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Reserved(ulong size) => Traits.ReservedBytes(size);
 
     /// <summary>Why a returned range is unacceptable, or null when it is inside and aligned (<see cref="TryRecord"/> then
     /// checks that it is free: one search for both).</summary>
