@@ -3,13 +3,13 @@ using System.Numerics;
 namespace Cma.Host.Workloads;
 
 /// <summary>
-/// A workload held in memory in a compact form (13 bytes an operation), so that the minimum-size search can replay it
+/// A workload held in memory in a compact form (17 bytes an operation), so that the minimum-size search can replay it
 /// many times without parsing it again. Only used for traces below <see cref="MaxOperations"/>; longer ones are re-read
 /// from disk each time.
 /// </summary>
 internal sealed class RecordedTrace
 {
-    /// <summary>The most operations kept in memory (about 52 MiB).</summary>
+    /// <summary>The most operations kept in memory (about 68 MiB).</summary>
     public const int MaxOperations = 4 << 20;
 
     /// <summary>Per operation: the size asked for (0 for frees).</summary>
@@ -20,6 +20,9 @@ internal sealed class RecordedTrace
 
     /// <summary>Per operation: bit 7 = free, bits 0–6 = log2(alignment) + 1, or 0 for the granule.</summary>
     private byte[] _flags = new byte[4096];
+
+    /// <summary>Per operation: the 1-based trace line it came from (saturated at 2^32 - 1), so that a failure names it.</summary>
+    private uint[] _lines = new uint[4096];
 
     /// <summary>Operations recorded.</summary>
     public int Count { get; private set; }
@@ -35,15 +38,17 @@ internal sealed class RecordedTrace
             Array.Resize(ref _sizes, size);
             Array.Resize(ref _slots, size);
             Array.Resize(ref _flags, size);
+            Array.Resize(ref _lines, size);
         }
         _sizes[Count] = op.Size;
         _slots[Count] = op.Slot;
         _flags[Count] = (byte)((op.Kind == TraceOpKind.Free ? 0x80 : 0) | (op.Alignment == 0 ? 0 : BitOperations.Log2(op.Alignment) + 1));
+        _lines[Count] = (uint)Math.Min(op.Line, uint.MaxValue);
         Count++;
         return true;
     }
 
-    /// <summary>A reader over the recorded operations (the trace's line numbers are not kept: each op's line is its index).</summary>
+    /// <summary>A reader over the recorded operations, with their trace lines.</summary>
     public ITraceReader OpenReader(TraceCounters counters) => new Reader(this, counters);
 
     /// <summary>Replays the arrays.</summary>
@@ -67,7 +72,7 @@ internal sealed class RecordedTrace
             byte flags = trace._flags[i];
             int log = flags & 0x7F;
             op = new TraceOp((flags & 0x80) != 0 ? TraceOpKind.Free : TraceOpKind.Allocate, trace._slots[i], trace._sizes[i],
-                log == 0 ? 0 : 1UL << (log - 1), null, null, i + 1);
+                log == 0 ? 0 : 1UL << (log - 1), null, null, trace._lines[i]);
             return true;
         }
 

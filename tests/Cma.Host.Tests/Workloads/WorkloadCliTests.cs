@@ -43,6 +43,22 @@ public class WorkloadCliTests
         Assert.DoesNotContain("\"minimumRegionSize\": null", output);
     }
 
+    [Theory]
+    [InlineData("# region 64K\n# the failing request is on line 5\na a 32K\na b 32K\na c 4K\n", 5)]
+    [InlineData("a a 32K\na b 32K\n\na c 4K\n", 4)]
+    public void The_first_failure_names_the_trace_line_it_came_from(string text, long line)
+    {
+        string trace = WriteTemp("t.trace", text);
+
+        (int code, string output, string error) = Run("compare", trace, "--allocator", "best-fit", "--region-size", "64K", "--json");
+
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        System.Text.Json.JsonElement failure = doc.RootElement.GetProperty("results")[0].GetProperty("firstFailure");
+        Assert.Equal(3, failure.GetProperty("op").GetInt64());
+        Assert.Equal(line, failure.GetProperty("line").GetInt64());
+    }
+
     [Fact]
     public void Find_min_size_on_a_request_near_2_64_finds_none_up_to_the_largest_region_that_fits()
     {
