@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Cma.Runtime.Configuration;
+using Cma.Runtime.Files;
 using Cma.Runtime.Plugins;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Cma.Runtime.Files;
 
 namespace Cma.Host.Cli;
 

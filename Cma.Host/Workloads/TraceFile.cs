@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Cma.Runtime.Files;
 
 namespace Cma.Host.Workloads;
 

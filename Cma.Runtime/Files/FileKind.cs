@@ -1,4 +1,4 @@
-namespace Cma.Host;
+namespace Cma.Runtime.Files;
 
 /// <summary>What a path names, as far as a command that reads or writes it cares: nothing, a regular file, a directory,
 /// or a special file (a named pipe blocks the reader until a writer comes; a device like <c>/dev/zero</c> never ends).</summary>

@@ -1,30 +1,13 @@
-using System.Runtime.InteropServices;
-
-namespace Cma.Host;
+namespace Cma.Runtime.Files;
 
 /// <summary>
 /// Tells what a path names without opening it: opening a named pipe for reading blocks until a writer comes, so a
-/// command must look before it opens. On Linux this is libc's <c>statx</c> (its buffer has one layout on every
-/// architecture; the type is in the top bits of <c>stx_mode</c>, at byte 28), following symbolic links; elsewhere, or
+/// command must look before it opens. On Linux this is <see cref="LinuxStatx"/> (the type is in the top bits of <c>stx_mode</c>),
+/// following symbolic links; elsewhere, or
 /// when <c>statx</c> is refused, the answer is what .NET can tell (missing, directory, or a file taken to be regular).
 /// </summary>
 internal static partial class FileKinds
 {
-    /// <summary><c>AT_FDCWD</c>: relative paths start at the working directory.</summary>
-    private const int AtFdCwd = -100;
-
-    /// <summary><c>STATX_TYPE</c>: ask for the file type bits of <c>stx_mode</c>.</summary>
-    private const uint StatxType = 0x1;
-
-    /// <summary>Size of <c>struct statx</c>.</summary>
-    private const int StatxSize = 256;
-
-    /// <summary>Offset of <c>stx_mode</c> (a 16-bit field) in <c>struct statx</c>.</summary>
-    private const int StatxModeOffset = 28;
-
-    /// <summary>Offset of <c>stx_mask</c>: which fields the kernel filled in.</summary>
-    private const int StatxMaskOffset = 0;
-
     /// <summary>What <paramref name="path"/> names; symbolic links are followed.</summary>
     public static FileKind Of(string path)
     {
@@ -49,12 +32,12 @@ internal static partial class FileKinds
     private static unsafe bool TryStatx(string path, out FileKind kind)
     {
         kind = FileKind.Missing;
-        byte* buffer = stackalloc byte[StatxSize];
+        byte* buffer = stackalloc byte[LinuxStatx.Size];
         try
         {
-            if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+            int errno = LinuxStatx.Read(LinuxStatx.AtCurrentDirectory, path, 0, LinuxStatx.TypeField, buffer);
+            if (errno != 0)
             {
-                int errno = Marshal.GetLastPInvokeError();
                 // ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP: nothing there to read. Anything else (EACCES, ENOSYS, EPERM from a
                 // sandbox): let .NET's own checks and the open decide.
                 return errno is 2 or 20 or 36 or 40;
@@ -64,9 +47,9 @@ internal static partial class FileKinds
         {
             return false;
         }
-        if ((*(uint*)(buffer + StatxMaskOffset) & StatxType) == 0)
+        if ((LinuxStatx.Mask(buffer) & LinuxStatx.TypeField) == 0)
             return false;
-        kind = (*(ushort*)(buffer + StatxModeOffset) & 0xF000) switch
+        kind = (LinuxStatx.Mode(buffer) & 0xF000) switch
         {
             0x8000 => FileKind.Regular,
             0x4000 => FileKind.Directory,
@@ -78,7 +61,4 @@ internal static partial class FileKinds
         };
         return true;
     }
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 }
