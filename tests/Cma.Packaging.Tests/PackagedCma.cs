@@ -46,7 +46,7 @@ public sealed class PackagedCma : IDisposable
         var clock = Stopwatch.StartNew();
 
         string source = Path.Combine(Root, "src");
-        CopyRepository(RepositoryRoot(), source);
+        RepositoryTree.Copy(RepositoryTree.Root(), source);
         Pack = Step("pack the solution", () => DotnetCommand.Run(source, s_timeout, "pack", "Cma.sln", "-c", "Release", "-o", Feed, $"-p:CmaVersion={Version}"));
         NuGetConfig = Step("dotnet new nugetconfig", () => DotnetCommand.Run(Work, s_timeout, "new", "nugetconfig"));
         AddSource = Step("dotnet nuget add source", () => DotnetCommand.Run(Work, s_timeout, "nuget", "add", "source", Feed, "--name", "cma-local", "--configfile", "nuget.config"), NuGetConfig);
@@ -83,7 +83,7 @@ public sealed class PackagedCma : IDisposable
         AppRun = Step("run the published app", () => DotnetCommand.Run(AppPublishOutput, s_timeout, Path.Combine(AppPublishOutput, AppName + ".dll")), AppPublish);
 
         SampleFolder = Path.Combine(Work, "Cma.Samples.Embedding");
-        CopyRepository(Path.Combine(RepositoryRoot(), "tests", "samples", "Cma.Samples.Embedding"), SampleFolder);
+        RepositoryTree.Copy(Path.Combine(RepositoryTree.Root(), "tests", "samples", "Cma.Samples.Embedding"), SampleFolder);
         SampleBuild = Step("dotnet build (embedding sample)", () => DotnetCommand.Run(SampleFolder, s_timeout, "build", "-c", "Release", $"-p:CmaVersion={Version}"), AddSource, Pack);
         SampleRun = Step("run the embedding sample", () => DotnetCommand.Run(SampleFolder, s_timeout, Path.Combine(SampleFolder, "bin", "Release", "net10.0", "Cma.Samples.Embedding.dll")), SampleBuild);
 
@@ -257,30 +257,5 @@ public sealed class PackagedCma : IDisposable
         foreach ((string step, CommandResult? result) in _steps)
             text.AppendLine(result is null ? $"  {step,-34} not run" : $"  {step,-34} {result.Elapsed.TotalSeconds,6:0.0} s  exit {result.ExitCode}");
         File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "packaging-timings.txt"), text.ToString());
-    }
-
-    /// <summary>The repository: the first folder above this test assembly that holds Cma.sln.</summary>
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cma.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"No Cma.sln above {AppContext.BaseDirectory}: the test must run from a build inside the repository.");
-    }
-
-    /// <summary>Copies the repository's sources, leaving out build output, test results and git's own folder.</summary>
-    private static void CopyRepository(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (string dir in Directory.EnumerateDirectories(from))
-        {
-            string name = Path.GetFileName(dir);
-            if (name is not ("bin" or "obj" or ".git" or "TestResults" or "artifacts"))
-                CopyRepository(dir, Path.Combine(to, name));
-        }
     }
 }

@@ -1,3 +1,5 @@
+using Cma.Tests.Shared;
+
 namespace Cma.Plugins.Tests.ThirdParty;
 
 /// <summary>
@@ -19,29 +21,29 @@ public sealed class SamplePluginBuild : IDisposable
     /// <summary>Packs the contract, builds the sample against it and installs it; throws on any failure.</summary>
     public SamplePluginBuild()
     {
-        string repo = RepositoryRoot();
+        string repo = RepositoryTree.Root();
         Root = Path.Combine(Path.GetTempPath(), "cma-third-party-" + Guid.NewGuid().ToString("N"));
         int major = typeof(ICmaAllocatorProvider).Assembly.GetName().Version!.Major;
         ContractVersion = $"{major}.0.{(int)(DateTime.UtcNow - new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)).TotalMinutes}{Random.Shared.Next(100):00}";
         string feed = Path.Combine(Root, "feed");
 
         string contract = Path.Combine(Root, "contract");
-        CopyTree(Path.Combine(repo, "Cma.Abstractions"), Path.Combine(contract, "Cma.Abstractions"));
+        RepositoryTree.Copy(Path.Combine(repo, "Cma.Abstractions"), Path.Combine(contract, "Cma.Abstractions"));
         File.Copy(Path.Combine(repo, "Directory.Build.props"), Path.Combine(contract, "Directory.Build.props"));
         foreach (string file in new[] { "Directory.Packages.props", "Directory.Build.targets", "LICENSE" })
             File.Copy(Path.Combine(repo, file), Path.Combine(contract, file));
-        DotnetProcess.Run(contract, s_stepTimeout, "pack", Path.Combine(contract, "Cma.Abstractions", "Cma.Abstractions.csproj"),
-            "-c", "Release", $"-p:Version={ContractVersion}", "-o", feed, "--artifacts-path", Path.Combine(Root, "artifacts"), "--disable-build-servers");
+        DotnetCommand.Run(contract, s_stepTimeout, "pack", Path.Combine(contract, "Cma.Abstractions", "Cma.Abstractions.csproj"),
+            "-c", "Release", $"-p:Version={ContractVersion}", "-o", feed, "--artifacts-path", Path.Combine(Root, "artifacts"), "--disable-build-servers").OutputOrThrow();
 
         string sample = Path.Combine(Root, "sample", PluginName);
-        CopyTree(Path.Combine(repo, "tests", "samples", PluginName), sample);
-        BuildLog = DotnetProcess.Run(sample, s_stepTimeout, "build", Path.Combine(sample, PluginName + ".csproj"), "-c", "Release",
+        RepositoryTree.Copy(Path.Combine(repo, "tests", "samples", PluginName), sample);
+        BuildLog = DotnetCommand.Run(sample, s_stepTimeout, "build", Path.Combine(sample, PluginName + ".csproj"), "-c", "Release",
             "--source", feed, "--source", "https://api.nuget.org/v3/index.json",
-            $"-p:RestorePackagesPath={Path.Combine(Root, "packages")}", $"-p:CmaAbstractionsVersion={ContractVersion}", "--disable-build-servers");
+            $"-p:RestorePackagesPath={Path.Combine(Root, "packages")}", $"-p:CmaAbstractionsVersion={ContractVersion}", "--disable-build-servers").OutputOrThrow();
 
         PluginsDirectory = Path.Combine(Root, "plugins");
         PluginDirectory = Path.Combine(PluginsDirectory, PluginName);
-        CopyTree(Path.Combine(sample, "bin", "Release", "net10.0"), PluginDirectory);
+        RepositoryTree.Copy(Path.Combine(sample, "bin", "Release", "net10.0"), PluginDirectory);
         RestoredPackages = Path.Combine(Root, "packages");
     }
 
@@ -93,31 +95,6 @@ public sealed class SamplePluginBuild : IDisposable
         catch (IOException)
         {
             // A file still open: the temporary folder is left for the system to clean.
-        }
-    }
-
-    /// <summary>The repository: the first folder above this test assembly that holds Cma.sln.</summary>
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Cma.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"No Cma.sln above {AppContext.BaseDirectory}: the test must run from a build inside the repository.");
-    }
-
-    /// <summary>Copies a folder, leaving out build output (bin/, obj/).</summary>
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (string dir in Directory.EnumerateDirectories(from))
-        {
-            string name = Path.GetFileName(dir);
-            if (name is not ("bin" or "obj"))
-                CopyTree(dir, Path.Combine(to, name));
         }
     }
 }

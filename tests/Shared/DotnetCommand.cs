@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Cma.Packaging.Tests;
+namespace Cma.Tests.Shared;
 
 /// <summary>What one command printed and how it ended.</summary>
 /// <param name="Command">The command line, for messages.</param>
@@ -13,12 +13,18 @@ public sealed record CommandResult(string Command, int ExitCode, string Output, 
     /// <summary>Whether it exited with 0.</summary>
     public bool Succeeded => ExitCode == 0;
 
+    /// <summary>The output of a command that had to succeed; throws with the whole output otherwise, so the test that
+    /// needed it fails and says why.</summary>
+    /// <exception cref="InvalidOperationException">It exited with a non-zero code or ran past its timeout.</exception>
+    public string OutputOrThrow() => Succeeded ? Output : throw new InvalidOperationException(ToString());
+
     /// <inheritdoc/>
     public override string ToString() => $"'{Command}' exited with {ExitCode} after {Elapsed.TotalSeconds:0.0} s. Output:\n{Output}";
 }
 
 /// <summary>Runs a program (by default the <c>dotnet</c> CLI) as a child process with a timeout, as a user's shell
-/// would: without the MSBuild variables the parent <c>dotnet test</c> set for itself.</summary>
+/// would: without the MSBuild variables the parent <c>dotnet test</c> set for itself. Shared (as linked source) by the
+/// test projects that build or run things as a user does.</summary>
 internal static class DotnetCommand
 {
     /// <summary>Variables the parent <c>dotnet test</c> sets for its own MSBuild; a child build would resolve its SDK through them.</summary>
