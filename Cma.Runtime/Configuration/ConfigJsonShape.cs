@@ -41,7 +41,7 @@ internal static class ConfigJsonShape
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                problems.Add(path, $"the file must hold a JSON object such as {{ \"Cma\": {{ ... }} }}; it holds {Kind(root)}.");
+                problems.Add(path, $"the file must hold a JSON object such as {{ \"Cma\": {{ ... }} }}; it holds {JsonValueText.Describe(root)}.");
                 return false;
             }
             bool readable = CheckDuplicateKeys(root, "", problems);
@@ -149,11 +149,11 @@ internal static class ConfigJsonShape
                         break;
                     case "ZEROONALLOCATE":
                         if (p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                            problems.Add(f, $"expected true or false; found {Kind(p.Value)}.");
+                            problems.Add(f, $"expected true or false; found {JsonValueText.Describe(p.Value)}.");
                         break;
                     case "POISONONFREE":
                         if (p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.String) && !(p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetByte(out _)))
-                            problems.Add(f, $"expected true, false or a byte such as \"0x6B\"; found {Kind(p.Value)}.");
+                            problems.Add(f, $"expected true, false or a byte such as \"0x6B\"; found {JsonValueText.Describe(p.Value)}.");
                         break;
                 }
             }
@@ -185,7 +185,7 @@ internal static class ConfigJsonShape
         else if (value.ValueKind == JsonValueKind.Number)
             problems.Add(field, $"{raw} is not a whole number of bytes below 2^64; write a whole number or a string such as \"64M\" or \"0x1000\".");
         else
-            problems.Add(field, $"expected a size (a string such as \"64M\" or \"0x1000\", or a whole number of bytes); found {Kind(value)}.");
+            problems.Add(field, $"expected a size (a string such as \"64M\" or \"0x1000\", or a whole number of bytes); found {JsonValueText.Describe(value)}.");
     }
 
     /// <summary>Records a problem unless <paramref name="value"/> is of <paramref name="kind"/>.</summary>
@@ -193,7 +193,7 @@ internal static class ConfigJsonShape
     {
         if (value.ValueKind == kind)
             return true;
-        problems.Add(field, $"expected {expected}; found {Kind(value)}.");
+        problems.Add(field, $"expected {expected}; found {JsonValueText.Describe(value)}.");
         return false;
     }
 
@@ -223,18 +223,6 @@ internal static class ConfigJsonShape
         }
         return ok;
     }
-
-    /// <summary>A JSON value described for a message: <c>the number -5</c>, <c>an object</c>.</summary>
-    private static string Kind(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => $"the string {value.GetRawText()}",
-        JsonValueKind.Number => $"the number {value.GetRawText()}",
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        _ => "null",
-    };
 
     /// <summary>"is empty" or "holds only comments and white space" when <paramref name="json"/> holds no JSON value
     /// (the parser would only say that it expected a token "when isFinalBlock is true"); null when it holds something.</summary>

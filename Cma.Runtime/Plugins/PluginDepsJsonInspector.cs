@@ -78,7 +78,7 @@ internal static class PluginDepsJsonInspector
     private static string? Check(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            return $"holds {Kind(root)}, not a JSON object";
+            return $"holds {JsonValueText.Describe(root, 40)}, not a JSON object";
         if (DuplicateKey(root, []) is { } duplicate)
             return duplicate;
 
@@ -94,7 +94,7 @@ internal static class PluginDepsJsonInspector
         {
             return runtimeTarget.ValueKind == JsonValueKind.Object
                 ? "\"runtimeTarget\" has no string \"name\""
-                : $"\"runtimeTarget\" is {Kind(runtimeTarget)}; it must be an object with a string \"name\"";
+                : $"\"runtimeTarget\" is {JsonValueText.Describe(runtimeTarget, 40)}; it must be an object with a string \"name\"";
         }
 
         if (Member(root, "targets", out JsonElement targets) is { } noTargets)
@@ -160,7 +160,7 @@ internal static class PluginDepsJsonInspector
     }
 
     private static string? ExpectObject(JsonElement value, string[] path) =>
-        value.ValueKind == JsonValueKind.Object ? null : $"{Describe(path)} is {Kind(value)}, not an object";
+        value.ValueKind == JsonValueKind.Object ? null : $"{Describe(path)} is {JsonValueText.Describe(value, 40)}, not an object";
 
     private static string? ExpectObjectOfObjects(JsonElement value, string[] path)
     {
@@ -232,20 +232,6 @@ internal static class PluginDepsJsonInspector
         }
         return true;
     }
-
-    /// <summary>A JSON value described for a message: <c>the number 5</c>, <c>an array</c>.</summary>
-    private static string Kind(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => $"the string {Shorten(value.GetRawText())}",
-        JsonValueKind.Number => $"the number {Shorten(value.GetRawText())}",
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        _ => "null",
-    };
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
 
     /// <summary>The parser's message without its own 0-based position suffix.</summary>
     private static string WithoutPosition(string message)
