@@ -29,7 +29,7 @@ internal static class CmaRuntimeBuilder
             PluginProvider? provider = catalog.Find(r.Allocator);
             if (provider is null)
             {
-                problems.Add(new ConfigProblem(r.Field + ":Allocator", UnknownAllocatorMessage(r.Allocator, catalog)));
+                problems.Add(new ConfigProblem(r.Field + ":Allocator", $"region '{r.Name}': {AllocatorNotLoaded.Message(r.Allocator, catalog)}"));
                 continue;
             }
             if (r.Memory.IsBacked && memories[i] is null)
@@ -89,13 +89,5 @@ internal static class CmaRuntimeBuilder
             }
         }
         return memories;
-    }
-
-    /// <summary>"'x' is not a loaded allocator" with the loaded names and every load failure.</summary>
-    public static string UnknownAllocatorMessage(string name, PluginCatalog catalog)
-    {
-        string loaded = catalog.Providers.Count == 0 ? "none" : string.Join(", ", catalog.Providers.Select(p => p.Name));
-        string failures = catalog.Failures.Count == 0 ? "" : " Plugins that failed to load: " + string.Join("; ", catalog.Failures) + ".";
-        return $"'{name}' is not a loaded allocator. Loaded allocators: {loaded}. Name one of them, or add the plugin that provides '{name}' to Plugins:Directories.{failures}";
     }
 }

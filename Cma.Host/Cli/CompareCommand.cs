@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Cma.Host.Reports;
 using Cma.Host.Workloads;
+using Cma.Runtime.Configuration;
 using Spectre.Console;
 
 namespace Cma.Host.Cli;
@@ -45,7 +46,7 @@ internal static class CompareCommand
         foreach (string name in names.Length > 0 ? names : host.Catalog.Providers.Select(p => p.Name).ToArray())
         {
             Cma.Runtime.Plugins.PluginProvider provider = host.Catalog.Find(name)
-                ?? throw new CliExitException(2, $"cma compare: {CmaRuntimeBuilder.UnknownAllocatorMessage(name, host.Catalog)} Or load it for this run with --plugin PATH.");
+                ?? throw new CliExitException(2, $"cma compare: {AllocatorNotLoaded.Message(name, host.Catalog)} Or load it for this run with --plugin PATH.");
             candidates.Add(new AllocatorCandidate(provider.Name, provider.Instance));
         }
         if (candidates.Count == 0)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Cma.Conformance;
+using Cma.Runtime.Configuration;
 using Cma.Runtime.Plugins;
 using Spectre.Console;
 
@@ -91,7 +92,7 @@ internal static class ConformanceCommand
         foreach (string name in names)
         {
             PluginProvider provider = catalog.Find(name)
-                ?? throw new CliExitException(2, $"cma conformance: {CmaRuntimeBuilder.UnknownAllocatorMessage(name, catalog)} Or load it for this run with --plugin PATH.");
+                ?? throw new CliExitException(2, $"cma conformance: {AllocatorNotLoaded.Message(name, catalog)} Or load it for this run with --plugin PATH.");
             if (!selected.Contains(provider))
                 selected.Add(provider);
         }

@@ -160,9 +160,5 @@ internal sealed class CmaSectionValidator
     }
 
     /// <summary>The message for an allocator name that no loaded plugin provides.</summary>
-    private string UnknownAllocator(string name)
-    {
-        string loaded = _knownAllocators.Count == 0 ? "none (no plugin loaded; check the plugins folder and Plugins:Directories)" : string.Join(", ", _knownAllocators);
-        return $"allocator '{name}' is not loaded.{NameSuggestion.Hint(name, _knownAllocators)} Loaded allocators: {loaded}. Use one of those, or add the plugin that provides it to Plugins:Directories.";
-    }
+    private string UnknownAllocator(string name) => AllocatorNotLoaded.Message(name, _knownAllocators);
 }

@@ -66,7 +66,7 @@ public sealed class ConformanceCommandTests
         (int code, string output, string error) = CliRun.Run("conformance", "--config", CliRun.DefaultConfig, "--allocator", "best-fitt");
 
         Assert.True(code == 2, $"exit {code}\n{output}\n{error}");
-        Assert.Contains("'best-fitt' is not a loaded allocator", error, StringComparison.Ordinal);
+        Assert.Contains("allocator 'best-fitt' is not loaded. Did you mean 'best-fit'?", error, StringComparison.Ordinal);
         Assert.Contains("best-fit, bitmap, buddy", error, StringComparison.Ordinal);
         Assert.Equal("", output);
     }
