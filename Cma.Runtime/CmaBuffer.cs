@@ -23,8 +23,8 @@ namespace Cma.Runtime;
 /// </remarks>
 public sealed class CmaBuffer : IDisposable
 {
-    /// <summary>The service that frees the chunk.</summary>
-    private readonly CmaService _service;
+    /// <summary>The host that handed the chunk out and frees it.</summary>
+    private readonly IBufferReleaser _releaser;
 
     /// <summary>The region the chunk lies in.</summary>
     private readonly Region _region;
@@ -48,9 +48,9 @@ public sealed class CmaBuffer : IDisposable
     /// <summary><see cref="_state"/>: the chunk was freed by address (<see cref="ICmaService.TryFree"/>), retiring the buffer.</summary>
     private const int Retired = 2;
 
-    internal CmaBuffer(CmaService service, Region region, ulong address, ulong size, string owner)
+    internal CmaBuffer(IBufferReleaser releaser, Region region, ulong address, ulong size, string owner)
     {
-        _service = service;
+        _releaser = releaser;
         _region = region;
         _memory = region.Memory;
         Address = address;
@@ -151,7 +151,7 @@ public sealed class CmaBuffer : IDisposable
         // A call back into the host from inside a plugin call is refused (and fences that plugin's region) before the
         // buffer is marked freed, so that it can still be freed later.
         PluginCallScope.ThrowIfInside();
-        return Interlocked.CompareExchange(ref _state, Disposed, Live) != Live ? null : _service.FreeBuffer(this, _region);
+        return Interlocked.CompareExchange(ref _state, Disposed, Live) != Live ? null : _releaser.Release(this);
     }
 
     /// <summary>Marks the buffer retired: its chunk was freed by address and may pass to another owner, so the buffer must
@@ -167,7 +167,7 @@ public sealed class CmaBuffer : IDisposable
         if (_memory is null)
             throw new InvalidOperationException($"Region '{Region}' is address space only (Backing None): its chunks have no bytes. Set \"Backing\": \"Native\", \"File\" or \"Shared\" on the region.");
         if (_memory.IsDisposed)
-            throw new ObjectDisposedException(nameof(CmaService), $"The Cma host that owned region '{Region}' was disposed and its memory released.");
+            throw new ObjectDisposedException(IBufferReleaser.HostObjectName, $"The Cma host that owned region '{Region}' was disposed and its memory released.");
     }
 
     [DoesNotReturn]

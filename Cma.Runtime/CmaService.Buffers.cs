@@ -10,7 +10,7 @@ namespace Cma.Runtime;
 /// neither reads, writes nor frees); a handle frees its chunk only while it is still the registered one — so no
 /// sequence of calls lets a handle reach a chunk that has passed to another owner.
 /// </summary>
-internal sealed partial class CmaService
+internal sealed partial class CmaService : IBufferReleaser
 {
     /// <summary>Per region (by its index in <see cref="_byStart"/>), the live handles by chunk address; the array is null
     /// until the first buffer is handed out, and a region's table null until its first. An entry exists exactly while its
@@ -69,7 +69,7 @@ internal sealed partial class CmaService
 
     /// <summary>Frees a buffer's chunk if <paramref name="handle"/> still owns it; returns the guard overrun found, if any.
     /// After the host is disposed, does nothing (the memory is already released). Never throws.</summary>
-    internal CmaGuardOverrun? FreeBuffer(CmaBuffer handle, Region region)
+    CmaGuardOverrun? IBufferReleaser.Release(CmaBuffer handle)
     {
         CmaOutcome outcome;
         CmaGuardOverrun? overrun;
@@ -85,11 +85,11 @@ internal sealed partial class CmaService
         {
             // Disposed from inside a plugin call (the region is fenced for it): Dispose does not throw; the chunk stays
             // allocated until the host is disposed.
-            _logger.LogError("A CmaBuffer at 0x{Address:X} in region {Region} could not be freed: {Error}", handle.Address, region.Info.Name, e.Message);
+            _logger.LogError("A CmaBuffer at 0x{Address:X} in region {Region} could not be freed: {Error}", handle.Address, handle.Region, e.Message);
             return null;
         }
         if (outcome != CmaOutcome.Ok)
-            _logger.LogWarning("A CmaBuffer at 0x{Address:X} in region {Region} was already freed by address; nothing changed.", handle.Address, region.Info.Name);
+            _logger.LogWarning("A CmaBuffer at 0x{Address:X} in region {Region} was already freed by address; nothing changed.", handle.Address, handle.Region);
         return overrun;
     }
 
