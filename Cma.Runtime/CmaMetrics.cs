@@ -27,6 +27,7 @@ internal sealed class CmaMetrics : IDisposable
     private readonly Counter<long> _faults;
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _guardOverruns;
+    private readonly Counter<long> _movableAllocations;
 
     public CmaMetrics(IMeterFactory? factory)
     {
@@ -37,18 +38,33 @@ internal sealed class CmaMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("cma.rejected_arguments", "{call}", "API calls rejected with an ArgumentException.");
         _faults = _meter.CreateCounter<long>("cma.plugin_faults", "{fault}", "Plugin contract violations; each fences its region.");
         _guardOverruns = _meter.CreateCounter<long>("cma.guard_overruns", "{chunk}", "Chunks freed with changed guard bytes (something wrote past their end).");
-        _latency = _meter.CreateHistogram<double>("cma.allocation.duration", "us", "Time to serve a successful allocation, map lookup to verified result.");
+        _latency = _meter.CreateHistogram<double>("cma.allocation.duration", "us",
+            "Time to serve a successful contiguous allocation, map lookup to verified result; tag migrated=true when movable chunks were moved or dropped for it.");
+        _movableAllocations = _meter.CreateCounter<long>("cma.movable_allocations", "{allocation}", "Movable allocation requests by region, outcome and kind (movable, discardable).");
     }
 
     /// <summary>A timestamp when the latency histogram has a listener, else 0.</summary>
     public long StartTimer() => _latency.Enabled ? Stopwatch.GetTimestamp() : 0;
 
-    public void Allocation(Region? region, CmaOutcome outcome, long started = 0)
+    public void Allocation(Region? region, CmaOutcome outcome, long started = 0, bool migrated = false)
     {
         if (_allocations.Enabled)
             _allocations.Add(1, Tag("region", region?.Info.Name), Tag("allocator", region?.AllocatorName), Tag("outcome", OutcomeName(outcome)));
         if (started != 0)
-            _latency.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds, Tag("region", region?.Info.Name));
+        {
+            _latency.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds, Tag("region", region?.Info.Name),
+                new KeyValuePair<string, object?>("migrated", migrated));
+        }
+    }
+
+    /// <summary>Counts a movable allocation request.</summary>
+    public void MovableAllocation(Region? region, CmaOutcome outcome, bool discardable)
+    {
+        if (_movableAllocations.Enabled)
+        {
+            _movableAllocations.Add(1, Tag("region", region?.Info.Name), Tag("outcome", OutcomeName(outcome)),
+                Tag("kind", discardable ? "discardable" : "movable"));
+        }
     }
 
     public void Free(Region? region, CmaOutcome outcome)
@@ -74,6 +90,14 @@ internal sealed class CmaMetrics : IDisposable
         _meter.CreateObservableGauge("cma.region.free_bytes", () => Measure(service, s => (long)s.FreeBytes), "By", "Free bytes per region (rounding included; 0 while fenced).");
         _meter.CreateObservableGauge("cma.region.largest_free_block", () => Measure(service, s => (long)s.LargestFreeBlock), "By", "Largest allocatable block per region (0 while fenced).");
         _meter.CreateObservableGauge("cma.region.chunks", () => Measure(service, s => s.Chunks), "{chunk}", "Live chunks per region.");
+        _meter.CreateObservableGauge("cma.region.movable_chunks", () => Measure(service, s => s.MovableChunks), "{chunk}", "Live movable chunks per region.");
+        _meter.CreateObservableGauge("cma.region.movable_bytes", () => Measure(service, s => (long)s.MovableBytes), "By", "Bytes of live movable chunks per region.");
+        _meter.CreateObservableGauge("cma.region.pinned_chunks", () => Measure(service, s => s.PinnedChunks), "{chunk}", "Movable chunks with a pin, per region.");
+        _meter.CreateObservableCounter("cma.migrations", () => Measure(service, s => s.Migrations), "{move}", "Moves of movable chunks (migration, compaction, long-term pins) per source region.");
+        _meter.CreateObservableCounter("cma.migrated_bytes", () => Measure(service, s => (long)s.MigratedBytes), "By", "Bytes those moves carried.");
+        _meter.CreateObservableCounter("cma.discarded_chunks", () => Measure(service, s => s.DiscardedChunks), "{chunk}", "Discardable chunks dropped to make room.");
+        _meter.CreateObservableCounter("cma.migration_failures", () => MeasureFailures(service), "{allocation}",
+            "Contiguous requests that movable chunks made fail, by reason (pinned, no-room, mover-failed).");
         _meter.CreateObservableGauge("cma.region.fenced", () => Measure(service, s => s.State == RegionState.Fenced ? 1 : 0), "{region}", "1 while a region is fenced.");
     }
 
@@ -82,6 +106,18 @@ internal sealed class CmaMetrics : IDisposable
     {
         foreach (Region r in service.Regions)
             yield return new Measurement<long>(read(r.Snapshot()), Tag("region", r.Info.Name), Tag("allocator", r.AllocatorName));
+    }
+
+    /// <summary>Per region and reason, the contiguous requests that movable chunks made fail.</summary>
+    private static IEnumerable<Measurement<long>> MeasureFailures(CmaService service)
+    {
+        foreach (Region r in service.Regions)
+        {
+            CmaRegionSnapshot s = r.Snapshot();
+            yield return new Measurement<long>(s.BlockedByPins, Tag("region", r.Info.Name), Tag("reason", "pinned"));
+            yield return new Measurement<long>(s.BlockedNoRoom, Tag("region", r.Info.Name), Tag("reason", "no-room"));
+            yield return new Measurement<long>(s.MoverFailures, Tag("region", r.Info.Name), Tag("reason", "mover-failed"));
+        }
     }
 
     private static KeyValuePair<string, object?> Tag(string key, string? value) => new(key, value ?? "");
@@ -93,6 +129,10 @@ internal sealed class CmaMetrics : IDisposable
         CmaOutcome.NoMatchingRule => "no-rule",
         CmaOutcome.AllRegionsFenced => "fenced",
         CmaOutcome.NotFound => "not-found",
+        CmaOutcome.Pinned => "pinned",
+        CmaOutcome.NoRoomToMigrate => "no-room-to-migrate",
+        CmaOutcome.MoverFailed => "mover-failed",
+        CmaOutcome.Discarded => "discarded",
         _ => "other",
     };
 

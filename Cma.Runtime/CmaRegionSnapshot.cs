@@ -50,4 +50,38 @@ public sealed record CmaRegionSnapshot
 
     /// <summary>One past the region's last byte.</summary>
     public ulong End => Start + Size;
+
+    /// <summary>Whether the region lends its free space to movable chunks (<c>Reusable: true</c>).</summary>
+    public bool Reusable { get; init; }
+
+    /// <summary>Live movable chunks (included in <see cref="Chunks"/>; discarded ones are not live).</summary>
+    public long MovableChunks { get; init; }
+
+    /// <summary>Bytes the live movable chunks occupy (as placed: rounded to the granule, guard bytes included). In a
+    /// reusable region these bytes are borrowed from the free space the plugin reports.</summary>
+    public ulong MovableBytes { get; init; }
+
+    /// <summary>Live contiguous chunks: <see cref="Chunks"/> minus <see cref="MovableChunks"/>.</summary>
+    public long ContiguousChunks => Chunks - MovableChunks;
+
+    /// <summary>Movable chunks with at least one pin.</summary>
+    public long PinnedChunks { get; init; }
+
+    /// <summary>Moves of movable chunks out of (or within) this region so far: migrations, compaction, long-term pins.</summary>
+    public long Migrations { get; init; }
+
+    /// <summary>Bytes those moves carried.</summary>
+    public ulong MigratedBytes { get; init; }
+
+    /// <summary>Discardable chunks dropped to make room so far.</summary>
+    public long DiscardedChunks { get; init; }
+
+    /// <summary>Contiguous requests that failed here because pinned movable chunks stood in every range tried.</summary>
+    public long BlockedByPins { get; init; }
+
+    /// <summary>Contiguous requests that failed here because the movable chunks in the way had nowhere to go.</summary>
+    public long BlockedNoRoom { get; init; }
+
+    /// <summary>Contiguous requests that failed here because the application's mover threw.</summary>
+    public long MoverFailures { get; init; }
 }

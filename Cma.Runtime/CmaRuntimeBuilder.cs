@@ -38,6 +38,7 @@ internal static class CmaRuntimeBuilder
             var region = new Region(new CmaRegion(r.Name, start, r.Size, r.Granule), r.Alignment, r.Allocator, provider.Instance, r.Settings, regionLogger)
             {
                 Memory = memories[i],
+                MovableOptions = r.Movable,
             };
             if (region.Open() is CmaSettingsException e)
                 problems.Add(new ConfigProblem(r.Field + ":Settings", $"region '{r.Name}' ({r.Allocator}): {e.Message}"));

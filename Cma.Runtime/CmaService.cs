@@ -111,7 +111,13 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(regions);
         ValidateRequest(size, alignment);
-        // Resolve every name first so that an unknown one is an ArgumentException and nothing changes.
+        return AllocateFrom(ResolveRegions(regions), "", "", size, alignment, asBuffer, out chunk, out buffer);
+    }
+
+    /// <summary>The regions a comma-separated list names, in order; every name is resolved first, so that an unknown one
+    /// is an <see cref="ArgumentException"/> and nothing changes.</summary>
+    private Region[] ResolveRegions(string regions)
+    {
         Span<int> picked = stackalloc int[Math.Min(64, _regions.Length + 1)];
         int count = 0;
         foreach (Range part in regions.AsSpan().Split(','))
@@ -127,7 +133,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         Region[] candidates = new Region[count];
         for (int i = 0; i < count; i++)
             candidates[i] = _regions[picked[i]];
-        return AllocateFrom(candidates, "", "", size, alignment, asBuffer, out chunk, out buffer);
+        return candidates;
     }
 
     /// <summary>Tries <paramref name="candidates"/> in order. With <paramref name="asBuffer"/>, the chunk's handle is made and
@@ -138,15 +144,18 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         buffer = null;
         bool anyTried = false;
+        CmaOutcome blocked = CmaOutcome.Ok;
         foreach (Region region in candidates)
         {
             long started = _metrics?.StartTimer() ?? 0;
             RegionAllocateResult result;
             ulong address, chunkSize;
+            bool migrated;
             lock (region.Sync)
             {
                 int owner = region.OwnerIndex(device, type);
                 result = region.TryAllocateChunk(size, alignment, owner, out address, out chunkSize);
+                migrated = region.LastAllocationMigrated;
                 if (result == RegionAllocateResult.Ok && asBuffer)
                     buffer = AdoptChunk(region, address, size, device, type);
             }
@@ -160,13 +169,15 @@ internal sealed partial class CmaService : ICmaService, IDisposable
             anyTried = true;
             if (result == RegionAllocateResult.Ok)
             {
-                _metrics?.Allocation(region, CmaOutcome.Ok, started);
+                _metrics?.Allocation(region, CmaOutcome.Ok, started, migrated);
                 chunk = new CmaChunk(address, chunkSize, region.Info.Name);
                 return CmaOutcome.Ok;
             }
+            if (blocked == CmaOutcome.Ok && result != RegionAllocateResult.NoSpace)
+                blocked = OutcomeOf(result);  // the first region where movable chunks stood in the way says why
         }
         chunk = default;
-        CmaOutcome outcome = anyTried ? CmaOutcome.NoSpace : CmaOutcome.AllRegionsFenced;
+        CmaOutcome outcome = blocked != CmaOutcome.Ok ? blocked : anyTried ? CmaOutcome.NoSpace : CmaOutcome.AllRegionsFenced;
         _metrics?.Allocation(candidates.Length > 0 ? candidates[0] : null, outcome);
         return outcome;
     }
@@ -229,6 +240,15 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         if (TryFree(address) != CmaOutcome.Ok)
             CmaThrow.NotFreed(address);
     }
+
+    /// <summary>The outcome a region's failed placement reports: what stood in the way in a reusable region.</summary>
+    private static CmaOutcome OutcomeOf(RegionAllocateResult result) => result switch
+    {
+        RegionAllocateResult.Pinned => CmaOutcome.Pinned,
+        RegionAllocateResult.NoRoomToMigrate => CmaOutcome.NoRoomToMigrate,
+        RegionAllocateResult.MoverFailed => CmaOutcome.MoverFailed,
+        _ => CmaOutcome.NoSpace,
+    };
 
     /// <summary>Rejects a zero size, a non-power-of-two alignment, and a size that overflows when rounded.</summary>
     private void ValidateRequest(ulong size, ulong alignment)

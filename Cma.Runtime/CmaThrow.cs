@@ -59,6 +59,10 @@ internal static class CmaThrow
         CmaOutcome.NoMatchingRule => "no map rule matches the device and type",
         CmaOutcome.AllRegionsFenced => "every candidate region is fenced after a plugin fault",
         CmaOutcome.NotFound => "no chunk starts at that address",
+        CmaOutcome.Pinned => "every range the reusable region's allocator offered held a pinned movable chunk (unpin it, or retry later)",
+        CmaOutcome.NoRoomToMigrate => "the movable chunks in the ranges the reusable region's allocator offered had nowhere to go (no room elsewhere in the region nor in the next regions of their map lists, and none discardable)",
+        CmaOutcome.MoverFailed => "the application's mover threw while moving a movable chunk out of the way; nothing further was moved",
+        CmaOutcome.Discarded => "the chunk was discarded",
         _ => outcome.ToString(),
     };
 }

@@ -59,4 +59,36 @@ public interface ICmaService
     /// <see cref="TryFree"/> or <see cref="Free"/>. The overrun is also logged as an error and counted in
     /// <c>cma.guard_overruns</c>. A handler that throws is logged and does not stop the free or the other handlers.</summary>
     event Action<CmaGuardOverrun>? GuardOverrun;
+
+    /// <summary>Allocates a <i>movable</i> chunk for a device and type: the same map rule as a contiguous request gives the
+    /// regions, tried in order. In a reusable region the host places it in free space (from the top down by default) and
+    /// may later move it — out of a contiguous request's way (to other free space of the region, else to the next region
+    /// of this list), by <see cref="Compact"/>, or for a long-term pin — while it is unpinned; a
+    /// <paramref name="discardable"/> chunk may be dropped instead. In a region that is not reusable the plugin places it
+    /// and it never moves. Reach its bytes with <see cref="CmaMovableChunk.Pin"/>; free it with
+    /// <see cref="CmaMovableChunk.Dispose"/> (or <see cref="TryFree"/> at its current address).</summary>
+    CmaOutcome TryAllocateMovable(string device, string? type, ulong size, ulong alignment, bool discardable, out CmaMovableChunk? chunk)
+        => throw new NotSupportedException("This ICmaService does not support movable chunks.");
+
+    /// <summary>Allocates a movable chunk as <see cref="TryAllocateMovable"/> does, or throws <see cref="CmaException"/>.</summary>
+    CmaMovableChunk AllocateMovable(string device, string? type, ulong size, ulong alignment = 0, bool discardable = false)
+        => throw new NotSupportedException("This ICmaService does not support movable chunks.");
+
+    /// <summary>Allocates a movable chunk from named regions, tried in order (they are also where it may migrate).</summary>
+    CmaOutcome TryAllocateMovableFrom(string regions, ulong size, ulong alignment, bool discardable, out CmaMovableChunk? chunk)
+        => throw new NotSupportedException("This ICmaService does not support movable chunks.");
+
+    /// <summary>Moves the unpinned movable chunks of a reusable region towards their placement end (the top by default),
+    /// so that the region's largest free block is as large as its contiguous and pinned chunks allow; returns the moves
+    /// made (none for a region that is not reusable). <see cref="ArgumentException"/> for an unknown name.</summary>
+    IReadOnlyList<CmaMove> Compact(string region)
+        => throw new NotSupportedException("This ICmaService does not support movable chunks.");
+
+    /// <summary>Registers the mover of address-space-only regions (null removes it): called, under the region's lock and
+    /// before the host records it, for every move of a movable chunk there, so that the application moves whatever it
+    /// keeps at those addresses. It must not call the host (such a call is refused). If it throws, the request that
+    /// needed the move fails (<see cref="CmaOutcome.MoverFailed"/>) and nothing further moves. Backed regions copy bytes
+    /// themselves and never call it.</summary>
+    void SetMover(Action<CmaMove>? mover)
+        => throw new NotSupportedException("This ICmaService does not support movable chunks.");
 }

@@ -34,6 +34,18 @@ internal sealed class ConfigFieldReader
         return section.Value;
     }
 
+    /// <summary>Reads a true/false field; null when absent or wrong (a problem recorded).</summary>
+    public bool? ReadBool(IConfigurationSection section, string field)
+    {
+        string? text = ReadScalar(section, field, "true or false");
+        if (text is null)
+            return null;
+        if (bool.TryParse(text.Trim(), out bool value))
+            return value;
+        _problems.Add(field, $"'{text}' is not true or false; write true or false.");
+        return null;
+    }
+
     /// <summary>Whether <paramref name="section"/> may be read as an object or array: false (and a problem
     /// recorded, unless already blamed) when it holds a single value instead.</summary>
     public bool ExpectStructure(IConfigurationSection section, string field, string expected)

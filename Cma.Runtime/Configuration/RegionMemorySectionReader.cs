@@ -43,7 +43,7 @@ internal sealed class RegionMemorySectionReader
         int before = problems.Count;
         CmaBacking backing = ReadBacking(region.GetSection("Backing"), field + ":Backing", label);
         string? path = ReadPath(region.GetSection("BackingPath"), field + ":BackingPath", label, backing);
-        bool? zero = ReadBool(region.GetSection("ZeroOnAllocate"), field + ":ZeroOnAllocate");
+        bool? zero = _fields.ReadBool(region.GetSection("ZeroOnAllocate"), field + ":ZeroOnAllocate");
         byte? poison = ReadPoison(region.GetSection("PoisonOnFree"), field + ":PoisonOnFree");
         ulong? guard = _fields.ReadSize(region.GetSection("GuardBytes"), field + ":GuardBytes");
         if (guard > MaxGuardBytes)
@@ -122,18 +122,6 @@ internal sealed class RegionMemorySectionReader
             return null;
         }
         return prefix + name;
-    }
-
-    /// <summary>Reads a true/false field; null when absent or wrong (a problem recorded).</summary>
-    private bool? ReadBool(IConfigurationSection section, string field)
-    {
-        string? text = _fields.ReadScalar(section, field, "true or false");
-        if (text is null)
-            return null;
-        if (bool.TryParse(text.Trim(), out bool value))
-            return value;
-        _fields.Problems.Add(field, $"'{text}' is not true or false; write true or false.");
-        return null;
     }
 
     /// <summary>Reads <c>PoisonOnFree</c>: true (0x6B), false (null) or a byte; null also when wrong (a problem recorded).</summary>

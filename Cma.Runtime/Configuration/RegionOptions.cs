@@ -20,6 +20,9 @@ internal sealed record RegionOptions(string Name, ulong Start, ulong Size, ulong
     /// <summary>The region's real-memory settings (address space only unless configured).</summary>
     public RegionMemoryOptions Memory { get; init; } = RegionMemoryOptions.AddressOnly;
 
+    /// <summary>Reusable-region options (<c>Reusable</c>, <c>MovableFrom</c>, <c>MigrationRetries</c>).</summary>
+    public RegionMovableOptions Movable { get; init; } = RegionMovableOptions.Default;
+
     /// <summary>Whether the configuration gave the Start; otherwise the region is placed after the previous one.</summary>
     public bool HasStart { get; init; }
 

@@ -14,7 +14,7 @@ namespace Cma.Runtime.Configuration;
 internal sealed class RegionSectionReader
 {
     /// <summary>The keys a region object may hold.</summary>
-    private static readonly string[] s_regionKeys = ["Name", "Size", "Start", "Alignment", "Allocator", "Granule", "Settings", .. RegionMemorySectionReader.Keys];
+    private static readonly string[] s_regionKeys = ["Name", "Size", "Start", "Alignment", "Allocator", "Granule", "Settings", .. RegionMemorySectionReader.Keys, .. RegionMovableSectionReader.Keys];
 
     /// <summary>Reads fields and records problems.</summary>
     private readonly ConfigFieldReader _fields;
@@ -35,7 +35,11 @@ internal sealed class RegionSectionReader
         _granule = granule;
         _resolveAllocator = resolveAllocator;
         _memory = new RegionMemorySectionReader(fields, baseDirectory);
+        _movable = new RegionMovableSectionReader(fields);
     }
+
+    /// <summary>Reads the reusable-region keys.</summary>
+    private readonly RegionMovableSectionReader _movable;
 
     /// <summary>Reads every region of <paramref name="section"/>; the names of all regions, valid or not, go to
     /// <paramref name="declaredNames"/> (so that the map is checked against what the user meant).</summary>
@@ -102,12 +106,14 @@ internal sealed class RegionSectionReader
             problems.Add(field + ":Settings", $"{label} has Settings '{settings.Value}'; Settings is an object of allocator settings, e.g. {{ \"Fit\": \"next\" }}.");
 
         RegionMemoryOptions? memory = _memory.Read(region, field, label, start is not null);
+        RegionMovableOptions? movable = _movable.Read(region, field, label);
 
-        if (problems.Count != before || name is null || size is null || allocator is null || memory is null)
+        if (problems.Count != before || name is null || size is null || allocator is null || memory is null || movable is null)
             return null;
         return new RegionOptions(name, start ?? 0, size.Value, align, granule, allocator, settings, field)
         {
             Memory = memory,
+            Movable = movable,
             HasStart = start is not null,
             StartField = field + ":Start",
             SizeField = field + ":Size",

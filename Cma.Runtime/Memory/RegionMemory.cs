@@ -103,6 +103,10 @@ internal sealed unsafe class RegionMemory : IDisposable
         return (first, changed);
     }
 
+    /// <summary>Copies <paramref name="length"/> bytes from <paramref name="from"/> to <paramref name="to"/> (inside
+    /// mappings; the ranges may overlap).</summary>
+    public static void Copy(ulong from, ulong to, ulong length) => Buffer.MemoryCopy((void*)from, (void*)to, length, length);
+
     /// <summary>The span over <paramref name="length"/> bytes at <paramref name="address"/> (inside the mapping).</summary>
     public static Span<byte> Bytes(ulong address, int length) => new((void*)address, length);
 

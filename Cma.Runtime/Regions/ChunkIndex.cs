@@ -80,6 +80,16 @@ internal sealed class ChunkIndex
         return true;
     }
 
+    /// <summary>Whether [start, start + size), inside the region, overlaps a live chunk (the check of
+    /// <see cref="TryInsert"/> without the insert): the guard's check of a range the host chose itself, such as a
+    /// migration's destination.</summary>
+    public bool Overlaps(ulong start, ulong size)
+    {
+        Debug.Assert(start - _start < _size && size <= _size - (start - _start), "the range lies inside the region");
+        int b = BucketOf(start);
+        return OverlapsAt(b, LowerBound(_buckets[b].Chunks, _buckets[b].Count, start), start, size);
+    }
+
     /// <summary>Removes the chunk that starts at <paramref name="start"/>, if any.</summary>
     public bool Remove(ulong start, out ChunkEntry entry)
     {

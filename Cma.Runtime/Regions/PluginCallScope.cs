@@ -58,6 +58,8 @@ internal ref struct PluginCallScope
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowReentered(Region region)
     {
+        if (Region.InMover)
+            throw new InvalidOperationException($"A mover called back into the Cma host while moving a chunk of region '{region.Info.Name}'; a mover must only move bytes. The call was refused.");
         region.MarkReentered();
         throw new InvalidOperationException(
             $"The allocator of region '{region.Info.Name}' called back into the Cma host from inside a call; the region is fenced.");

@@ -108,6 +108,7 @@ internal sealed partial class Region
                 _logger.LogWarning("The allocator of region {Region} called back into the Cma host from inside Dispose; the call was refused.", Info.Name);
         }
         Fence(ClosedReason, countFault: false);
+        CloseMovables();
         ReleaseMemory();
     }
 

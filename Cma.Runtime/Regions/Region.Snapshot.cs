@@ -77,12 +77,20 @@ internal sealed partial class Region
                 if (Volatile.Read(ref _version) == version)
                 {
                     bool active = state == RegionState.Active;
-                    return new CmaRegionSnapshot
+                    MovableCounters? movables = PublishedMovables;
+                    var snapshot = new CmaRegionSnapshot
                     {
                         Name = Info.Name, Start = Info.Start, Size = Info.Size, Granule = Info.Granule, Allocator = AllocatorName,
                         State = state, FenceReason = reason, Chunks = chunks, FreeBytes = active ? free : 0,
                         LargestFreeBlock = active ? largest : 0, FreeBlocks = active ? blocks : 0, Faults = faults,
-                        FreesWhileFenced = fencedFrees, Backing = Memory?.Backing ?? CmaBacking.None,
+                        FreesWhileFenced = fencedFrees, Backing = Memory?.Backing ?? CmaBacking.None, Reusable = Reusable,
+                    };
+                    return movables is null ? snapshot : snapshot with
+                    {
+                        Chunks = chunks + movables.HostPlaced, MovableChunks = movables.Chunks,
+                        MovableBytes = movables.Bytes, PinnedChunks = movables.Pinned, Migrations = movables.Migrations,
+                        MigratedBytes = movables.MigratedBytes, DiscardedChunks = movables.Discarded,
+                        BlockedByPins = movables.FailedPinned, BlockedNoRoom = movables.FailedNoRoom, MoverFailures = movables.FailedMover,
                     };
                 }
             }

@@ -100,7 +100,9 @@ internal sealed partial class Region
             return State == RegionState.Active ? RegionAllocateResult.NoSpace : RegionAllocateResult.Fenced;
         }
         (size, ulong align) = Normalize(requested + guard, alignment);
-        RegionAllocateResult result = Place(size, requested, align, owner, out address);
+        RegionAllocateResult result = _space is { Reusable: true }
+            ? PlaceReusable(size, requested, align, owner, out address)
+            : Place(size, requested, align, owner, out address);
         if (result == RegionAllocateResult.Ok)
             memory?.Prepare(address, requested, size);
         return result;
@@ -109,7 +111,7 @@ internal sealed partial class Region
     /// <summary>Asks the plugin for a range and verifies it. Caller holds <see cref="Sync"/>; <paramref name="size"/> and
     /// <paramref name="alignment"/> are already normalised to this region's granule (the host's replay tools).</summary>
     public RegionAllocateResult TryAllocate(ulong size, ulong alignment, int owner, out ulong address) =>
-        Place(size, size, alignment, owner, out address);
+        _space is { Reusable: true } ? PlaceReusable(size, size, alignment, owner, out address) : Place(size, size, alignment, owner, out address);
 
     /// <summary><see cref="TryAllocate"/> of a chunk whose caller asked for <paramref name="requested"/> bytes.</summary>
     private RegionAllocateResult Place(ulong size, ulong requested, ulong alignment, int owner, out ulong address)
@@ -172,6 +174,11 @@ internal sealed partial class Region
         AllocatorGuard? guard = _guard;
         if (guard is null || !guard.TryForget(address, out ChunkEntry entry))
         {
+            if (TryFreeHostPlaced(address, out overrun))
+            {
+                PublishMovableChange();
+                return true;
+            }
             _logger.LogWarning("Free of 0x{Address:X} in region {Region}: no chunk starts at this address; nothing changed.", address, Info.Name);
             return false;
         }
@@ -185,6 +192,8 @@ internal sealed partial class Region
         {
             FreeInPlugin(guard, address, entry.Size);
         }
+        if (_space is { } space)
+            ForgetMovableRange(space, address, entry.Size);
         if (Memory is { } memory)
             overrun = ReleaseBytes(memory, address, entry);
         return true;

@@ -11,4 +11,13 @@ internal enum RegionAllocateResult
 
     /// <summary>The region is fenced (before, or because of, this call); nothing was handed out.</summary>
     Fenced,
+
+    /// <summary>Reusable region: every range offered held a pinned movable chunk.</summary>
+    Pinned,
+
+    /// <summary>Reusable region: the movable chunks in the way had nowhere to go.</summary>
+    NoRoomToMigrate,
+
+    /// <summary>Reusable, address-space-only region: the application's mover threw.</summary>
+    MoverFailed,
 }

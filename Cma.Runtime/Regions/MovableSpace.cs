@@ -1,0 +1,142 @@
+using System.Diagnostics;
+
+namespace Cma.Runtime.Regions;
+
+/// <summary>
+/// A region's movable chunks, and — in a reusable region — the space they borrow: the free gaps of the region as the
+/// host sees it (the region minus every contiguous chunk and every movable chunk the host placed), and the host-placed
+/// chunks in address order, so that the chunks a contiguous placement lands on are found in O(log n + k).
+/// In a region that is not reusable the plugin places movable chunks like contiguous ones (they never move there), and
+/// only <see cref="ByAddress"/> is used.
+/// Concurrency: used under the region's lock; the counters are also read (without it) by snapshots.
+/// </summary>
+internal sealed class MovableSpace
+{
+    /// <summary>The host-placed chunks' starts, ascending (reusable regions only).</summary>
+    private readonly SortedSet<ulong>? _hostPlaced;
+
+    /// <summary>Scratch list for <see cref="CollectIn"/>.</summary>
+    private readonly List<CmaMovableChunk> _scratch = [];
+
+    public MovableSpace(CmaRegion region, bool reusable, bool fromTop)
+    {
+        Reusable = reusable;
+        FromTop = fromTop;
+        if (reusable)
+        {
+            Gaps = new FreeGapTree(region.Start, region.Size);
+            _hostPlaced = [];
+        }
+    }
+
+    /// <summary>Whether the region is reusable (lends its free space to movable chunks).</summary>
+    public bool Reusable { get; }
+
+    /// <summary>Whether movable chunks are placed from the region's top down (else from its bottom up).</summary>
+    public bool FromTop { get; }
+
+    /// <summary>The free gaps (reusable regions only).</summary>
+    public FreeGapTree? Gaps { get; }
+
+    /// <summary>Every live (or discarded but not yet forgotten) movable chunk of the region by its current address.</summary>
+    public Dictionary<ulong, CmaMovableChunk> ByAddress { get; } = [];
+
+    /// <summary>Host-placed chunks.</summary>
+    public int HostPlacedCount => _hostPlaced?.Count ?? 0;
+
+    /// <summary>Live movable chunks (both kinds of placement).</summary>
+    public long Count;
+
+    /// <summary>Bytes they occupy (placed sizes).</summary>
+    public ulong Bytes;
+
+    /// <summary>Live chunks with at least one pin.</summary>
+    public long Pinned;
+
+    /// <summary>Moves made (migrations, compaction, long-term pins) out of this region, and their bytes.</summary>
+    public long Migrations;
+
+    /// <summary>Bytes moved out of (or within) this region.</summary>
+    public ulong MigratedBytes;
+
+    /// <summary>Discardable chunks dropped.</summary>
+    public long Discarded;
+
+    /// <summary>Contiguous requests that failed because of movable chunks, by reason: pinned, no room, mover failed.</summary>
+    public long FailedPinned, FailedNoRoom, FailedMover;
+
+    /// <summary>Places a host-placed chunk's record (its range is already occupied in <see cref="Gaps"/>).</summary>
+    public void AddHostPlaced(CmaMovableChunk chunk, ulong address)
+    {
+        Debug.Assert(_hostPlaced is not null);
+        ByAddress.Add(address, chunk);
+        _hostPlaced!.Add(address);
+        chunk.HostPlaced = true;
+        Count++;
+        Bytes += chunk.PlacedSize;
+    }
+
+    /// <summary>Records a chunk the plugin placed.</summary>
+    public void AddPluginPlaced(CmaMovableChunk chunk, ulong address)
+    {
+        ByAddress.Add(address, chunk);
+        chunk.HostPlaced = false;
+        Count++;
+        Bytes += chunk.PlacedSize;
+    }
+
+    /// <summary>Forgets the chunk at <paramref name="address"/> (either placement); its range is not released here.</summary>
+    public void Remove(CmaMovableChunk chunk, ulong address)
+    {
+        if (chunk.PinCount > 0 && chunk.State == CmaMovableChunk.Live)
+            Pinned--;   // freed (or moved away) while pinned: it no longer counts here
+        bool removed = ByAddress.Remove(address);
+        Debug.Assert(removed, "the chunk was recorded at its address");
+        if (chunk.HostPlaced)
+            _hostPlaced!.Remove(address);
+        Count--;
+        Bytes -= chunk.PlacedSize;
+    }
+
+    /// <summary>Whether a host-placed chunk overlaps [start, start + size).</summary>
+    public bool AnyIn(ulong start, ulong size)
+    {
+        if (_hostPlaced is not { Count: > 0 } set)
+            return false;
+        foreach (ulong _ in set.GetViewBetween(start, start + size - 1))
+            return true; // one starts inside (a view's Count would walk it all)
+        return Below(start) is { } before && before.Address + before.PlacedSize > start;
+    }
+
+    /// <summary>The host-placed chunks that overlap [start, start + size), ascending by address. The list is reused by the
+    /// next call.</summary>
+    public List<CmaMovableChunk> CollectIn(ulong start, ulong size)
+    {
+        _scratch.Clear();
+        if (Below(start) is { } before && before.Address + before.PlacedSize > start)
+            _scratch.Add(before);
+        foreach (ulong at in _hostPlaced!.GetViewBetween(start, start + size - 1))
+            _scratch.Add(ByAddress[at]);
+        return _scratch;
+    }
+
+    /// <summary>The host-placed chunks in address order (a copy: callers move them).</summary>
+    public CmaMovableChunk[] HostPlacedInOrder() => _hostPlaced is null ? [] : [.. _hostPlaced.Select(a => ByAddress[a])];
+
+    /// <summary>The host-placed chunk with the greatest start below <paramref name="start"/>, or null.</summary>
+    private CmaMovableChunk? Below(ulong start)
+    {
+        if (start == 0 || _hostPlaced!.Count == 0 || _hostPlaced.Min >= start)
+            return null;
+        return ByAddress[_hostPlaced.GetViewBetween(_hostPlaced.Min, start - 1).Max];
+    }
+}
+
+/// <summary>A region's movable-chunk counters as of one moment (published whole, read without the lock).</summary>
+internal sealed record MovableCounters(long Chunks, ulong Bytes, long HostPlaced, long Pinned, long Migrations, ulong MigratedBytes,
+    long Discarded, long FailedPinned, long FailedNoRoom, long FailedMover)
+{
+    /// <summary>The counters of <paramref name="space"/> now. Caller holds the region's lock.</summary>
+    public static MovableCounters Of(MovableSpace space) => new(space.Count, space.Bytes, space.HostPlacedCount, space.Pinned,
+        space.Migrations, space.MigratedBytes, space.Discarded, space.FailedPinned, space.FailedNoRoom, space.FailedMover);
+}

@@ -1,0 +1,276 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Cma.Runtime.Regions;
+
+/// <summary>
+/// Contiguous placement in a reusable region (CMA's <c>alloc_contig_range</c>): the plugin places the request as if no
+/// movable chunk existed; the host then moves every movable chunk in the placed range out of the way — to other free
+/// space of the region, else to the next region of the chunk's own list — or drops it when it is discardable and has
+/// nowhere to go (dropping other discardable chunks of the region, as needed, to make room for ones that are not).
+/// A range that holds a pinned chunk, or whose chunks have nowhere to go, is kept (held) while the plugin is asked again,
+/// at most <see cref="MigrationRetries"/> more times; then every held range is released and the request fails with
+/// what stood in the way. Every destination is checked like a plugin result; bytes are copied in backed regions, and the
+/// application's <see cref="Mover"/> is asked in address-space-only ones.
+/// Concurrency: callers hold <see cref="Sync"/>; other regions' locks are only tried (never waited for), so two regions
+/// migrating into each other cannot deadlock — a busy region is simply not a destination this time.
+/// </summary>
+internal sealed partial class Region
+{
+    /// <summary>Where one displaced chunk goes: <see cref="Target"/> null means it is dropped (discardable).</summary>
+    private readonly record struct MovePlan(CmaMovableChunk Chunk, Region? Target, ulong To, ulong ToSize);
+
+    /// <summary>The plans of the placement in progress (reused).</summary>
+    private readonly List<MovePlan> _plans = [];
+
+    /// <summary>Other regions whose locks the placement in progress holds (reused).</summary>
+    private readonly List<Region> _lockedTargets = [];
+
+    /// <summary><see cref="Place"/> for a reusable region, with migration, holds and retries (see the class remarks).</summary>
+    private RegionAllocateResult PlaceReusable(ulong size, ulong requested, ulong alignment, int owner, out ulong address)
+    {
+        LastAllocationMigrated = false;
+        List<ulong>? holds = null;
+        RegionAllocateResult blocked = RegionAllocateResult.NoSpace;
+        for (int attempt = 0; ; attempt++)
+        {
+            RegionAllocateResult result = Place(size, requested, alignment, owner, out address);
+            if (result == RegionAllocateResult.Ok)
+                result = MakeRoom(address, size);
+            else if (result == RegionAllocateResult.NoSpace && holds is not null)
+                result = blocked; // the plugin has nothing else: report what stood in the ranges it had
+            if (result == RegionAllocateResult.Ok || result == RegionAllocateResult.Fenced)
+            {
+                ReleaseHolds(holds);
+                if (LastAllocationMigrated)
+                    PublishMovableChange();
+                return result;
+            }
+            if (result is RegionAllocateResult.Pinned or RegionAllocateResult.NoRoomToMigrate && address != 0 && attempt < MigrationRetries)
+            {
+                blocked = result;
+                (holds ??= []).Add(address);    // keep the range while the plugin is asked again
+                continue;
+            }
+            if (address != 0 && result != RegionAllocateResult.NoSpace)
+                ReleaseHold(address);
+            ReleaseHolds(holds);
+            CountFailure(result);
+            PublishMovableChange();
+            address = 0;
+            return result;
+        }
+    }
+
+    /// <summary>Counts a contiguous request that movable chunks made fail.</summary>
+    private void CountFailure(RegionAllocateResult result)
+    {
+        MovableSpace space = _space!;
+        switch (result)
+        {
+            case RegionAllocateResult.Pinned: space.FailedPinned++; break;
+            case RegionAllocateResult.NoRoomToMigrate: space.FailedNoRoom++; break;
+            case RegionAllocateResult.MoverFailed: space.FailedMover++; break;
+        }
+    }
+
+    /// <summary>Releases held ranges (the plugin gets them back; they were never in the gaps).</summary>
+    private void ReleaseHolds(List<ulong>? holds)
+    {
+        if (holds is null)
+            return;
+        foreach (ulong at in holds)
+            ReleaseHold(at);
+    }
+
+    /// <summary>Forgets a range this region placed but did not hand out, returning it to the plugin (if still active).</summary>
+    private void ReleaseHold(ulong at)
+    {
+        AllocatorGuard guard = _guard!;
+        bool forgot = guard.TryForget(at, out ChunkEntry entry);
+        Debug.Assert(forgot, "a held range is recorded");
+        if (State == RegionState.Active)
+            FreeInPlugin(guard, at, entry.Size);
+    }
+
+    /// <summary>Clears [at, at + size), just placed by the plugin, of movable chunks and occupies it in the gaps.</summary>
+    private RegionAllocateResult MakeRoom(ulong at, ulong size)
+    {
+        MovableSpace space = _space!;
+        FreeGapTree gaps = space.Gaps!;
+        if (!space.AnyIn(at, size))
+            return gaps.TryOccupy(at, size) ? RegionAllocateResult.Ok : FenceGapsDisagree(at, size);
+        CmaMovableChunk[] displaced = [.. space.CollectIn(at, size)];
+        foreach (CmaMovableChunk d in displaced)
+        {
+            if (d.PinCount > 0)
+            {
+                _logger.LogDebug("Region {Region}: 0x{At:X}+{Size} holds pinned movable chunk 0x{Chunk:X}.", Info.Name, at, size, d.Address);
+                return RegionAllocateResult.Pinned;
+            }
+        }
+        if (!OccupyBetween(gaps, at, size, displaced))
+            return FenceGapsDisagree(at, size);
+        _plans.Clear();
+        RegionAllocateResult result = RegionAllocateResult.Ok;
+        foreach (CmaMovableChunk d in displaced)
+        {
+            if (!PlanDestination(space, d, at, size))
+            {
+                UndoPlans(0);
+                RestoreRange(gaps, at, size, displaced);
+                result = RegionAllocateResult.NoRoomToMigrate;
+                break;
+            }
+        }
+        if (result == RegionAllocateResult.Ok)
+            result = ExecutePlans(space, at, size, displaced);
+        foreach (Region target in _lockedTargets)
+            target.Sync.Exit();
+        _lockedTargets.Clear();
+        return result;
+    }
+
+    /// <summary>Occupies the free parts of [at, at + size) around the (ascending) chunks in it; false if a part is not free
+    /// (the host's gaps disagree with the plugin's placement).</summary>
+    private static bool OccupyBetween(FreeGapTree gaps, ulong at, ulong size, CmaMovableChunk[] inside)
+    {
+        ulong pos = at, end = at + size;
+        foreach (CmaMovableChunk c in inside)
+        {
+            if (c.Address > pos && !gaps.TryOccupy(pos, c.Address - pos))
+                return false;
+            pos = Math.Max(pos, c.Address + c.PlacedSize);
+        }
+        return pos >= end || gaps.TryOccupy(pos, end - pos);
+    }
+
+    /// <summary>Releases [at, at + size) except where the (ascending) <paramref name="remaining"/> chunks still lie.</summary>
+    private static void RestoreRange(FreeGapTree gaps, ulong at, ulong size, ReadOnlySpan<CmaMovableChunk> remaining)
+    {
+        ulong pos = at, end = at + size;
+        foreach (CmaMovableChunk c in remaining)
+        {
+            ulong from = Math.Max(c.Address, at);
+            if (from > pos)
+                gaps.TryRelease(pos, from - pos);
+            pos = Math.Max(pos, Math.Min(end, c.Address + c.PlacedSize));
+        }
+        if (pos < end)
+            gaps.TryRelease(pos, end - pos);
+    }
+
+    /// <summary>Releases the parts of a chunk's old range [from, from + length) outside [at, at + size) (what lies inside
+    /// now belongs to the contiguous chunk).</summary>
+    private static void ReleaseOutside(FreeGapTree gaps, ulong from, ulong length, ulong at, ulong size)
+    {
+        ulong end = from + length;
+        if (from < at)
+            gaps.TryRelease(from, Math.Min(end, at) - from);
+        if (end > at + size)
+        {
+            ulong start = Math.Max(from, at + size);
+            gaps.TryRelease(start, end - start);
+        }
+    }
+
+    /// <summary>Plans where displaced chunk <paramref name="d"/> goes (the destination is reserved); false when nowhere.</summary>
+    private bool PlanDestination(MovableSpace space, CmaMovableChunk d, ulong at, ulong size)
+    {
+        if (TryReserveInGaps(space, d, out ulong to))
+        {
+            _plans.Add(new MovePlan(d, this, to, d.PlacedSize));
+            return true;
+        }
+        Region[] list = d.Candidates;
+        for (int j = Array.IndexOf(list, this) + 1; j < list.Length; j++)
+        {
+            Region target = list[j];
+            if (target == this || !SameBacking(target) || !EnterTarget(target))
+                continue;
+            if (target.TryReserveForMigrant(d, out to, out ulong toSize))
+            {
+                _plans.Add(new MovePlan(d, target, to, toSize));
+                return true;
+            }
+        }
+        if (d.IsDiscardable)
+        {
+            _plans.Add(new MovePlan(d, null, 0, 0));
+            return true;
+        }
+        if (DropDiscardablesFor(space, d, at, size) && TryReserveInGaps(space, d, out to))
+        {
+            _plans.Add(new MovePlan(d, this, to, d.PlacedSize));
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Finds, checks and occupies room in this region's gaps for <paramref name="d"/>.</summary>
+    private bool TryReserveInGaps(MovableSpace space, CmaMovableChunk d, out ulong to)
+    {
+        FreeGapTree gaps = space.Gaps!;
+        bool found = space.FromTop
+            ? gaps.TryFindHighest(d.PlacedSize, d.Alignment, Info.Start, out to)
+            : gaps.TryFindLowest(d.PlacedSize, d.Alignment, Info.End, out to);
+        if (!found || CheckHostPlacement(space, to, d.PlacedSize, d.Alignment) is not null)
+            return false;
+        return gaps.TryOccupy(to, d.PlacedSize);
+    }
+
+    /// <summary>Takes another region's lock for this placement (once), without waiting: false when it is busy.</summary>
+    private bool EnterTarget(Region target)
+    {
+        if (_lockedTargets.Contains(target))
+            return true;
+        if (!target.Sync.TryEnter())
+            return false;
+        _lockedTargets.Add(target);
+        return true;
+    }
+
+    /// <summary>Releases the destinations of plans from <paramref name="first"/> on (not executed).</summary>
+    private void UndoPlans(int first)
+    {
+        for (int k = first; k < _plans.Count; k++)
+        {
+            MovePlan p = _plans[k];
+            if (p.Target is { } target)
+                target.ReleaseReservation(p.To, p.ToSize);
+        }
+        _plans.Clear();
+    }
+
+    /// <summary>Moves or drops every planned chunk; on a mover failure the rest stay where they are.</summary>
+    private RegionAllocateResult ExecutePlans(MovableSpace space, ulong at, ulong size, CmaMovableChunk[] displaced)
+    {
+        FreeGapTree gaps = space.Gaps!;
+        for (int k = 0; k < _plans.Count; k++)
+        {
+            (CmaMovableChunk d, Region? target, ulong to, ulong toSize) = _plans[k];
+            ulong from = d.Address, length = d.PlacedSize;
+            if (target is null)
+                Drop(space, d);
+            else if (!Transfer(d, target, to, toSize, CmaMoveReason.Migration, null))
+            {
+                UndoPlans(k);
+                RestoreRange(gaps, at, size, displaced.AsSpan(k));
+                return RegionAllocateResult.MoverFailed;
+            }
+            else
+                Commit(space, d, target, to, toSize);
+            ReleaseOutside(gaps, from, length, at, size);
+        }
+        _plans.Clear();
+        LastAllocationMigrated = true;
+        return RegionAllocateResult.Ok;
+    }
+
+    /// <summary>The fence of a placement the host's gaps say is not free although the guard accepted it (a host bug).</summary>
+    private RegionAllocateResult FenceGapsDisagree(ulong at, ulong size)
+    {
+        ReleaseHold(at);
+        return Fence($"the host's free-space record of reusable region '{Info.Name}' disagrees with the plugin's placement 0x{at:X}+{size} (a host bug)");
+    }
+}

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using Cma.Runtime.Memory;
+using Microsoft.Extensions.Logging;
+
+namespace Cma.Runtime.Regions;
+
+/// <summary>
+/// Moving one movable chunk: reserving room for it in a destination region (this one's gaps, or another region taking
+/// a migrant), carrying its bytes (copied in backed regions; the application's <see cref="Mover"/> asked in
+/// address-space-only ones), recording it at its new place, dropping a discardable one, and compaction on request.
+/// Concurrency: callers hold <see cref="Sync"/> of the source region and of the destination.
+/// </summary>
+internal sealed partial class Region
+{
+    /// <summary>Set on a thread while it runs an application's mover: a call into the host from the mover is refused.</summary>
+    [ThreadStatic]
+    private static bool t_inMover;
+
+    /// <summary>Whether this thread is inside a mover (see <see cref="PluginCallScope.ThrowIfInside"/>).</summary>
+    public static bool InMover => t_inMover;
+
+    /// <summary>Reserves room in this region for a chunk migrating in from another (caller holds <see cref="Sync"/>): from
+    /// the gaps when reusable (host-placed), else from the plugin (checked by the guard like any placement).</summary>
+    public bool TryReserveForMigrant(CmaMovableChunk d, out ulong to, out ulong toSize)
+    {
+        to = toSize = 0;
+        ulong guard = Memory is null ? 0 : Memory.Options.GuardBytes;
+        if (State != RegionState.Active || d.Size > Info.Size - guard)
+            return false;
+        (toSize, ulong align) = Normalize(d.Size + guard, d.Alignment);
+        RegionAllocateResult result = _space is { Reusable: true } space
+            ? PlaceInGaps(space, toSize, align, out to)
+            : Place(toSize, d.Size, align, OwnerIndex(d.Device, d.Type), out to);
+        return result == RegionAllocateResult.Ok;
+    }
+
+    /// <summary>Gives back a reservation made by <see cref="TryReserveForMigrant"/> or <see cref="TryReserveInGaps"/> that
+    /// was not used.</summary>
+    public void ReleaseReservation(ulong to, ulong toSize)
+    {
+        if (_space is { Reusable: true } space)
+        {
+            bool released = space.Gaps!.TryRelease(to, toSize);
+            Debug.Assert(released, "a reservation is occupied in the gaps");
+        }
+        else
+            ReleaseHold(to);
+    }
+
+    /// <summary>Records a chunk that migrated into this region at <paramref name="to"/>.</summary>
+    private void AdoptMigrant(CmaMovableChunk d, ulong to)
+    {
+        MovableSpace space = _space ??= new MovableSpace(Info, reusable: false, MovablesFromTop);
+        if (space.Reusable)
+            space.AddHostPlaced(d, to);
+        else
+            space.AddPluginPlaced(d, to);
+    }
+
+    /// <summary>Carries chunk <paramref name="d"/>'s bytes from its current place in this region to <paramref name="to"/>
+    /// in <paramref name="target"/> (prepared there); false when the mover threw (nothing moved).</summary>
+    private bool Transfer(CmaMovableChunk d, Region target, ulong to, ulong toSize, CmaMoveReason reason, List<CmaMove>? moves)
+    {
+        ulong from = d.Address;
+        var move = new CmaMove { From = from, To = to, Size = d.PlacedSize, FromRegion = Info.Name, ToRegion = target.Info.Name, Owner = d.Owner, Reason = reason };
+        if (Memory is { } source && target.Memory is { } destination)
+        {
+            destination.Prepare(to, d.Size, toSize);
+            RegionMemory.Copy(from, to, d.Size);
+            (ulong first, ulong changed) = source.Release(from, d.Size, d.PlacedSize);
+            if (changed != 0)
+                _logger.LogError("Cma: movable chunk 0x{Address:X} ({Owner}) in region {Region}: {Changed} guard byte(s) changed from offset {First}; moved all the same.", from, d.Owner, Info.Name, changed, first);
+        }
+        else if (Mover is { } mover && !TryRunMover(mover, move))
+            return false;
+        moves?.Add(move);
+        MovableSpace space = _space!;
+        space.Migrations++;
+        space.MigratedBytes += d.PlacedSize;
+        return true;
+    }
+
+    /// <summary>Runs the application's mover for one move; false (logged) when it threw.</summary>
+    private bool TryRunMover(Action<CmaMove> mover, CmaMove move)
+    {
+        try
+        {
+            using PluginCallScope call = PluginCallScope.Enter(this); // a call from the mover into the host is refused
+            t_inMover = true;
+            mover(move);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Cma: the mover threw on {Move}; nothing further was moved.", move);
+            return false;
+        }
+        finally
+        {
+            t_inMover = false;
+        }
+    }
+
+    /// <summary>Records chunk <paramref name="d"/>, just carried, at its new place (its old range is released by the caller).</summary>
+    private void Commit(MovableSpace space, CmaMovableChunk d, Region target, ulong to, ulong toSize)
+    {
+        space.Remove(d, d.Address);
+        d.PlacedSize = toSize;
+        if (target != this)
+            d.OwnerIndex = target.OwnerIndex(d.Device, d.Type);
+        d.MoveTo(target, to);
+        target.AdoptMigrant(d, to);
+        if (target != this)
+            target.PublishMovableChange();
+    }
+
+    /// <summary>Drops discardable chunk <paramref name="d"/> (its old range is released by the caller).</summary>
+    private void Drop(MovableSpace space, CmaMovableChunk d)
+    {
+        space.Remove(d, d.Address);
+        Memory?.Release(d.Address, d.Size, d.PlacedSize);
+        d.SetState(CmaMovableChunk.Dropped);
+        space.Discarded++;
+        _logger.LogDebug("Region {Region}: dropped discardable chunk 0x{Address:X}+{Size} ({Owner}).", Info.Name, d.Address, d.PlacedSize, d.Owner);
+    }
+
+    /// <summary>Drops discardable chunks of this region outside [at, at + size), unpinned, to make room for
+    /// <paramref name="d"/>: first one whose space alone (with the gaps beside it) fits it, else one by one until it fits.
+    /// True when it fits now.</summary>
+    private bool DropDiscardablesFor(MovableSpace space, CmaMovableChunk d, ulong at, ulong size)
+    {
+        FreeGapTree gaps = space.Gaps!;
+        CmaMovableChunk[] candidates = [.. space.ByAddress.Values.Where(c => c.IsDiscardable && c.HostPlaced && c.PinCount == 0
+            && c.State == CmaMovableChunk.Live && (c.Address + c.PlacedSize <= at || c.Address >= at + size))];
+        foreach (CmaMovableChunk c in candidates)
+        {
+            (ulong lo, ulong hi) = gaps.FreeAround(c.Address, c.PlacedSize);
+            ulong first = (lo + d.Alignment - 1) & ~(d.Alignment - 1);
+            if (first >= lo && first <= hi && hi - first >= d.PlacedSize)
+            {
+                DropOutside(space, c);
+                return true;
+            }
+        }
+        foreach (CmaMovableChunk c in candidates)
+        {
+            DropOutside(space, c);
+            if (space.FromTop ? gaps.TryFindHighest(d.PlacedSize, d.Alignment, Info.Start, out _) : gaps.TryFindLowest(d.PlacedSize, d.Alignment, Info.End, out _))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Drops a discardable chunk that lies outside the placement in progress, releasing its range.</summary>
+    private void DropOutside(MovableSpace space, CmaMovableChunk c)
+    {
+        ulong from = c.Address, length = c.PlacedSize;
+        Drop(space, c);
+        bool released = space.Gaps!.TryRelease(from, length);
+        Debug.Assert(released, "a host-placed chunk's range is occupied in the gaps");
+    }
+
+    /// <summary>Moves <paramref name="d"/> (unpinned, host-placed here) to <paramref name="target"/>, a region that is not
+    /// reusable (caller holds both locks); the move, or null when the target had no room or the mover threw.</summary>
+    private CmaMove? TryMoveAway(CmaMovableChunk d, Region target, CmaMoveReason reason)
+    {
+        if (!target.TryReserveForMigrant(d, out ulong to, out ulong toSize))
+            return null;
+        var moves = new List<CmaMove>(1);
+        if (!Transfer(d, target, to, toSize, reason, moves))
+        {
+            target.ReleaseReservation(to, toSize);
+            return null;
+        }
+        MovableSpace space = _space!;
+        ulong from = d.Address, length = d.PlacedSize;
+        Commit(space, d, target, to, toSize);
+        bool released = space.Gaps!.TryRelease(from, length);
+        Debug.Assert(released, "a host-placed chunk's range is occupied in the gaps");
+        PublishMovableChange();
+        return moves[0];
+    }
+
+    /// <summary>Packs this reusable region's unpinned movable chunks towards their placement end (the top by default),
+    /// each to the furthest free place beyond it, so that the free space at the other end is as large as the pinned and
+    /// contiguous chunks allow. Appends the moves to <paramref name="moves"/>; stops at a mover that throws.</summary>
+    public void Compact(List<CmaMove> moves)
+    {
+        if (_space is not { Reusable: true } space || State != RegionState.Active)
+            return;
+        FreeGapTree gaps = space.Gaps!;
+        CmaMovableChunk[] chunks = space.HostPlacedInOrder();
+        if (space.FromTop)
+            Array.Reverse(chunks);
+        foreach (CmaMovableChunk d in chunks)
+        {
+            if (d.PinCount > 0 || d.State != CmaMovableChunk.Live)
+                continue;
+            ulong from = d.Address, size = d.PlacedSize;
+            bool found = space.FromTop
+                ? gaps.TryFindHighest(size, d.Alignment, from + 1, out ulong to)
+                : gaps.TryFindLowest(size, d.Alignment, from, out to);
+            if (!found || CheckHostPlacement(space, to, size, d.Alignment) is not null || !gaps.TryOccupy(to, size))
+                continue;
+            if (!Transfer(d, this, to, size, CmaMoveReason.Compaction, moves))
+            {
+                gaps.TryRelease(to, size);
+                break;
+            }
+            Commit(space, d, this, to, size);
+            gaps.TryRelease(from, size);
+        }
+        PublishMovableChange();
+    }
+}
