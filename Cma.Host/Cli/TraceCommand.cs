@@ -8,7 +8,7 @@ using Cma.Host.Workloads.Generation;
 namespace Cma.Host.Cli;
 
 /// <summary><c>cma trace generate</c>: writes a synthetic workload in Cma's trace format from a profile of
-/// contiguous-memory users (camera, video, gfx-mixed, log-uniform, devices), with its <c># region</c> line.</summary>
+/// contiguous-memory users (camera, video, gfx-mixed, log-uniform, devices, reusable), with its <c># region</c> line.</summary>
 internal static class TraceCommand
 {
     public static Command Build(CliConsole console)
@@ -64,10 +64,16 @@ internal static class TraceCommand
         AlignmentChoice alignment = parse.GetValue(options.Align) is string a
             ? AlignmentChoice.Parse(a) ?? throw new CliExitException(2, $"cma trace generate: --align '{a}' is neither a power-of-two size nor 'mix'.")
             : AlignmentChoice.Granule;
+        ulong? region = WorkloadOptions.ParseSize(parse.GetValue(options.RegionSize), "--region-size", "trace generate");
+        if (region < TraceGenerator.MinRegionSize(name))
+        {
+            throw new CliExitException(2, $"cma trace generate: the {name} profile needs --region-size of at least {CmaSize.Format(TraceGenerator.MinRegionSize(name))} "
+                + $"(its page cache must always have room for a chunk); {parse.GetValue(options.RegionSize)} is less.");
+        }
         return new GeneratorSettings
         {
             Profile = name, Operations = count, Seed = parse.GetValue(options.Seed),
-            RegionSize = WorkloadOptions.ParseSize(parse.GetValue(options.RegionSize), "--region-size", "trace generate"),
+            RegionSize = region,
             Min = minSize, Max = maxSize, Fill = fillValue, Alignment = alignment,
         };
     }

@@ -6,7 +6,7 @@ namespace Cma.Host.Cli;
 /// <summary>The options of <c>cma trace generate</c>.</summary>
 internal sealed class TraceGenerateOptions
 {
-    public Option<string> Profile { get; } = new("--profile") { Description = "camera, video, gfx-mixed, log-uniform, or devices (the bundled workload).", Required = true, HelpName = "NAME" };
+    public Option<string> Profile { get; } = new("--profile") { Description = "camera, video, gfx-mixed, log-uniform, devices (the bundled workload), or reusable (movable page cache and contiguous bursts).", Required = true, HelpName = "NAME" };
 
     public Option<long> Ops { get; } = new("--ops")
     {

@@ -82,7 +82,9 @@ internal sealed class AllocatorReplay
         while (cursor.TryRead(out TraceOp next))
         {
             long op = cursor.Operation;
-            if (!(next.Kind == TraceOpKind.Allocate ? Allocate(in next, op) : Free(in next)))
+            if (!(next.Kind == TraceOpKind.Allocate ? Allocate(in next, op)
+                    : next.Kind == TraceOpKind.Free ? Free(in next)
+                    : Reusable(in next, op)))
                 break;
             _meter.Sample(_region.LastStats);
             if (op == _options.PeakSnapshotOp)
@@ -138,6 +140,14 @@ internal sealed class AllocatorReplay
             FirstFailure(in next, op, size);
         return true;
     }
+
+    /// <summary>
+    /// Replays the reusable-region operations on a raw allocator, which has no movable chunks: a movable or discardable
+    /// allocation (<c>m</c>, <c>d</c>) is placed exactly like a contiguous one (<c>a</c>), and a pin or unpin
+    /// (<c>p</c>, <c>u</c>) does nothing — the region is shared without migration, so each chunk stays where it was
+    /// placed until its free. False when it fenced the region.
+    /// </summary>
+    private bool Reusable(in TraceOp next, long op) => !next.Kind.IsAllocation() || Allocate(in next, op);
 
     /// <summary>Records the first failed request (and its occupancy map, when asked).</summary>
     private void FirstFailure(in TraceOp next, long op, ulong size)

@@ -99,12 +99,24 @@ internal sealed class MapReplay
         {
             if (next.Kind == TraceOpKind.Allocate)
                 Allocate(in next, cursor.Operation);
-            else
+            else if (next.Kind == TraceOpKind.Free)
                 Free(in next);
+            else
+                Reusable(in next, cursor.Operation);
             for (int r = 0; r < meters.Length; r++)
                 meters[r].Sample(regions[r].LastStats);
             cursor.AfterOperation();
         }
+    }
+
+    /// <summary>Replays a movable or discardable allocation (<c>m</c>, <c>d</c>) as a contiguous one, and a pin or unpin
+    /// (<c>p</c>, <c>u</c>) as nothing: for now the host places movable chunks like any other and never migrates them.</summary>
+    private void Reusable(in TraceOp next, long op)
+    {
+        // TODO(reusable): allocate movable/discardable chunks and pin/unpin them through the host's reusable-region API
+        // once it exists; until then m/d replay like 'a' and p/u are no-ops.
+        if (next.Kind.IsAllocation())
+            Allocate(in next, op);
     }
 
     /// <summary>Replays allocation <paramref name="op"/> through the map (or the named regions).</summary>

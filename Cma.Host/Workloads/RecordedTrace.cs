@@ -18,8 +18,18 @@ internal sealed class RecordedTrace
     /// <summary>Per operation: the reader's slot.</summary>
     private int[] _slots = new int[4096];
 
-    /// <summary>Per operation: bit 7 = free, bits 0–6 = log2(alignment) + 1, or 0 for the granule.</summary>
+    /// <summary>Per operation, its kind and alignment in one code (<see cref="Encode"/>).</summary>
     private byte[] _flags = new byte[4096];
+
+    /// <summary>Alignment codes per allocating kind: 0 for the granule, else log2(alignment) + 1 (1–64).</summary>
+    private const int AlignmentCodes = 65;
+
+    /// <summary>The first code of the operations without a size (free, pin, long-term pin, unpin): after the three
+    /// allocating kinds' <see cref="AlignmentCodes"/> codes each.</summary>
+    private const int PlainCodes = 3 * AlignmentCodes;
+
+    /// <summary>Code → kind, and code → alignment (the inverse of <see cref="Encode"/>).</summary>
+    private static readonly (TraceOpKind Kind, ulong Alignment)[] Decode = BuildDecode();
 
     /// <summary>Per operation: the 1-based trace line it came from (saturated at 2^32 - 1), so that a failure names it.</summary>
     private uint[] _lines = new uint[4096];
@@ -42,10 +52,42 @@ internal sealed class RecordedTrace
         }
         _sizes[Count] = op.Size;
         _slots[Count] = op.Slot;
-        _flags[Count] = (byte)((op.Kind == TraceOpKind.Free ? 0x80 : 0) | (op.Alignment == 0 ? 0 : BitOperations.Log2(op.Alignment) + 1));
+        _flags[Count] = Encode(op.Kind, op.Alignment);
         _lines[Count] = (uint)Math.Min(op.Line, uint.MaxValue);
         Count++;
         return true;
+    }
+
+    /// <summary>One byte for an operation's kind and alignment: an allocating kind's index (contiguous 0, movable 1,
+    /// discardable 2) × <see cref="AlignmentCodes"/> + its alignment code; the others from <see cref="PlainCodes"/> on.</summary>
+    private static byte Encode(TraceOpKind kind, ulong alignment)
+    {
+        int align = alignment == 0 ? 0 : BitOperations.Log2(alignment) + 1;
+        return (byte)(kind switch
+        {
+            TraceOpKind.Allocate => align,
+            TraceOpKind.AllocateMovable => AlignmentCodes + align,
+            TraceOpKind.AllocateDiscardable => 2 * AlignmentCodes + align,
+            TraceOpKind.Free => PlainCodes,
+            TraceOpKind.Pin => PlainCodes + 1,
+            TraceOpKind.PinLongTerm => PlainCodes + 2,
+            _ => PlainCodes + 3,
+        });
+    }
+
+    private static (TraceOpKind, ulong)[] BuildDecode()
+    {
+        var table = new (TraceOpKind, ulong)[256];
+        TraceOpKind[] allocating = [TraceOpKind.Allocate, TraceOpKind.AllocateMovable, TraceOpKind.AllocateDiscardable];
+        for (int k = 0; k < allocating.Length; k++)
+        {
+            for (int a = 0; a < AlignmentCodes; a++)
+                table[k * AlignmentCodes + a] = (allocating[k], a == 0 ? 0 : 1UL << (a - 1));
+        }
+        TraceOpKind[] plain = [TraceOpKind.Free, TraceOpKind.Pin, TraceOpKind.PinLongTerm, TraceOpKind.Unpin];
+        for (int i = 0; i < plain.Length; i++)
+            table[PlainCodes + i] = (plain[i], 0);
+        return table;
     }
 
     /// <summary>A reader over the recorded operations, with their trace lines.</summary>
@@ -69,10 +111,8 @@ internal sealed class RecordedTrace
                 return false;
             }
             int i = _next++;
-            byte flags = trace._flags[i];
-            int log = flags & 0x7F;
-            op = new TraceOp((flags & 0x80) != 0 ? TraceOpKind.Free : TraceOpKind.Allocate, trace._slots[i], trace._sizes[i],
-                log == 0 ? 0 : 1UL << (log - 1), null, null, trace._lines[i]);
+            (TraceOpKind kind, ulong alignment) = Decode[trace._flags[i]];
+            op = new TraceOp(kind, trace._slots[i], trace._sizes[i], alignment, null, null, trace._lines[i]);
             return true;
         }
 

@@ -107,7 +107,7 @@ internal sealed class TraceFile
     }
 
     /// <summary>The format the head lines look like, or null: Android (<c>tid: action</c>), .rep (four numbers then
-    /// <c>a</c>/<c>f</c>/<c>r</c> lines), else Cma (<c>a</c>/<c>f</c> lines).</summary>
+    /// <c>a</c>/<c>f</c>/<c>r</c> lines), else Cma (<c>a</c>, <c>f</c>, <c>m</c>, <c>d</c>, <c>p</c>, <c>u</c> lines).</summary>
     internal static TraceFormat? Detect(IReadOnlyList<string> head)
     {
         var lines = new List<string>();
@@ -125,7 +125,7 @@ internal sealed class TraceFile
             return TraceFormat.Android;
         if (lines.Count >= 4 && IsNumber(lines[0]) && IsNumber(lines[1]) && IsNumber(lines[2]) && IsNumber(lines[3]))
             return TraceFormat.Rep;
-        return first.StartsWith("a ", StringComparison.Ordinal) || first.StartsWith("f ", StringComparison.Ordinal) ? TraceFormat.Cma : null;
+        return first.Length > 1 && first[1] == ' ' && "afmdpu".Contains(first[0], StringComparison.Ordinal) ? TraceFormat.Cma : null;
 
         static bool IsNumber(string s) => double.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out _);
     }

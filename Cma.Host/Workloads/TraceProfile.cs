@@ -20,10 +20,11 @@ internal sealed class TraceProfile
     /// <summary>Operations in the workload.</summary>
     public long Operations { get; }
 
-    /// <summary>Allocation requests.</summary>
+    /// <summary>Allocation requests: contiguous, movable and discardable.</summary>
     public long Requests { get; }
 
-    /// <summary>The largest sum of live requests (rounded to the granule) if every request were placed.</summary>
+    /// <summary>The largest sum of live requests (rounded to the granule) if every request were placed, contiguous and
+    /// movable together (pins change nothing).</summary>
     public ulong PeakLiveBytes { get; }
 
     /// <summary>The largest single request (rounded to the granule).</summary>
@@ -54,7 +55,7 @@ internal sealed class TraceProfile
             ops++;
             if (recorded is not null && !recorded.TryAdd(op))
                 recorded = null;
-            if (op.Kind == TraceOpKind.Allocate)
+            if (op.Kind.IsAllocation())
             {
                 requests++;
                 ulong size = op.Size == 0 ? granule : op.Size;
@@ -64,7 +65,7 @@ internal sealed class TraceProfile
                 peak = live > ulong.MaxValue ? ulong.MaxValue : Math.Max(peak, (ulong)live);
                 largest = Math.Max(largest, rounded);
             }
-            else
+            else if (op.Kind == TraceOpKind.Free)
             {
                 live -= sizes.Take(op.Slot).Rounded;
             }

@@ -3,7 +3,7 @@ namespace Cma.Host.Workloads.Generation;
 /// <summary>What <c>cma trace generate</c> was asked for.</summary>
 internal sealed class GeneratorSettings
 {
-    /// <summary>The profile: camera, video, gfx-mixed, log-uniform, or devices (the bundled workload).</summary>
+    /// <summary>The profile: camera, video, gfx-mixed, log-uniform, devices (the bundled workload), or reusable.</summary>
     public required string Profile { get; init; }
 
     /// <summary>Operations to write.</summary>

@@ -4,7 +4,8 @@ namespace Cma.Host.Workloads.Generation;
 
 /// <summary>
 /// What the generator's actors share: the seeded random source, the next allocation id, the output, and counts.
-/// Writes Cma's trace format: <c>a &lt;id&gt; &lt;size&gt; [&lt;align&gt;] [@device[/type]]</c> and <c>f &lt;id&gt;</c>.
+/// Writes Cma's trace format: <c>a|m|d &lt;id&gt; &lt;size&gt; [&lt;align&gt;] [@device[/type]]</c>, <c>f &lt;id&gt;</c>,
+/// <c>p &lt;id&gt; [long]</c> and <c>u &lt;id&gt;</c>.
 /// </summary>
 internal sealed class GeneratorState(Random random, TextWriter output, ulong regionSize)
 {
@@ -23,11 +24,13 @@ internal sealed class GeneratorState(Random random, TextWriter output, ulong reg
     /// <summary>Bytes live (as requested) after the operations written.</summary>
     public ulong LiveBytes { get; private set; }
 
-    /// <summary>Writes an allocation and returns its id.</summary>
-    public long Allocate(ulong size, ulong alignment, string? device)
+    /// <summary>Writes an allocation and returns its id: contiguous (<c>a</c>, the default), movable (<c>m</c>) or
+    /// discardable (<c>d</c>), as <paramref name="verb"/> says.</summary>
+    public long Allocate(ulong size, ulong alignment, string? device, char verb = 'a')
     {
         long id = _nextId++;
-        output.Write("a ");
+        output.Write(verb);
+        output.Write(' ');
         output.Write(id.ToString(CultureInfo.InvariantCulture));
         output.Write(' ');
         output.Write(CmaSize.Format(size));
@@ -45,6 +48,24 @@ internal sealed class GeneratorState(Random random, TextWriter output, ulong reg
         Operations++;
         LiveBytes += size;
         return id;
+    }
+
+    /// <summary>Writes a pin of the movable chunk <paramref name="id"/> (<c>p &lt;id&gt;</c>, or <c>p &lt;id&gt; long</c>).</summary>
+    public void Pin(long id, bool longTerm)
+    {
+        output.Write("p ");
+        output.Write(id.ToString(CultureInfo.InvariantCulture));
+        output.Write(longTerm ? " long\n" : "\n");
+        Operations++;
+    }
+
+    /// <summary>Writes an unpin of the movable chunk <paramref name="id"/>, which holds a pin.</summary>
+    public void Unpin(long id)
+    {
+        output.Write("u ");
+        output.Write(id.ToString(CultureInfo.InvariantCulture));
+        output.Write('\n');
+        Operations++;
     }
 
     /// <summary>Writes a free of <paramref name="id"/>, which was allocated with <paramref name="size"/>.</summary>

@@ -10,6 +10,9 @@ internal sealed class LiveSet
 
     public void Add(long id, ulong size) => _live.Add((id, size));
 
+    /// <summary>A uniformly chosen live allocation, left in the set.</summary>
+    public (long Id, ulong Size) PeekRandom(Random random) => _live[random.Next(_live.Count)];
+
     /// <summary>Removes and returns a uniformly chosen live allocation.</summary>
     public (long Id, ulong Size) TakeRandom(Random random)
     {

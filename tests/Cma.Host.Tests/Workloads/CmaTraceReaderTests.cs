@@ -35,7 +35,7 @@ public class CmaTraceReaderTests
     [InlineData("a x\n", "needs a size")]
     [InlineData("a x 4K 3000\n", "not a power of two")]
     [InlineData("a x 4Q\n", "not a size")]
-    [InlineData("m x 4K\n", "unknown operation")]
+    [InlineData("z x 4K\n", "unknown operation")]
     [InlineData("a x 4K\na x 8K\n", "still live")]
     [InlineData("a x 4K @\n", "not a device")]
     public void Malformed_lines_are_errors(string text, string expected)
