@@ -35,7 +35,8 @@ internal sealed partial class Region
         for (int attempt = 0; ; attempt++)
         {
             RegionAllocateResult result = Place(size, requested, alignment, owner, out address);
-            if (result == RegionAllocateResult.Ok)
+            bool placed = result == RegionAllocateResult.Ok;  // a range is recorded (address 0 is a valid one)
+            if (placed)
                 result = MakeRoom(address, size);
             else if (result == RegionAllocateResult.NoSpace && holds is not null)
                 result = blocked; // the plugin has nothing else: report what stood in the ranges it had
@@ -46,14 +47,14 @@ internal sealed partial class Region
                     PublishMovableChange();
                 return result;
             }
-            if (result is RegionAllocateResult.Pinned or RegionAllocateResult.NoRoomToMigrate && address != 0 && attempt < MigrationRetries)
+            if (result is RegionAllocateResult.Pinned or RegionAllocateResult.NoRoomToMigrate && placed && attempt < MigrationRetries)
             {
                 blocked = result;
                 (holds ??= []).Add(address);    // keep the range while the plugin is asked again
                 continue;
             }
-            if (address != 0 && result != RegionAllocateResult.NoSpace)
-                ReleaseHold(address);
+            if (placed)
+                ReleaseHold(address);   // MakeRoom left the range recorded (Pinned, NoRoomToMigrate, MoverFailed)
             ReleaseHolds(holds);
             CountFailure(result);
             PublishMovableChange();
