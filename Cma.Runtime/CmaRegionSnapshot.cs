@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Cma.Runtime.Regions;
 
 namespace Cma.Runtime;
@@ -52,36 +53,47 @@ public sealed record CmaRegionSnapshot
     public ulong End => Start + Size;
 
     /// <summary>Whether the region lends its free space to movable chunks (<c>Reusable: true</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Reusable { get; init; }
 
     /// <summary>Live movable chunks (included in <see cref="Chunks"/>; discarded ones are not live).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long MovableChunks { get; init; }
 
     /// <summary>Bytes the live movable chunks occupy (as placed: rounded to the granule, guard bytes included). In a
     /// reusable region these bytes are borrowed from the free space the plugin reports.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public ulong MovableBytes { get; init; }
 
     /// <summary>Live contiguous chunks: <see cref="Chunks"/> minus <see cref="MovableChunks"/>.</summary>
+    [JsonIgnore]
     public long ContiguousChunks => Chunks - MovableChunks;
 
     /// <summary>Movable chunks with at least one pin.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long PinnedChunks { get; init; }
 
     /// <summary>Moves of movable chunks out of (or within) this region so far: migrations, compaction, long-term pins.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long Migrations { get; init; }
 
     /// <summary>Bytes those moves carried.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public ulong MigratedBytes { get; init; }
 
     /// <summary>Discardable chunks dropped to make room so far.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long DiscardedChunks { get; init; }
 
     /// <summary>Contiguous requests that failed here because pinned movable chunks stood in every range tried.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long BlockedByPins { get; init; }
 
     /// <summary>Contiguous requests that failed here because the movable chunks in the way had nowhere to go.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long BlockedNoRoom { get; init; }
 
     /// <summary>Contiguous requests that failed here because the application's mover threw.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public long MoverFailures { get; init; }
 }

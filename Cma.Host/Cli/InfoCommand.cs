@@ -59,6 +59,28 @@ internal static class InfoCommand
         return 0;
     }
 
+    /// <summary>The columns of movable chunks, shown when some region is reusable or holds movable chunks.</summary>
+    private static void AddMovableColumns(Table table)
+    {
+        table.AddColumn(new TableColumn("Contiguous").RightAligned());
+        table.AddColumn(new TableColumn("Movable").RightAligned());
+        table.AddColumn(new TableColumn("Pinned").RightAligned());
+        table.AddColumn(new TableColumn("Migrated").RightAligned());
+        table.AddColumn(new TableColumn("Discarded").RightAligned());
+    }
+
+    /// <summary>A region's movable cells: contiguous chunks, movable chunks (bytes), pinned, moves (bytes), discarded.</summary>
+    private static string[] MovableCells(CmaRegionSnapshot r) =>
+    [
+        Count(r.ContiguousChunks),
+        $"{Count(r.MovableChunks)} ({CmaSize.FormatApproximate(r.MovableBytes)})",
+        Count(r.PinnedChunks),
+        $"{Count(r.Migrations)} ({CmaSize.FormatApproximate(r.MigratedBytes)})",
+        Count(r.DiscardedChunks),
+    ];
+
+    private static string Count(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The region table, shared with the main job and replay.</summary>
     public static void WriteRegions(CliConsole console, IReadOnlyList<CmaRegionSnapshot> regions, string? configPath)
     {
@@ -72,13 +94,17 @@ internal static class InfoCommand
         table.AddColumn(new TableColumn("Chunks").RightAligned());
         table.AddColumn(new TableColumn("Free").RightAligned());
         table.AddColumn(new TableColumn("Largest free").RightAligned());
+        bool reusable = regions.Any(r => r.Reusable || r.MovableChunks > 0);
+        if (reusable)
+            AddMovableColumns(table);
         foreach (CmaRegionSnapshot r in regions)
         {
             string state = r.State == RegionState.Active ? "[green]active[/]" : $"[red]fenced[/]: {Markup.Escape(r.FenceReason ?? "")}";
             // A backed region's range is where its memory is mapped in this process, not a planning address.
             string range = $"0x{r.Start:X}–0x{r.End:X}" + (r.Backing == CmaBacking.None ? "" : $"\n[dim]{r.Backing.ToString().ToLowerInvariant()}: base = mapping address[/]");
-            table.AddRow(Markup.Escape(r.Name), range, CmaSize.FormatApproximate(r.Size), Markup.Escape(r.Allocator), state,
-                r.Chunks.ToString(System.Globalization.CultureInfo.InvariantCulture), CmaSize.FormatApproximate(r.FreeBytes), CmaSize.FormatApproximate(r.LargestFreeBlock));
+            string[] cells = [Markup.Escape(r.Name) + (r.Reusable ? "\n[dim]reusable[/]" : ""), range, CmaSize.FormatApproximate(r.Size), Markup.Escape(r.Allocator), state,
+                Count(r.Chunks), CmaSize.FormatApproximate(r.FreeBytes), CmaSize.FormatApproximate(r.LargestFreeBlock)];
+            table.AddRow(reusable ? [.. cells, .. MovableCells(r)] : cells);
         }
         console.Ansi.Write(table);
     }
