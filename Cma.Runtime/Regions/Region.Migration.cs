@@ -23,6 +23,28 @@ internal sealed partial class Region
     /// <summary>The plans of the placement in progress (reused).</summary>
     private readonly List<MovePlan> _plans = [];
 
+    /// <summary>The ranges the placement in progress holds (start, size): recorded as chunks, never in the gaps, and
+    /// released before the placement returns, so a displaced chunk may move into one (see <see cref="CheckHostPlacement"/>).</summary>
+    private readonly List<(ulong Start, ulong Size)> _holds = [];
+
+    /// <summary>Whether [at, at + size) overlaps a live contiguous chunk other than a range the placement in progress
+    /// holds: the parts of the range outside every hold are checked against the registry.</summary>
+    private bool OverlapsContiguous(ulong at, ulong size)
+    {
+        if (_holds.Count == 0)
+            return Chunks.Overlaps(at, size);
+        ulong pos = at, end = at + size;
+        foreach ((ulong start, ulong length) in _holds.OrderBy(h => h.Start))
+        {
+            if (start + length <= pos || start >= end)
+                continue;
+            if (start > pos && Chunks.Overlaps(pos, start - pos))
+                return true;
+            pos = Math.Max(pos, start + length);
+        }
+        return pos < end && Chunks.Overlaps(pos, end - pos);
+    }
+
     /// <summary>Other regions whose locks the placement in progress holds (reused).</summary>
     private readonly List<Region> _lockedTargets = [];
 
@@ -31,6 +53,7 @@ internal sealed partial class Region
     {
         LastAllocationMigrated = false;
         List<ulong>? holds = null;
+        _holds.Clear();
         RegionAllocateResult blocked = RegionAllocateResult.NoSpace;
         for (int attempt = 0; ; attempt++)
         {
@@ -51,6 +74,7 @@ internal sealed partial class Region
             {
                 blocked = result;
                 (holds ??= []).Add(address);    // keep the range while the plugin is asked again
+                _holds.Add((address, size));
                 continue;
             }
             if (placed)
@@ -78,6 +102,7 @@ internal sealed partial class Region
     /// <summary>Releases held ranges (the plugin gets them back; they were never in the gaps).</summary>
     private void ReleaseHolds(List<ulong>? holds)
     {
+        _holds.Clear();
         if (holds is null)
             return;
         foreach (ulong at in holds)

@@ -115,7 +115,7 @@ internal sealed partial class Region
             return $"0x{at:X}+{size} is outside the region";
         if ((at & (alignment - 1)) != 0)
             return $"0x{at:X} is not aligned to {alignment}";
-        if (Chunks.Overlaps(at, size))
+        if (OverlapsContiguous(at, size))
             return $"0x{at:X}+{size} overlaps a contiguous chunk";
         if (space.AnyIn(at, size))
             return $"0x{at:X}+{size} overlaps a movable chunk";

@@ -131,5 +131,27 @@ public sealed class MigrationBasicsTests
         Assert.Equal(256UL * 1024, s.FreeBytes);
     }
 
+    [Fact]
+    public void A_displaced_chunk_may_move_into_a_range_an_earlier_attempt_held()
+    {
+        using TestHost host = TestHost.Start("[ " + Reusable("r", "best-fit", "256K", extra: "\"MovableFrom\": \"Bottom\"") + " ]");
+        var c = new CmaMovableChunk[8];
+        for (int i = 0; i < 8; i++)   // 32 KiB each, bottom up: c[i] at offset 32K·i
+        {
+            Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateMovableFrom("r", 32 * 1024, 0, false, out CmaMovableChunk? made));
+            c[i] = made!;
+        }
+        ulong start = host.Service.GetRegion("r").Start;
+        c[1].Dispose();
+        c[3].Dispose();
+        using CmaPin pin = c[0].Pin();
+        // Attempt 1: [0, 64K) holds pinned c0 → held. Attempt 2: [64K, 128K) holds c2, whose only room is [32K, 64K),
+        // the free half of the held range (free again once the hold is released).
+        Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateFrom("r", 64 * 1024, 0, out CmaChunk chunk));
+        Assert.Equal(start + 64 * 1024, chunk.Address);
+        Assert.Equal(start + 32 * 1024, c[2].Address);
+        Assert.Equal(1, host.Service.GetRegion("r").Migrations);
+    }
+
     private static bool Overlaps(ulong a, ulong aSize, ulong b, ulong bSize) => a < b + bSize && b < a + aSize;
 }
