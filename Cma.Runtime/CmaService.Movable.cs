@@ -122,7 +122,10 @@ internal sealed partial class CmaService : IMovableChunkHost
                     continue;   // it moved between the read and the lock: try its new region
                 if (_disposed != 0 && chunk.State == CmaMovableChunk.Live)
                     chunk.SetState(CmaMovableChunk.Freed);
-                return region.TryPin(chunk, longTerm, out pin);
+                CmaOutcome outcome = region.TryPin(chunk, longTerm, out pin, out bool moved);
+                if (!moved)
+                    return outcome;
+                // A long-term pin moved it out of the reusable region: pin it under its new region's lock.
             }
         }
     }

@@ -195,26 +195,30 @@ internal sealed partial class Region
 
     /// <summary>Pins <paramref name="chunk"/> (in this region; caller holds <see cref="Sync"/>): a long-term pin of an
     /// unpinned chunk in a reusable region first moves it to a region of its list that is not reusable, when one has
-    /// room. Returns the outcome and the pin.</summary>
-    public CmaOutcome TryPin(CmaMovableChunk chunk, bool longTerm, out CmaPin? pin)
+    /// room — then <paramref name="moved"/> is set, nothing is pinned, and the caller pins it again under its new
+    /// region's lock (where it never moves). Returns the outcome and the pin.</summary>
+    public CmaOutcome TryPin(CmaMovableChunk chunk, bool longTerm, out CmaPin? pin, out bool moved)
     {
         pin = null;
+        moved = false;
         if (chunk.State != CmaMovableChunk.Live)
             return chunk.State == CmaMovableChunk.Dropped ? CmaOutcome.Discarded : CmaOutcome.NotFound;
-        if (longTerm && chunk.HostPlaced && chunk.PinCount == 0)
-            MoveOutForLongTermPin(chunk);
-        Region now = chunk.CurrentRegion;
-        if (chunk.PinCount == 0 && now._space is { } space)
+        if (longTerm && chunk.HostPlaced && chunk.PinCount == 0 && MoveOutForLongTermPin(chunk))
+        {
+            moved = true;
+            return CmaOutcome.Ok;
+        }
+        if (chunk.PinCount == 0 && _space is { } space)
             space.Pinned++;
         chunk.AddPin();
-        now.PublishMovableChange();
+        PublishMovableChange();
         pin = new CmaPin(chunk, chunk.Address, longTerm);
         return CmaOutcome.Ok;
     }
 
-    /// <summary>Tries the chunk's non-reusable regions (in its list order) for a long-term pin's move; logs and keeps the
-    /// chunk in place when none has room or its lock is busy.</summary>
-    private void MoveOutForLongTermPin(CmaMovableChunk chunk)
+    /// <summary>Tries the chunk's non-reusable regions (in its list order) for a long-term pin's move: true when it moved;
+    /// false (logged) when none had room or its lock stayed busy, and the chunk is pinned in place.</summary>
+    private bool MoveOutForLongTermPin(CmaMovableChunk chunk)
     {
         foreach (Region target in chunk.Candidates)
         {
@@ -222,8 +226,8 @@ internal sealed partial class Region
                 continue;
             try
             {
-                if (TryMoveAway(chunk, target, CmaMoveReason.LongTermPin) is { } moved)
-                    return;
+                if (TryMoveAway(chunk, target, CmaMoveReason.LongTermPin) is not null)
+                    return true;
             }
             finally
             {
@@ -231,6 +235,7 @@ internal sealed partial class Region
             }
         }
         _logger.LogDebug("A long-term pin of 0x{Address:X} in reusable region {Region} found no room elsewhere; pinned in place.", chunk.Address, Info.Name);
+        return false;
     }
 
     /// <summary>Whether chunks can move between this region and <paramref name="other"/>: both backed (bytes are copied)
