@@ -65,6 +65,9 @@ internal sealed class ChunkIndex
     /// <summary>Live chunks.</summary>
     public long Count { get; private set; }
 
+    /// <summary>The sum of the live chunks' sizes (what the host's accounting of a reusable region checks).</summary>
+    public ulong Bytes { get; private set; }
+
     /// <summary>Records a chunk that lies inside the region unless it overlaps a live one: the live predecessor (last start
     /// &lt; start) reaching past <paramref name="start"/>, or the live successor (first start ≥ start) beginning before
     /// the chunk's end. Because live chunks are disjoint, these two neighbours decide it: a range that starts inside a
@@ -105,6 +108,7 @@ internal sealed class ChunkIndex
         chunks.AsSpan(i + 1, n - i - 1).CopyTo(chunks.AsSpan(i));
         bucket.Count = n - 1;
         Count--;
+        Bytes -= entry.Size;
         if (n == 1 && (_nonEmpty[b >> 6] &= ~(1UL << b)) == 0)
             _nonEmptyWords[b >> 12] &= ~(1UL << (b >> 6));
         return true;
@@ -179,6 +183,7 @@ internal sealed class ChunkIndex
         chunks[i] = new IndexedChunk(start, entry);
         bucket.Count = n + 1;
         Count++;
+        Bytes += entry.Size;
         if (n == 0)
         {
             _nonEmpty[b >> 6] |= 1UL << b;

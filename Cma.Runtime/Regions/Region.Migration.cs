@@ -68,6 +68,11 @@ internal sealed partial class Region
                 ReleaseHolds(holds);
                 if (LastAllocationMigrated)
                     PublishMovableChange();
+                if (result == RegionAllocateResult.Ok && !CheckMovableAccounting())
+                {
+                    address = 0;
+                    return RegionAllocateResult.Fenced;   // the chunk stays recorded (freed while fenced, like any other)
+                }
                 return result;
             }
             if (result is RegionAllocateResult.Pinned or RegionAllocateResult.NoRoomToMigrate && placed && attempt < MigrationRetries)
@@ -82,6 +87,7 @@ internal sealed partial class Region
             ReleaseHolds(holds);
             CountFailure(result);
             PublishMovableChange();
+            CheckMovableAccounting();
             address = 0;
             return result;
         }

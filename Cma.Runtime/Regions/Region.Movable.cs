@@ -85,7 +85,7 @@ internal sealed partial class Region
         RegionAllocateResult result = PlaceInGaps(space, size, align, out address);
         if (result == RegionAllocateResult.Ok)
             memory?.Prepare(address, requested, size);
-        return result;
+        return result;   // the caller's AdoptMovable records it and checks the accounting
     }
 
     /// <summary>Finds, checks and occupies free space for a host-placed chunk in this reusable region.</summary>
@@ -131,6 +131,7 @@ internal sealed partial class Region
         else
             space.AddPluginPlaced(chunk, address);
         PublishMovableChange();
+        CheckMovableAccounting();
     }
 
     /// <summary>Frees a host-placed movable chunk (found by address when the contiguous registry had none there).</summary>
@@ -145,6 +146,7 @@ internal sealed partial class Region
         if (chunk.State == CmaMovableChunk.Live && Memory is { } memory)
             overrun = ReleaseBytes(memory, address, new ChunkEntry(chunk.PlacedSize, chunk.Size, chunk.OwnerIndex));
         chunk.SetState(CmaMovableChunk.Freed);
+        CheckMovableAccounting();
         return true;
     }
 
@@ -175,6 +177,7 @@ internal sealed partial class Region
         {
             bool released = space.Gaps!.TryRelease(address, size);
             Debug.Assert(released, "a contiguous chunk's range is occupied in the gaps");
+            CheckMovableAccounting();
         }
         else if (space.ByAddress.TryGetValue(address, out CmaMovableChunk? chunk) && !chunk.HostPlaced)
         {

@@ -178,6 +178,8 @@ internal sealed partial class Region
         bool released = space.Gaps!.TryRelease(from, length);
         Debug.Assert(released, "a host-placed chunk's range is occupied in the gaps");
         PublishMovableChange();
+        CheckMovableAccounting();
+        target.CheckMovableAccounting();
         return moves[0];
     }
 
@@ -211,5 +213,6 @@ internal sealed partial class Region
             gaps.TryRelease(from, size);
         }
         PublishMovableChange();
+        CheckMovableAccounting();
     }
 }
