@@ -76,6 +76,20 @@ internal sealed partial class CmaService
     }
 
     /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
+    /// <inheritdoc/>
+    public CmaState CaptureState()
+    {
+        PluginCallScope.ThrowIfInside();
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var regions = new List<CmaRegionState>(_regions.Length);
+        foreach (Region r in _regions)
+        {
+            lock (r.Sync)
+                regions.Add(r.CaptureState());
+        }
+        return new CmaState { TakenAt = DateTimeOffset.UtcNow, Regions = regions, Map = [.. _map.Rules.Select(rule => rule.ToString())] };
+    }
+
     internal Region? FindRegion(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>The region named <paramref name="name"/>; an <see cref="ArgumentException"/> on

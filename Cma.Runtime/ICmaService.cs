@@ -60,6 +60,10 @@ public interface ICmaService
     /// <c>cma.guard_overruns</c>. A handler that throws is logged and does not stop the free or the other handlers.</summary>
     event Action<CmaGuardOverrun>? GuardOverrun;
 
+    /// <summary>The whole state: every region with its snapshot, allocator settings and live chunks (owners, kinds, pins),
+    /// and the map; each region captured under its own lock. <see cref="CmaState.WriteJson"/> saves it.</summary>
+    CmaState CaptureState() => throw new NotSupportedException("This ICmaService does not capture its state.");
+
     /// <summary>Allocates a <i>movable</i> chunk for a device and type: the same map rule as a contiguous request gives the
     /// regions, tried in order. In a reusable region the host places it in free space (from the top down by default) and
     /// may later move it — out of a contiguous request's way (to other free space of the region, else to the next region

@@ -15,12 +15,13 @@ internal static class InfoCommand
         Option<bool> json = CliOptions.Json();
         Option<string?> device = new("--device") { Description = "Show what this device reaches through the map.", HelpName = "NAME" };
         Option<string?> type = new("--type") { Description = "The device's type (default: common).", HelpName = "TYPE" };
-        var command = new Command("info", "Show the configured regions, their allocators and state, and the map.") { device, type, json };
-        command.SetAction(parse => Run(parse, console, parse.GetValue(device), parse.GetValue(type), parse.GetValue(json)));
+        Option<bool> chunks = new("--chunks") { Description = "Also list every live chunk (address, size, requested size, owner, kind, pins); with --json, the host's whole state." };
+        var command = new Command("info", "Show the configured regions, their allocators and state, and the map.") { device, type, json, chunks };
+        command.SetAction(parse => Run(parse, console, parse.GetValue(device), parse.GetValue(type), parse.GetValue(json), parse.GetValue(chunks)));
         return command;
     }
 
-    public static int Run(ParseResult parse, CliConsole console, string? device, string? type, bool json)
+    public static int Run(ParseResult parse, CliConsole console, string? device, string? type, bool json, bool chunks = false)
     {
         if (type is not null && device is null)
             throw new CliExitException(2, "cma info: --type needs --device (e.g. --device camera --type preview).");
@@ -28,12 +29,13 @@ internal static class InfoCommand
         CmaService service = host.BuildService(parse);
         CmaInfo? info = null;
         bool matched = device is null || service.TryGetInfo(device, type, out info) == CmaOutcome.Ok;
+        CmaState? state = chunks ? service.CaptureState() : null;
         if (json)
         {
             var doc = new
             {
                 config = host.ConfigPath,
-                regions = service.GetRegions(),
+                regions = state is null ? (object)service.GetRegions() : state.Regions,
                 map = service.Map.Rules.Select(r => r.ToString()),
                 device = device is null ? null : new { name = device, type = type ?? DeviceMap.CommonType, matched, info },
             };
@@ -41,6 +43,8 @@ internal static class InfoCommand
             return 0;
         }
         WriteRegions(console, service.GetRegions(), host.ConfigPath);
+        if (state is not null)
+            WriteChunks(console, state);
         console.Ansi.WriteLine();
         console.Ansi.MarkupLine("[bold]Map[/] (first matching rule wins; regions are tried in order):");
         foreach (MapRule rule in service.Map.Rules)
@@ -57,6 +61,21 @@ internal static class InfoCommand
                     + $"free {CmaSize.FormatApproximate(info.FreeSize)}, {info.Count} region(s)"));
         }
         return 0;
+    }
+
+    /// <summary>Every region's live chunks, one line each.</summary>
+    private static void WriteChunks(CliConsole console, CmaState state)
+    {
+        foreach (CmaRegionState region in state.Regions)
+        {
+            console.Ansi.WriteLine();
+            console.Ansi.MarkupLine($"[bold]{Markup.Escape(region.Region.Name)}[/]: {region.Chunks.Count} chunk(s)");
+            foreach (CmaChunkState c in region.Chunks)
+            {
+                string kind = c.Kind == CmaChunkKind.Contiguous ? "" : $" {c.Kind.ToString().ToLowerInvariant()}{(c.Pins > 0 ? $", {c.Pins} pin(s)" : "")}";
+                console.Ansi.MarkupLine(Markup.Escape($"  0x{c.Address:X}  {CmaSize.FormatApproximate(c.Size),9}  (asked {c.Requested})  {(c.Owner.Length == 0 ? "-" : c.Owner)}{kind}"));
+            }
+        }
     }
 
     /// <summary>The columns of movable chunks, shown when some region is reusable or holds movable chunks.</summary>
