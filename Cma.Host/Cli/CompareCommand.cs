@@ -25,12 +25,21 @@ internal static class CompareCommand
             Description = $"Search each allocator's smallest region on which every request succeeds, up to {WorkloadComparison.SearchFactor}× the larger of "
                 + "the peak live bytes, the largest request and the region size ('none up to …' when even that fails).",
         };
-        var command = new Command("compare", "Replay a workload once per allocator on an identical region and compare them side by side.")
+        Option<bool> layouts = new("--layouts")
         {
-            allocators, regionSize, regionStart, findMin,
+            Description = "Instead, replay the trace through the host in three memory layouts for its movable chunks — one reusable region; the region "
+                + "for contiguous chunks with movable ones carved out to a separate region; one region shared without migration — and compare "
+                + "contiguous requests satisfied, memory needed, bytes migrated and contiguous allocation latency (one --allocator, default best-fit).",
+        };
+        var command = new Command("compare", "Replay a workload once per allocator on an identical region and compare them side by side "
+            + "(or, with --layouts, once per memory layout for movable chunks).")
+        {
+            allocators, regionSize, regionStart, findMin, layouts,
         };
         shared.AddTo(command);
-        command.SetAction(parse => Run(parse, console, shared, parse.GetValue(allocators) ?? [], parse.GetValue(regionSize), parse.GetValue(regionStart), parse.GetValue(findMin)));
+        command.SetAction(parse => parse.GetValue(layouts)
+            ? CompareLayouts.Run(parse, console, shared, parse.GetValue(allocators) ?? [], parse.GetValue(regionSize), parse.GetValue(regionStart), parse.GetValue(findMin))
+            : Run(parse, console, shared, parse.GetValue(allocators) ?? [], parse.GetValue(regionSize), parse.GetValue(regionStart), parse.GetValue(findMin)));
         return command;
     }
 
@@ -89,7 +98,7 @@ internal static class CompareCommand
 
     /// <summary>The <c>--region-start</c> (default 1G): above 0, a multiple of the granule, with room for a region
     /// below 2^64; anything else ends the command with exit code 2.</summary>
-    private static ulong ParseStart(string? text, ulong granule)
+    internal static ulong ParseStart(string? text, ulong granule)
     {
         if (text is not null && CmaSize.TryParse(text, out ulong zero) && zero == 0)
             throw new CliExitException(2, "cma compare: --region-start must be above 0 (address 0 is never a chunk); e.g. --region-start 1G, the default.");
@@ -110,7 +119,7 @@ internal static class CompareCommand
     /// <summary>The region size rounded up to the granule: <c>--region-size</c>, else the trace's <c># region</c> line, else
     /// null (only with <c>--find-min-size</c>). A size that does not fit between the start and 2^64, or a region line
     /// that cannot be read, ends the command with exit code 2.</summary>
-    private static ulong? RegionSize(TraceFile trace, string? text, ulong start, ulong granule, bool findMin)
+    internal static ulong? RegionSize(TraceFile trace, string? text, ulong start, ulong granule, bool findMin)
     {
         ulong? size = WorkloadOptions.ParseSize(text, "--region-size", "compare");
         if (size is null && trace.UnreadableRegionLine is string line)
@@ -132,7 +141,7 @@ internal static class CompareCommand
     }
 
     /// <summary>Reads the trace once (operation count, peak live bytes); bad lines end the command with exit code 2.</summary>
-    private static TraceProfile Measure(TraceFile trace, ulong granule, IComparisonProgress? progress)
+    internal static TraceProfile Measure(TraceFile trace, ulong granule, IComparisonProgress? progress)
     {
         try
         {

@@ -91,7 +91,7 @@ internal static class ReplayCommand
         {
             var doc = new { trace = trace.Path, format = trace.Format.ToString().ToLowerInvariant(), result.Operations, devices = result.Devices,
                 regionsDuringReplay = result.Regions.Select(r => new { name = r.Name, r.Satisfied, r.Frees, r.PeakLiveBytes, r.PeakFootprint, r.FragmentationMax, r.FragmentationMean, r.Fault }),
-                result.FreesOfFailedSkipped, result.ZeroSizeRequests, skipped = result.Trace, result.WallSeconds, result.ServiceSeconds, result.ParseSeconds,
+                result.FreesOfFailedSkipped, result.ZeroSizeRequests, skipped = result.Trace, movable = result.Movable, migration = result.Migration, result.WallSeconds, result.ServiceSeconds, result.ParseSeconds,
                 regionsAfter = service.GetRegions() };
             console.Output.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
             return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Name));

@@ -24,6 +24,21 @@ internal sealed class DeviceReplayRow(string device, string? type)
     /// <summary>Failed because every candidate region is fenced.</summary>
     public long AllRegionsFenced { get; set; }
 
+    /// <summary>Of <see cref="Requests"/>, movable and discardable ones (<c>m</c>, <c>d</c>).</summary>
+    public long Movable { get; set; }
+
+    /// <summary>Contiguous requests that failed because pinned movable chunks stood in the way (<see cref="CmaOutcome.Pinned"/>).</summary>
+    public long Pinned { get; set; }
+
+    /// <summary>Contiguous requests that failed because the movable chunks in the way had nowhere to go.</summary>
+    public long NoRoomToMigrate { get; set; }
+
+    /// <summary>Contiguous requests that failed because the application's mover threw.</summary>
+    public long MoverFailed { get; set; }
+
+    /// <summary>Failed requests, whatever the reason.</summary>
+    public long Failed => NoSpace + NoMatchingRule + AllRegionsFenced + Pinned + NoRoomToMigrate + MoverFailed;
+
     /// <summary>Bytes placed in total.</summary>
     public ulong BytesPlaced { get; set; }
 

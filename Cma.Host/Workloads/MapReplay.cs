@@ -9,9 +9,10 @@ namespace Cma.Host.Workloads;
 /// goes to its <c>@device/type</c> through the map (or to <c>--device</c>, or straight to <c>--region</c>), each free
 /// by address — the host doing what a CMA host does. Measures per device (asked, got, how it failed) and per region
 /// (placements, peak live bytes, footprint, fragmentation after every operation: one <see cref="ReplayMeter"/> each).
-/// Chunks the workload never frees stay live, so the region table afterwards shows the end state.
+/// Chunks the workload never frees stay live, so the region table afterwards shows the end state. Movable chunks, pins
+/// and unpins go through the host's reusable-region API (<c>MapReplay.Movable.cs</c>).
 /// </summary>
-internal sealed class MapReplay
+internal sealed partial class MapReplay
 {
     /// <summary>The host the operations go through.</summary>
     private readonly CmaService _service;
@@ -38,7 +39,7 @@ internal sealed class MapReplay
     private readonly TraceCursor _cursor;
 
     /// <summary>Where operations without <c>@device</c> go: a device (and type), or named regions (<c>--region</c>, comma-separated).</summary>
-    private readonly (string Trace, string? Device, string? Type, string? Region, string[]? RegionList) _target;
+    private readonly (string Trace, string? Device, string? Type, string? Region, string[]? RegionList, string? MovableRegion) _target;
 
     /// <summary>Per device/type (or <c>region:NAMES</c>), its row of <see cref="MapReplayResult.Devices"/>.</summary>
     private readonly Dictionary<(string, string?), DeviceReplayRow> _rows = [];
@@ -52,8 +53,11 @@ internal sealed class MapReplay
     /// <summary>Stopwatch ticks spent in the service's allocate and free.</summary>
     private long _serviceTicks;
 
-    private MapReplay(ITraceReader reader, CmaService service, (string, string?, string?, string?, string[]?) target, Action<double>? progress,
-        bool captureOccupancy)
+    /// <summary>Each contiguous allocation call's time, when asked for (<c>timeContiguous</c>); null otherwise.</summary>
+    private readonly LatencyHistogram? _contiguousLatency;
+
+    private MapReplay(ITraceReader reader, CmaService service, (string, string?, string?, string?, string[]?, string?) target, Action<double>? progress,
+        bool captureOccupancy, bool timeContiguous)
     {
         _service = service;
         _regions = [.. service.Regions];
@@ -71,20 +75,35 @@ internal sealed class MapReplay
         }
         _occupancy = captureOccupancy ? new OccupancyTracker([.. _regions.Select(x => x.Info.Size)]) : null;
         _describe = Describe;
+        _contiguousLatency = timeContiguous ? new LatencyHistogram() : null;
+        _before = service.GetRegions();
     }
 
     /// <summary>Replays <paramref name="reader"/>; <paramref name="device"/> (with <paramref name="type"/>) serves operations
     /// without <c>@device</c>, <paramref name="region"/> sends every request to named regions instead of the map.</summary>
     /// <exception cref="TraceFormatException">An operation has no device and neither <paramref name="device"/> nor <paramref name="region"/> is given.</exception>
     /// <remarks>With <c>captureOccupancy</c> it also takes each region's occupancy map at its peak load and at the first
-    /// failed request that could have gone there (for the HTML report).</remarks>
+    /// failed request that could have gone there (for the HTML report). <paramref name="movableRegion"/> sends movable
+    /// requests to named regions instead (a carve-out); <paramref name="timeContiguous"/> times each contiguous
+    /// allocation call into <see cref="MapReplayResult.ContiguousLatency"/>. While it runs, an address-space-only reusable
+    /// region reports its moves to a mover of the replay's, which counts them.</remarks>
     public static MapReplayResult Run(ITraceReader reader, CmaService service, string traceName, string? device, string? type, string? region,
-        Action<double>? progress = null, bool captureOccupancy = false)
+        Action<double>? progress = null, bool captureOccupancy = false, string? movableRegion = null, bool timeContiguous = false)
     {
         string[]? regionList = region?.Split(',', StringSplitOptions.TrimEntries);
-        var replay = new MapReplay(reader, service, (traceName, device, type, region, regionList), progress, captureOccupancy);
+        var replay = new MapReplay(reader, service, (traceName, device, type, region, regionList, movableRegion ?? region), progress, captureOccupancy,
+            timeContiguous);
         long began = Stopwatch.GetTimestamp();
-        replay.Loop();
+        bool mover = replay.RegisterMover();
+        try
+        {
+            replay.Loop();
+        }
+        finally
+        {
+            if (mover)
+                service.SetMover(null);
+        }
         return replay.Finish(began);
     }
 
@@ -109,26 +128,13 @@ internal sealed class MapReplay
         }
     }
 
-    /// <summary>Replays a movable or discardable allocation (<c>m</c>, <c>d</c>) as a contiguous one, and a pin or unpin
-    /// (<c>p</c>, <c>u</c>) as nothing: for now the host places movable chunks like any other and never migrates them.</summary>
-    private void Reusable(in TraceOp next, long op)
-    {
-        // TODO(reusable): allocate movable/discardable chunks and pin/unpin them through the host's reusable-region API
-        // once it exists; until then m/d replay like 'a' and p/u are no-ops.
-        if (next.Kind.IsAllocation())
-            Allocate(in next, op);
-    }
-
     /// <summary>Replays allocation <paramref name="op"/> through the map (or the named regions).</summary>
     private void Allocate(in TraceOp next, long op)
     {
-        string? who = next.Device ?? _target.Device;
-        string? what = next.Device is null ? _target.Type : next.Type;
         string? region = _target.Region;
-        if (who is null && region is null)
-            throw new TraceFormatException(_target.Trace, next.Line, "the operation names no @device; give --device NAME (and --type) or --region NAME for traces without devices.");
-        DeviceReplayRow row = Row(region is null ? who! : "region:" + region, region is null ? what : null);
+        DeviceReplayRow row = Target(in next, region, out string? who, out string? what);
         row.Requests++;
+        _result.ContiguousRequests++;
         if (next.Size == 0)
             _result.ZeroSizeRequests++;
         CmaOutcome outcome;
@@ -145,7 +151,9 @@ internal sealed class MapReplay
             outcome = CmaOutcome.NoSpace;  // a size that overflows when rounded cannot be placed anywhere
             chunk = default;
         }
-        _serviceTicks += Stopwatch.GetTimestamp() - t1;
+        long took = Stopwatch.GetTimestamp() - t1;
+        _serviceTicks += took;
+        _contiguousLatency?.Record(took);
         if (outcome == CmaOutcome.Ok)
             Placed(in next, op, chunk, row);
         else
@@ -162,6 +170,7 @@ internal sealed class MapReplay
             Array.Resize(ref _regionOf, Math.Max(next.Slot + 1, _regionOf.Length * 2));
         _regionOf[next.Slot] = r;
         row.Satisfied++;
+        _result.ContiguousSatisfied++;
         row.BytesPlaced += chunk.Size;
         row.PlacedIn[chunk.Region] = row.PlacedIn.GetValueOrDefault(chunk.Region) + 1;
         _occupancy?.Change(r, chunk.Address - _regions[r].Info.Start, chunk.Size, +1);
@@ -192,6 +201,9 @@ internal sealed class MapReplay
         {
             case CmaOutcome.NoMatchingRule: row.NoMatchingRule++; break;
             case CmaOutcome.AllRegionsFenced: row.AllRegionsFenced++; break;
+            case CmaOutcome.Pinned: row.Pinned++; break;
+            case CmaOutcome.NoRoomToMigrate: row.NoRoomToMigrate++; break;
+            case CmaOutcome.MoverFailed: row.MoverFailed++; break;
             default: row.NoSpace++; break;
         }
     }
@@ -207,6 +219,11 @@ internal sealed class MapReplay
             return;
         }
         int r = _regionOf[next.Slot];
+        if (_movable is not null && _movable.TryTake(next.Slot, out MovableSlots.Entry? movable))
+        {
+            FreeMovable(movable, r, rounded);
+            return;
+        }
         _occupancy?.BeforeFree(r, _describe);
         long t1 = Stopwatch.GetTimestamp();
         _service.TryFree(address);
@@ -228,6 +245,8 @@ internal sealed class MapReplay
             _meters[r].Finish(op);
             lane.Fault = _regions[r].State == RegionState.Active ? null : _regions[r].FenceReason;
         }
+        FinishMigration();
+        _result.ContiguousLatency = _contiguousLatency?.Summarize();
         _result.Operations = op;
         _result.ParseSeconds = _cursor.ReadSeconds;
         _result.ServiceSeconds = _serviceTicks / (double)Stopwatch.Frequency;
@@ -242,6 +261,16 @@ internal sealed class MapReplay
         CmaAllocatorStats s = _regions[r].LastStats;
         return new OccupancyMap(atOp, what, _regions[r].Info.Size, _regions[r].Chunks.Count, _meters[r].Live, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount,
             _occupancy!.Cells(r));
+    }
+
+    /// <summary>Where allocation <paramref name="next"/> goes (its device and type, or <paramref name="region"/>) and its row.</summary>
+    private DeviceReplayRow Target(in TraceOp next, string? region, out string? who, out string? what)
+    {
+        who = next.Device ?? _target.Device;
+        what = next.Device is null ? _target.Type : next.Type;
+        if (who is null && region is null)
+            throw new TraceFormatException(_target.Trace, next.Line, "the operation names no @device; give --device NAME (and --type) or --region NAME for traces without devices.");
+        return Row(region is null ? who! : "region:" + region, region is null ? what : null);
     }
 
     /// <summary>The row of <paramref name="device"/>/<paramref name="type"/>, added on its first request.</summary>

@@ -29,4 +29,22 @@ internal sealed class MapReplayResult
 
     /// <summary>Seconds spent in the service's allocate and free (plugins and the host's checks).</summary>
     public double ServiceSeconds { get; set; }
+
+    /// <summary>Movable chunks, pins and unpins over the replay.</summary>
+    public MovableReplayCounters Movable { get; } = new();
+
+    /// <summary>Per configured region, its migration counters over the replay (same order as <see cref="Regions"/>).</summary>
+    public List<RegionMigrationRow> Migration { get; } = [];
+
+    /// <summary>Whether some configured region is reusable (the tables then show the migration columns).</summary>
+    public bool AnyReusable => Migration.Exists(m => m.Reusable);
+
+    /// <summary>Contiguous requests (<c>a</c>) only.</summary>
+    public long ContiguousRequests { get; set; }
+
+    /// <summary>Contiguous requests placed.</summary>
+    public long ContiguousSatisfied { get; set; }
+
+    /// <summary>Each contiguous allocation call's time (migrations included), when the replay was asked to time them.</summary>
+    public LatencySummary? ContiguousLatency { get; set; }
 }

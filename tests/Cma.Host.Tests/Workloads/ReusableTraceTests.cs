@@ -146,7 +146,7 @@ public class ReusableTraceTests
     }
 
     [Fact]
-    public void The_map_replay_places_movable_chunks_through_the_map_and_ignores_pins()
+    public void The_map_replay_places_movable_chunks_through_the_map_and_in_a_region_that_is_not_reusable_they_stay_put()
     {
         var provider = new FirstFitProvider();
         var region = new Region(new CmaRegion("r", 1UL << 30, 4 << 20, 4096), 4096, provider.Name, provider,
