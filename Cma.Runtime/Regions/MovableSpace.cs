@@ -12,11 +12,15 @@ namespace Cma.Runtime.Regions;
 /// </summary>
 internal sealed class MovableSpace
 {
-    /// <summary>The host-placed chunks' starts, ascending (reusable regions only).</summary>
-    private readonly SortedSet<ulong>? _hostPlaced;
+    /// <summary>The host-placed chunks in start order (reusable regions only): the same bucketed index the region keeps
+    /// of its contiguous chunks, so that finding the chunks a placement lands on costs O(1) plus O(1) per chunk.</summary>
+    private readonly ChunkIndex? _hostPlaced;
 
-    /// <summary>Scratch list for <see cref="CollectIn"/>.</summary>
+    /// <summary>Scratch lists for <see cref="CollectIn"/>.</summary>
     private readonly List<CmaMovableChunk> _scratch = [];
+
+    /// <summary>Scratch starts for <see cref="CollectIn"/> and <see cref="AnyIn"/>.</summary>
+    private readonly List<ulong> _starts = [];
 
     public MovableSpace(CmaRegion region, bool reusable, bool fromTop)
     {
@@ -25,7 +29,7 @@ internal sealed class MovableSpace
         if (reusable)
         {
             Gaps = new FreeGapTree(region.Start, region.Size);
-            _hostPlaced = [];
+            _hostPlaced = new ChunkIndex(region.Start, region.Size, region.Granule);
         }
     }
 
@@ -42,7 +46,7 @@ internal sealed class MovableSpace
     public Dictionary<ulong, CmaMovableChunk> ByAddress { get; } = [];
 
     /// <summary>Host-placed chunks.</summary>
-    public int HostPlacedCount => _hostPlaced?.Count ?? 0;
+    public long HostPlacedCount => _hostPlaced?.Count ?? 0;
 
     /// <summary>Live movable chunks (both kinds of placement).</summary>
     public long Count;
@@ -70,7 +74,8 @@ internal sealed class MovableSpace
     {
         Debug.Assert(_hostPlaced is not null);
         ByAddress.Add(address, chunk);
-        _hostPlaced!.Add(address);
+        bool added = _hostPlaced!.TryInsert(address, new ChunkEntry(chunk.PlacedSize, chunk.Size, 0));
+        Debug.Assert(added, "host-placed chunks are disjoint");
         chunk.HostPlaced = true;
         Count++;
         Bytes += chunk.PlacedSize;
@@ -93,42 +98,34 @@ internal sealed class MovableSpace
         bool removed = ByAddress.Remove(address);
         Debug.Assert(removed, "the chunk was recorded at its address");
         if (chunk.HostPlaced)
-            _hostPlaced!.Remove(address);
+            _hostPlaced!.Remove(address, out _);
         Count--;
         Bytes -= chunk.PlacedSize;
     }
 
-    /// <summary>Whether a host-placed chunk overlaps [start, start + size).</summary>
-    public bool AnyIn(ulong start, ulong size)
-    {
-        if (_hostPlaced is not { Count: > 0 } set)
-            return false;
-        foreach (ulong _ in set.GetViewBetween(start, start + size - 1))
-            return true; // one starts inside (a view's Count would walk it all)
-        return Below(start) is { } before && before.Address + before.PlacedSize > start;
-    }
+    /// <summary>Whether a host-placed chunk overlaps [start, start + size) (inside the region).</summary>
+    public bool AnyIn(ulong start, ulong size) => _hostPlaced is { Count: > 0 } index && index.Overlaps(start, size);
 
     /// <summary>The host-placed chunks that overlap [start, start + size), ascending by address. The list is reused by the
     /// next call.</summary>
     public List<CmaMovableChunk> CollectIn(ulong start, ulong size)
     {
         _scratch.Clear();
-        if (Below(start) is { } before && before.Address + before.PlacedSize > start)
-            _scratch.Add(before);
-        foreach (ulong at in _hostPlaced!.GetViewBetween(start, start + size - 1))
+        _starts.Clear();
+        _hostPlaced!.CollectOverlapping(start, size, _starts);
+        foreach (ulong at in _starts)
             _scratch.Add(ByAddress[at]);
         return _scratch;
     }
 
     /// <summary>The host-placed chunks in address order (a copy: callers move them).</summary>
-    public CmaMovableChunk[] HostPlacedInOrder() => _hostPlaced is null ? [] : [.. _hostPlaced.Select(a => ByAddress[a])];
-
-    /// <summary>The host-placed chunk with the greatest start below <paramref name="start"/>, or null.</summary>
-    private CmaMovableChunk? Below(ulong start)
+    public CmaMovableChunk[] HostPlacedInOrder()
     {
-        if (start == 0 || _hostPlaced!.Count == 0 || _hostPlaced.Min >= start)
-            return null;
-        return ByAddress[_hostPlaced.GetViewBetween(_hostPlaced.Min, start - 1).Max];
+        if (_hostPlaced is null)
+            return [];
+        var chunks = new List<CmaMovableChunk>((int)_hostPlaced.Count);
+        _hostPlaced.ForEach((at, _) => chunks.Add(ByAddress[at]));
+        return [.. chunks];
     }
 }
 
