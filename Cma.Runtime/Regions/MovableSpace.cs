@@ -45,6 +45,9 @@ internal sealed class MovableSpace
     /// <summary>Every live (or discarded but not yet forgotten) movable chunk of the region by its current address.</summary>
     public Dictionary<ulong, CmaMovableChunk> ByAddress { get; } = [];
 
+    /// <summary>The host-placed discardable chunks (the candidates for dropping).</summary>
+    public HashSet<CmaMovableChunk> Discardables { get; } = [];
+
     /// <summary>Host-placed chunks.</summary>
     public long HostPlacedCount => _hostPlaced?.Count ?? 0;
 
@@ -77,6 +80,8 @@ internal sealed class MovableSpace
         bool added = _hostPlaced!.TryInsert(address, new ChunkEntry(chunk.PlacedSize, chunk.Size, 0));
         Debug.Assert(added, "host-placed chunks are disjoint");
         chunk.HostPlaced = true;
+        if (chunk.IsDiscardable)
+            Discardables.Add(chunk);
         Count++;
         Bytes += chunk.PlacedSize;
     }
@@ -98,7 +103,10 @@ internal sealed class MovableSpace
         bool removed = ByAddress.Remove(address);
         Debug.Assert(removed, "the chunk was recorded at its address");
         if (chunk.HostPlaced)
+        {
             _hostPlaced!.Remove(address, out _);
+            Discardables.Remove(chunk);
+        }
         Count--;
         Bytes -= chunk.PlacedSize;
     }

@@ -143,6 +143,7 @@ internal sealed partial class Region
         }
         if (!OccupyBetween(gaps, at, size, displaced))
             return FenceGapsDisagree(at, size);
+        DropForShortfall(space, displaced, at, size);
         _plans.Clear();
         RegionAllocateResult result = RegionAllocateResult.Ok;
         foreach (CmaMovableChunk d in displaced)

@@ -130,8 +130,7 @@ internal sealed partial class Region
     private bool DropDiscardablesFor(MovableSpace space, CmaMovableChunk d, ulong at, ulong size)
     {
         FreeGapTree gaps = space.Gaps!;
-        CmaMovableChunk[] candidates = [.. space.ByAddress.Values.Where(c => c.IsDiscardable && c.HostPlaced && c.PinCount == 0
-            && c.State == CmaMovableChunk.Live && (c.Address + c.PlacedSize <= at || c.Address >= at + size))];
+        CmaMovableChunk[] candidates = DropCandidates(space, at, size);
         foreach (CmaMovableChunk c in candidates)
         {
             (ulong lo, ulong hi) = gaps.FreeAround(c.Address, c.PlacedSize);
@@ -149,6 +148,32 @@ internal sealed partial class Region
                 return true;
         }
         return false;
+    }
+
+    /// <summary>The discardable chunks that may be dropped for the placement of [at, at + size): unpinned, outside it.</summary>
+    private static CmaMovableChunk[] DropCandidates(MovableSpace space, ulong at, ulong size) =>
+        [.. space.Discardables.Where(c => c.PinCount == 0 && c.State == CmaMovableChunk.Live && (c.Address + c.PlacedSize <= at || c.Address >= at + size))];
+
+    /// <summary>Before planning the moves out of [at, at + size): when the displaced chunks that are not discardable need
+    /// more bytes than the region has free, drops discardable chunks outside the range until the bytes suffice (one scan,
+    /// instead of one per displaced chunk); where they go is then planned as usual.</summary>
+    private void DropForShortfall(MovableSpace space, CmaMovableChunk[] displaced, ulong at, ulong size)
+    {
+        ulong need = 0;
+        foreach (CmaMovableChunk d in displaced)
+        {
+            if (!d.IsDiscardable)
+                need += d.PlacedSize;
+        }
+        FreeGapTree gaps = space.Gaps!;
+        if (need <= gaps.FreeBytes || space.Discardables.Count == 0)
+            return;
+        foreach (CmaMovableChunk c in DropCandidates(space, at, size))
+        {
+            DropOutside(space, c);
+            if (gaps.FreeBytes >= need)
+                return;
+        }
     }
 
     /// <summary>Drops a discardable chunk that lies outside the placement in progress, releasing its range.</summary>
