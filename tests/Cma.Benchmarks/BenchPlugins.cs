@@ -26,6 +26,9 @@ internal static class BenchPlugins
     /// <summary>The catalog, loaded on first use and kept for the process.</summary>
     private static readonly Lazy<PluginCatalog> s_catalog = new(() => PluginCatalog.Load([PluginCatalog.FirstPartyDirectory]));
 
+    /// <summary>The loaded first-party plugins (loaded on first use).</summary>
+    public static PluginCatalog Catalog => s_catalog.Value;
+
     /// <summary>An empty settings section: every plugin at its defaults.</summary>
     private static readonly IConfiguration s_noSettings = new ConfigurationBuilder().Build();
 
