@@ -39,8 +39,13 @@ internal sealed class MovableSpace
     /// <summary>Whether movable chunks are placed from the region's top down (else from its bottom up).</summary>
     public bool FromTop { get; }
 
-    /// <summary>The free gaps (reusable regions only).</summary>
+    /// <summary>The free gaps (reusable regions only). Kept up to date only while the region holds a host-placed chunk:
+    /// contiguous placements and frees in a region with none skip it (and mark it <see cref="GapsStale"/>), so a reusable
+    /// region that lends nothing costs what an ordinary one does; the first movable chunk rebuilds it from the registry.</summary>
     public FreeGapTree? Gaps { get; }
+
+    /// <summary>Whether contiguous changes were skipped while no host-placed chunk existed (<see cref="Gaps"/>).</summary>
+    public bool GapsStale;
 
     /// <summary>Every live (or discarded but not yet forgotten) movable chunk of the region by its current address.</summary>
     public Dictionary<ulong, CmaMovableChunk> ByAddress { get; } = [];

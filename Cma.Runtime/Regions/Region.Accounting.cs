@@ -13,7 +13,7 @@ internal sealed partial class Region
     /// range is held. False when it failed (the region is then fenced).</summary>
     private bool CheckMovableAccounting()
     {
-        if (_space is not { Reusable: true } space || State != RegionState.Active)
+        if (_space is not { Reusable: true } space || State != RegionState.Active || space.GapsStale)
             return true;
         ulong free = space.Gaps!.FreeBytes, contiguous = Chunks.Bytes, movable = space.Bytes;
         if (free + contiguous + movable == Info.Size && contiguous <= Info.Size && movable <= Info.Size)

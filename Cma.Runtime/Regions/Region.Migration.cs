@@ -129,9 +129,16 @@ internal sealed partial class Region
     private RegionAllocateResult MakeRoom(ulong at, ulong size)
     {
         MovableSpace space = _space!;
+        if (space.HostPlacedCount == 0)
+        {
+            space.GapsStale = true;   // nothing to move, nothing lent: the gaps are rebuilt when a movable chunk comes
+            return RegionAllocateResult.Ok;
+        }
         FreeGapTree gaps = space.Gaps!;
+        if (gaps.TryOccupy(at, size))
+            return RegionAllocateResult.Ok;   // inside one free gap: no movable chunk is in the way
         if (!space.AnyIn(at, size))
-            return gaps.TryOccupy(at, size) ? RegionAllocateResult.Ok : FenceGapsDisagree(at, size);
+            return FenceGapsDisagree(at, size);
         CmaMovableChunk[] displaced = [.. space.CollectIn(at, size)];
         foreach (CmaMovableChunk d in displaced)
         {

@@ -95,6 +95,8 @@ internal sealed partial class Region
         if (State != RegionState.Active)
             return RegionAllocateResult.Fenced;
         FreeGapTree gaps = space.Gaps!;
+        if (space.GapsStale)
+            RebuildGaps(space);
         bool found = space.FromTop
             ? gaps.TryFindHighest(size, alignment, Info.Start, out address)
             : gaps.TryFindLowest(size, alignment, Info.End, out address);
@@ -105,6 +107,17 @@ internal sealed partial class Region
         bool occupied = gaps.TryOccupy(address, size);
         Debug.Assert(occupied, "a range the tree found is free in it");
         return RegionAllocateResult.Ok;
+    }
+
+    /// <summary>Rebuilds the gaps from the registry of contiguous chunks (the first movable chunk after a time without
+    /// any): O(n log n) in the contiguous chunks. No range is held then (holds exist only while this region moves chunks).</summary>
+    private void RebuildGaps(MovableSpace space)
+    {
+        Debug.Assert(space.HostPlacedCount == 0 && _holds.Count == 0);
+        FreeGapTree gaps = space.Gaps!;
+        gaps.Reset();
+        Chunks.ForEach((start, entry) => gaps.TryOccupy(start, entry.Size));
+        space.GapsStale = false;
     }
 
     /// <summary>Checks a range the host chose for a movable chunk as it checks a plugin result: inside, aligned, and
@@ -175,6 +188,11 @@ internal sealed partial class Region
     {
         if (space.Reusable)
         {
+            if (space.HostPlacedCount == 0)
+            {
+                space.GapsStale = true;   // see MovableSpace.Gaps
+                return;
+            }
             bool released = space.Gaps!.TryRelease(address, size);
             Debug.Assert(released, "a contiguous chunk's range is occupied in the gaps");
             CheckMovableAccounting();
