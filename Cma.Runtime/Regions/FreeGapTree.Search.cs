@@ -13,79 +13,97 @@ internal sealed partial class FreeGapTree
     /// long enough also fits once aligned and bounded; each long-enough gap that does not (misaligned, or below
     /// <paramref name="lowest"/>) is visited and passed, so the worst case is O(n).
     /// </summary>
-    public bool TryFindHighest(ulong size, ulong alignment, ulong lowest, out ulong at)
+    public bool TryFindHighest(ulong size, ulong alignment, ulong lowest, out ulong at) =>
+        TryFindHighest(size, alignment, lowest, ulong.MaxValue, out at);
+
+    /// <summary><see cref="TryFindHighest(ulong, ulong, ulong, out ulong)"/> with the fit also ending at or below
+    /// <paramref name="highestEnd"/> (at + size &lt;= highestEnd).</summary>
+    public bool TryFindHighest(ulong size, ulong alignment, ulong lowest, ulong highestEnd, out ulong at)
     {
         Debug.Assert(size > 0, "A request must not be empty.");
         Debug.Assert(BitOperations.IsPow2(alignment), "The alignment must be a power of two.");
-        return FindHighest(_root, size, ~(alignment - 1), lowest, out at);
+        return FindHighest(_root, size, ~(alignment - 1), lowest, highestEnd, out at);
     }
 
     /// <summary>
     /// The lowest address <paramref name="at"/> that is a multiple of <paramref name="alignment"/> (a power of two;
     /// absolute addresses), has at + <paramref name="size"/> &lt;= <paramref name="highestEnd"/>, and has
     /// [at, at + <paramref name="size"/>) inside one gap; false when there is none. <paramref name="size"/> &gt; 0.
-    /// Cost as for <see cref="TryFindHighest"/>.
+    /// Cost as for <see cref="TryFindHighest(ulong, ulong, ulong, out ulong)"/>.
     /// </summary>
-    public bool TryFindLowest(ulong size, ulong alignment, ulong highestEnd, out ulong at)
+    public bool TryFindLowest(ulong size, ulong alignment, ulong highestEnd, out ulong at) =>
+        TryFindLowest(size, alignment, 0, highestEnd, out at);
+
+    /// <summary><see cref="TryFindLowest(ulong, ulong, ulong, out ulong)"/> with the fit also starting at or above
+    /// <paramref name="lowest"/>.</summary>
+    public bool TryFindLowest(ulong size, ulong alignment, ulong lowest, ulong highestEnd, out ulong at)
     {
         Debug.Assert(size > 0, "A request must not be empty.");
         Debug.Assert(BitOperations.IsPow2(alignment), "The alignment must be a power of two.");
-        return FindLowest(_root, size, alignment - 1, highestEnd, out at);
+        return FindLowest(_root, size, alignment - 1, lowest, highestEnd, out at);
     }
 
-    /// <summary>The highest fit in subtree <paramref name="node"/> (see <see cref="TryFindHighest"/>): right subtree
-    /// first, then the node, then the left subtree; subtrees without a gap of <paramref name="size"/> bytes, or lying
-    /// wholly below <paramref name="lowest"/>, are skipped.</summary>
-    private bool FindHighest(int node, ulong size, ulong alignMask, ulong lowest, out ulong at)
+    /// <summary>The highest fit in subtree <paramref name="node"/> (see <see cref="TryFindHighest(ulong, ulong, ulong, ulong, out ulong)"/>):
+    /// right subtree first, then the node, then the left subtree; subtrees without a gap of <paramref name="size"/>
+    /// bytes, lying wholly below <paramref name="lowest"/>, or starting at or above <paramref name="highestEnd"/>, are
+    /// skipped.</summary>
+    private bool FindHighest(int node, ulong size, ulong alignMask, ulong lowest, ulong highestEnd, out ulong at)
     {
         at = 0;
         if (node == Nil || _nodes[node].MaxLength < size)
             return false;
-        if (FindHighest(_nodes[node].Right, size, alignMask, lowest, out at))
-            return true;
         ulong start = _nodes[node].Start;
-        ulong end = start + _nodes[node].Length;
-        if (end <= lowest)
-            return false; // this gap and every gap to its left end at or below the bound
-        if (end - start >= size)
+        if (start < highestEnd)
         {
-            ulong place = (end - size) & alignMask;
-            if (place >= start && place >= lowest)
-            {
-                at = place;
+            // Gaps to the right start above this one's start, so only while it is below the bound can they hold a fit.
+            if (FindHighest(_nodes[node].Right, size, alignMask, lowest, highestEnd, out at))
                 return true;
+            ulong end = Math.Min(start + _nodes[node].Length, highestEnd);
+            if (end <= lowest)
+                return false; // this gap and every gap to its left end at or below the bound
+            if (end - start >= size)
+            {
+                ulong place = (end - size) & alignMask;
+                if (place >= start && place >= lowest)
+                {
+                    at = place;
+                    return true;
+                }
             }
         }
         // Gaps to the left end below this one's start; if that is at or below the bound, none can hold a fit.
-        return start > lowest && FindHighest(_nodes[node].Left, size, alignMask, lowest, out at);
+        return start > lowest && FindHighest(_nodes[node].Left, size, alignMask, lowest, highestEnd, out at);
     }
 
-    /// <summary>The lowest fit in subtree <paramref name="node"/> (see <see cref="TryFindLowest"/>): left subtree
-    /// first, then the node, then the right subtree; subtrees without a gap of <paramref name="size"/> bytes, or
-    /// starting too high for <paramref name="highestEnd"/>, are skipped.</summary>
-    private bool FindLowest(int node, ulong size, ulong alignMask, ulong highestEnd, out ulong at)
+    /// <summary>The lowest fit in subtree <paramref name="node"/> (see <see cref="TryFindLowest(ulong, ulong, ulong, ulong, out ulong)"/>):
+    /// left subtree first, then the node, then the right subtree; subtrees without a gap of <paramref name="size"/>
+    /// bytes, ending at or below <paramref name="lowest"/>, or starting too high for <paramref name="highestEnd"/>, are
+    /// skipped.</summary>
+    private bool FindLowest(int node, ulong size, ulong alignMask, ulong lowest, ulong highestEnd, out ulong at)
     {
         at = 0;
         if (node == Nil || _nodes[node].MaxLength < size)
             return false;
-        if (FindLowest(_nodes[node].Left, size, alignMask, highestEnd, out at))
-            return true;
         ulong start = _nodes[node].Start;
+        // Gaps to the left end at or below this one's start: only while that is above the bound can they hold a fit.
+        if (start > lowest && FindLowest(_nodes[node].Left, size, alignMask, lowest, highestEnd, out at))
+            return true;
         if (start >= highestEnd || highestEnd - start < size)
             return false; // this gap and every gap to its right start too high to end by the bound
         ulong limit = Math.Min(start + _nodes[node].Length, highestEnd);
-        ulong misalignment = start & alignMask;
+        ulong from = Math.Max(start, lowest);
+        ulong misalignment = from & alignMask;
         ulong up = misalignment == 0 ? 0 : alignMask + 1 - misalignment;
-        if (up <= ulong.MaxValue - start) // aligning up does not overflow
+        if (from < limit && up <= ulong.MaxValue - from) // aligning up does not overflow
         {
-            ulong place = start + up;
+            ulong place = from + up;
             if (place <= limit && limit - place >= size)
             {
                 at = place;
                 return true;
             }
         }
-        return FindLowest(_nodes[node].Right, size, alignMask, highestEnd, out at);
+        return FindLowest(_nodes[node].Right, size, alignMask, lowest, highestEnd, out at);
     }
 
     /// <summary>A new tree node for gap [<paramref name="start"/>, +<paramref name="length"/>) with a fresh

@@ -7,7 +7,7 @@ namespace Cma.Runtime.Regions;
 /// region and checking that a range is free. A treap keyed by gap start, stored in a struct array (int links, a free
 /// list for node reuse, growth by doubling), each node also holding the largest gap length of its subtree so a search
 /// can skip subtrees that cannot hold a request. Operations cost O(log n) expected (searches: see
-/// <see cref="TryFindHighest"/>) and allocate nothing once the array is large enough. Priorities come from a seeded
+/// <see cref="TryFindHighest(ulong, ulong, ulong, out ulong)"/>) and allocate nothing once the array is large enough. Priorities come from a seeded
 /// xorshift, so behaviour is deterministic. Not thread-safe: used under the owner's lock.
 /// </summary>
 internal sealed partial class FreeGapTree

@@ -182,6 +182,7 @@ public sealed class FreeGapTreeTests
     {
         (ulong size, ulong alignment) = RandomRequest(random);
         ulong lowest = random.Next(3) == 0 ? 0 : Address(random.Next(-4, Granules + 4)) + (ulong)random.Next(16);
+        ulong highestEnd = random.Next(2) == 0 ? ulong.MaxValue : Address(random.Next(-4, Granules + 4)) + (ulong)random.Next(16);
         int sizeGranules = (int)((size + Granule - 1) / Granule);
         int[] runs = model.FreeRuns();
         bool found = false;
@@ -189,10 +190,13 @@ public sealed class FreeGapTreeTests
         for (int g = Granules - sizeGranules; g >= 0 && !found; g--)
         {
             ulong at = Address(g);
-            if (at % alignment == 0 && at >= lowest && runs[g] >= sizeGranules)
+            if (at % alignment == 0 && at >= lowest && at + size <= highestEnd && runs[g] >= sizeGranules)
                 (found, expected) = (true, at);
         }
-        Assert.Equal((found, expected), (tree.TryFindHighest(size, alignment, lowest, out ulong actual), actual));
+        bool bounded = highestEnd != ulong.MaxValue;
+        Assert.Equal((found, expected), bounded
+            ? (tree.TryFindHighest(size, alignment, lowest, highestEnd, out ulong actual), actual)
+            : (tree.TryFindHighest(size, alignment, lowest, out actual), actual));
     }
 
     /// <summary>A random lowest-fit search, compared with a brute-force scan.</summary>
@@ -202,6 +206,7 @@ public sealed class FreeGapTreeTests
         ulong highestEnd = random.Next(3) == 0
             ? ulong.MaxValue
             : Address(random.Next(-4, Granules + 4)) + (ulong)random.Next(16);
+        ulong lowest = random.Next(2) == 0 ? 0 : Address(random.Next(-4, Granules + 4)) + (ulong)random.Next(16);
         int sizeGranules = (int)((size + Granule - 1) / Granule);
         int[] runs = model.FreeRuns();
         bool found = false;
@@ -209,10 +214,12 @@ public sealed class FreeGapTreeTests
         for (int g = 0; g + sizeGranules <= Granules && !found; g++)
         {
             ulong at = Address(g);
-            if (at % alignment == 0 && at + size <= highestEnd && runs[g] >= sizeGranules)
+            if (at % alignment == 0 && at >= lowest && at + size <= highestEnd && runs[g] >= sizeGranules)
                 (found, expected) = (true, at);
         }
-        Assert.Equal((found, expected), (tree.TryFindLowest(size, alignment, highestEnd, out ulong actual), actual));
+        Assert.Equal((found, expected), lowest != 0
+            ? (tree.TryFindLowest(size, alignment, lowest, highestEnd, out ulong actual), actual)
+            : (tree.TryFindLowest(size, alignment, highestEnd, out actual), actual));
     }
 
     /// <summary>A random request: a size in bytes (not always whole granules) and an alignment of 16..4096.</summary>
