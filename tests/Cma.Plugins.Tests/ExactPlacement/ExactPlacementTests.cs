@@ -82,7 +82,7 @@ public sealed class ExactPlacementTests
     public void Bitmap_with_several_granules_per_bit_accepts_only_ranges_that_start_on_a_bit_and_reserves_whole_bits()
     {
         ulong unit = 4 * G;
-        using ICmaAllocator bitmap = FirstPartyPlugins.Create("bitmap", new CmaRegion("r", 1UL << 30, 64 * G, G), new() { ["OrderPerBit"] = "2" });
+        using ICmaAllocator bitmap = FirstPartyPlugins.Create("bitmap", new CmaRegion("r", 1UL << 30, 64 * G, G), new Dictionary<string, string?> { ["OrderPerBit"] = "2" });
 
         Assert.False(Reserve(bitmap, (1UL << 30) + G, G));        // inside bit 0
         Assert.True(Reserve(bitmap, (1UL << 30) + unit, 5 * G));  // bits 1 and 2: two units
