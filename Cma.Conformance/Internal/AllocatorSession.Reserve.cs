@@ -43,10 +43,11 @@ internal sealed partial class AllocatorSession
             CheckStats();
             return true;
         }
-        CmaAllocatorStats after = CheckStats();
+        CmaAllocatorStats after = Stats();
         if (after != before)
             throw Fail($"TryReserve(0x{address:X}, {ByteText.Size(size)}) returned false but changed the stats from {ByteText.Stats(before)} " +
                 $"to {ByteText.Stats(after)}: a refused reserve must change nothing.");
+        CheckStats();
         return false;
     }
 
