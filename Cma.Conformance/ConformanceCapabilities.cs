@@ -26,6 +26,20 @@ public sealed record ConformanceCapabilities
     /// <see cref="CmaAllocatorTraits.FreeAllLeavesOneBlock"/> of the allocator of that region.</summary>
     public bool? FreeAllLeavesOneBlock { get; init; }
 
+    /// <summary>Whether <see cref="ICmaExactPlacement.TryReserve"/> may refuse a free range it cannot represent exactly
+    /// (a buddy allocator accepts only its own blocks); null for "when <see cref="CmaAllocatorTraits.Rounding"/> is
+    /// <see cref="CmaRounding.PowerOfTwo"/>". When false the checks hold the allocator to exact reserves: a reserve
+    /// succeeds exactly when the range is free. When true they check only that a reserve that succeeds was free and
+    /// is never overlapped, and that refusals change nothing. Either way a range counts as occupied from a live
+    /// allocation's address for what it reserves (<see cref="CmaAllocatorTraits.ReservedBytes"/>).</summary>
+    public bool? ReserveMayRefuseFreeRanges { get; init; }
+
+    /// <summary>Whether the checks accept refusals of free ranges from an allocator with <paramref name="traits"/>
+    /// (effective traits): <see cref="ReserveMayRefuseFreeRanges"/>, or its default.</summary>
+    /// <param name="traits">The traits the allocator is held to.</param>
+    /// <returns>True when a reserve of a free range may be refused.</returns>
+    public bool ReserveMayRefuse(CmaAllocatorTraits traits) => ReserveMayRefuseFreeRanges ?? traits.Rounding == CmaRounding.PowerOfTwo;
+
     /// <summary>The traits the checks hold an allocator to: its declared traits with these overrides applied.</summary>
     /// <param name="declared">The allocator's <see cref="ICmaAllocator.Traits"/>.</param>
     /// <returns>The effective traits.</returns>

@@ -36,13 +36,27 @@ public sealed class ConformanceCheck
     /// <summary>One line saying what it verifies.</summary>
     public string Description { get; }
 
+    /// <summary>Whether the check tests the optional <see cref="ICmaExactPlacement"/> capability: on an allocator that
+    /// does not implement it the check does nothing and its result is <see cref="ConformanceResult.NotApplicable"/>.</summary>
+    public bool RequiresExactPlacement { get; init; }
+
+    /// <summary>Whether the check applies to the allocators of <paramref name="context"/>.</summary>
+    /// <param name="context">The allocator factory and options.</param>
+    /// <returns>False only for a check of an optional capability the allocator does not have.</returns>
+    public bool AppliesTo(ConformanceContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return !RequiresExactPlacement || context.HasExactPlacement;
+    }
+
     /// <summary>Runs the check.</summary>
     /// <param name="context">The allocator factory and options.</param>
     /// <exception cref="ConformanceFailure">The allocator broke the contract.</exception>
     public void Run(ConformanceContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _run(context);
+        if (AppliesTo(context))
+            _run(context);
     }
 
     /// <inheritdoc/>

@@ -23,4 +23,8 @@ public enum ConformanceConcern
 
     /// <summary>Random operation sequences checked against a reference model, shrunk to a minimal failing sequence.</summary>
     Randomized = 6,
+
+    /// <summary>The optional <see cref="ICmaExactPlacement"/> capability (contract 1.1): exact reserves, refusals that
+    /// change nothing, stats and coalescing. Checks of this concern pass as not applicable on an allocator without it.</summary>
+    ExactPlacement = 7,
 }

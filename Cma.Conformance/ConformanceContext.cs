@@ -12,6 +12,9 @@ public sealed class ConformanceContext
     /// <summary>What an allocator of a plain region (16 MiB-like, at 1 GiB) declares, read once; null until needed.</summary>
     private CmaAllocatorTraits? _declaredTraits;
 
+    /// <summary>Whether an allocator implements <see cref="ICmaExactPlacement"/>; null until needed.</summary>
+    private bool? _hasExactPlacement;
+
     /// <summary>Creates a context.</summary>
     /// <param name="pluginName">The allocator's name, for messages.</param>
     /// <param name="factory">Creates a new allocator managing the whole of a region (for a provider,
@@ -61,6 +64,22 @@ public sealed class ConformanceContext
                 }
             }
             return _declaredTraits.Value;
+        }
+    }
+
+    /// <summary>Whether the allocators implement the optional <see cref="ICmaExactPlacement"/> (contract 1.1), read once
+    /// from one created for the same plain region as <see cref="DeclaredTraits"/>.</summary>
+    /// <exception cref="ConformanceFailure">Creating that allocator threw.</exception>
+    public bool HasExactPlacement
+    {
+        get
+        {
+            if (_hasExactPlacement is null)
+            {
+                using ICmaAllocator allocator = CreateAllocator(new CmaRegion("conformance", KitRegions.Base, 4096 * Granule, Granule));
+                _hasExactPlacement = allocator is ICmaExactPlacement;
+            }
+            return _hasExactPlacement.Value;
         }
     }
 

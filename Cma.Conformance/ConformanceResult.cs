@@ -15,4 +15,9 @@ public sealed record ConformanceResult(
     bool Passed,
     string? Message,
     string? Seed,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Whether the check tests an optional capability the allocator does not have (e.g.
+    /// <see cref="ICmaExactPlacement"/> on a contract 1.0 plugin): it did not run, and <see cref="Passed"/> is true.</summary>
+    public bool NotApplicable { get; init; }
+}

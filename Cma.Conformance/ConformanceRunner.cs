@@ -60,8 +60,10 @@ public static class ConformanceRunner
         long started = Stopwatch.GetTimestamp();
         string? message = null;
         string? seed = null;
+        bool applies = true;
         try
         {
+            applies = check.AppliesTo(context);
             check.Run(context);
         }
         catch (ConformanceFailure failure)
@@ -73,7 +75,10 @@ public static class ConformanceRunner
         {
             message = $"The check stopped on an unexpected {e.GetType().Name}: {e.Message}";
         }
-        return new ConformanceResult(context.PluginName, check.Name, check.Concern, message is null, message, seed, Stopwatch.GetElapsedTime(started));
+        return new ConformanceResult(context.PluginName, check.Name, check.Concern, message is null, message, seed, Stopwatch.GetElapsedTime(started))
+        {
+            NotApplicable = !applies,
+        };
     }
 
     /// <summary>The checks named in <paramref name="names"/>, in suite order; all of them for null or empty.</summary>

@@ -96,6 +96,36 @@ public static class ConformanceSuite
         "Random_sequences_match_the_reference_model", ConformanceConcern.Randomized,
         "ConformanceOptions.Ops random operations (CsCheck, seeded) against the interval model, shrunk on failure", RandomizedChecks.RandomSequencesMatchTheModel);
 
+    /// <summary>Exact placement: reserved ranges are never overlapped by later allocations.</summary>
+    public static ConformanceCheck ReservedRangesAreNeverOverlapped { get; } = new(
+        "Reserved_ranges_are_never_overlapped", ConformanceConcern.ExactPlacement,
+        "TryReserve of 1- to 8-unit ranges on an empty region, then mixed allocations: none overlaps a reserve; all freed, the fresh stats", ExactPlacementChecks.ReserveThenAllocateNeverOverlaps)
+    { RequiresExactPlacement = true };
+
+    /// <summary>Exact placement: reserving an occupied range fails and changes nothing.</summary>
+    public static ConformanceCheck ReservingAnOccupiedRangeFailsAndChangesNothing { get; } = new(
+        "Reserving_an_occupied_range_fails_and_changes_nothing", ConformanceConcern.ExactPlacement,
+        "reserves over allocations and earlier reserves (same, head, tail, around, inside, whole region) fail; stats and later placements unchanged", ExactPlacementChecks.ReservingAnOccupiedRangeFailsAndChangesNothing)
+    { RequiresExactPlacement = true };
+
+    /// <summary>Exact placement at the region's edges, with exact stats.</summary>
+    public static ConformanceCheck ReservesAtTheRegionEdgesAreExact { get; } = new(
+        "Reserves_at_the_region_edges_are_exact", ConformanceConcern.ExactPlacement,
+        "the first and last unit reserve exactly ReservedBytes, ranges over them fail, the rest fills to 0 free bytes; the whole fresh region", ExactPlacementChecks.ReservesAtTheRegionEdgesAreExact)
+    { RequiresExactPlacement = true };
+
+    /// <summary>Exact placement: freeing reserved ranges coalesces back to the fresh allocator.</summary>
+    public static ConformanceCheck FreeingReservedRangesCoalesces { get; } = new(
+        "Freeing_reserved_ranges_coalesces", ConformanceConcern.ExactPlacement,
+        "a region tiled with reserves, freed in a shuffled order, is the fresh region again (one block where Traits say so)", ExactPlacementChecks.FreeingReservedRangesCoalesces)
+    { RequiresExactPlacement = true };
+
+    /// <summary>Exact placement: a seeded random mix of allocations, frees and reserves against the footprint model.</summary>
+    public static ConformanceCheck RandomReservesMatchTheFootprintModel { get; } = new(
+        "Random_reserves_match_the_footprint_model", ConformanceConcern.ExactPlacement,
+        "Ops/4 (at most 25,000) seeded allocate/free/reserve operations: a reserve succeeds only on free space (and always there, where reserves are exact)", ExactPlacementChecks.RandomReservesMatchTheFootprintModel)
+    { RequiresExactPlacement = true };
+
     /// <summary>Every check, grouped by concern.</summary>
     public static IReadOnlyList<ConformanceCheck> All { get; } =
     [
@@ -106,6 +136,8 @@ public static class ConformanceSuite
         AFreshAllocatorReportsTheWholeRegionFree, StatsAreExactAfterEveryOperation, LargestFreeBlockIsTheLargestRequestThatSucceeds,
         ARegionOfOddSizeIsUsableToItsEnd, TheLargestSupportedRegionWorks, ARegionPastTheMaximumSizeIsRefused,
         RandomSequencesMatchTheReferenceModel,
+        ReservedRangesAreNeverOverlapped, ReservingAnOccupiedRangeFailsAndChangesNothing, ReservesAtTheRegionEdgesAreExact,
+        FreeingReservedRangesCoalesces, RandomReservesMatchTheFootprintModel,
     ];
 
     /// <summary>The check named <paramref name="name"/> (case-insensitive), or null.</summary>

@@ -7,7 +7,7 @@ namespace Cma.Conformance;
 /// result against the model and the stats after every operation, and turns a broken postcondition (or an
 /// exception from the allocator) into a <see cref="ConformanceFailure"/> that shows the operations that led to it.
 /// </summary>
-internal sealed class AllocatorSession : IDisposable
+internal sealed partial class AllocatorSession : IDisposable
 {
     /// <summary>How many of the latest operations a failure message shows, unless told to show all.</summary>
     private const int ShownOperations = 24;

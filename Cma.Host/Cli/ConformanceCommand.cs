@@ -59,10 +59,12 @@ internal static class ConformanceCommand
         WriteTable(console, providers, results);
         int failed = WriteFailures(console, providers, results);
         int total = providers.Count * ConformanceSuite.All.Count;
+        int notApplicable = results.Sum(plugin => plugin.Count(r => r.NotApplicable));
         // Load failures fail a run over "every provider found"; with --allocator only the named ones are judged.
         int refused = names.Length == 0 ? host.Catalog.Failures.Count : 0;
         console.Output.WriteLine(
-            $"conformance: {providers.Count} allocator(s) × {ConformanceSuite.All.Count} checks: {total - failed} passed, {failed} failed" +
+            $"conformance: {providers.Count} allocator(s) × {ConformanceSuite.All.Count} checks: {total - failed - notApplicable} passed, {failed} failed" +
+            (notApplicable > 0 ? $", {notApplicable} not applicable (no exact placement)" : "") +
             (refused > 0 ? $", {refused} plugin(s) refused" : "") +
             $"; {options.Ops:N0} random operations from seed {options.Seed ?? ConformanceOptions.DefaultSeed}; {Duration(elapsed)}.");
         return failed > 0 || refused > 0 ? 1 : 0;
@@ -134,35 +136,42 @@ internal static class ConformanceCommand
             ? $"{Markup.Escape(allocator)} [grey]{Markup.Escape(ConformanceSuite.All[done].Name)}[/]"
             : Markup.Escape(allocator);
 
-    /// <summary>Rows are the checks, columns the allocators; each cell ✓ or ✗ with the check's time.</summary>
+    /// <summary>Rows are the checks, columns the allocators; each cell ✓ or ✗ with the check's time, or – for a check of
+    /// an optional capability the allocator does not have. A first row says which allocators have exact placement
+    /// (<see cref="ICmaExactPlacement"/>, contract 1.1).</summary>
     private static void WriteTable(CliConsole console, List<PluginProvider> providers, List<IReadOnlyList<ConformanceResult>> results)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("Conformance");
         table.AddColumn(new TableColumn("Check").NoWrap());
         foreach (PluginProvider provider in providers)
             table.AddColumn(new TableColumn(Markup.Escape(provider.Name)).RightAligned());
+        var exact = new List<string> { "[bold]exact placement[/]" };
+        foreach (IReadOnlyList<ConformanceResult> plugin in results)
+            exact.Add(plugin.Any(r => r.NotApplicable) ? "[grey]no (1.0 contract)[/]" : "yes");
+        table.AddRow(exact.ToArray());
         for (int c = 0; c < ConformanceSuite.All.Count; c++)
         {
             var row = new List<string> { Markup.Escape(ConformanceSuite.All[c].Name) };
             foreach (IReadOnlyList<ConformanceResult> plugin in results)
             {
                 ConformanceResult r = plugin[c];
-                row.Add(r.Passed ? $"[green]✓[/] {Duration(r.Elapsed)}" : $"[red]✗ {Duration(r.Elapsed)}[/]");
+                row.Add(r.NotApplicable ? "[grey]–[/]" : r.Passed ? $"[green]✓[/] {Duration(r.Elapsed)}" : $"[red]✗ {Duration(r.Elapsed)}[/]");
             }
             table.AddRow(row.ToArray());
         }
         var totals = new List<string> { "[bold]passed / total time[/]" };
         foreach (IReadOnlyList<ConformanceResult> plugin in results)
         {
-            int passed = 0;
+            int passed = 0, applicable = 0;
             TimeSpan time = TimeSpan.Zero;
             foreach (ConformanceResult r in plugin)
             {
-                passed += r.Passed ? 1 : 0;
+                applicable += r.NotApplicable ? 0 : 1;
+                passed += r.Passed && !r.NotApplicable ? 1 : 0;
                 time += r.Elapsed;
             }
-            string color = passed == plugin.Count ? "green" : "red";
-            totals.Add($"[{color}]{passed}/{plugin.Count}[/] {Duration(time)}");
+            string color = passed == applicable ? "green" : "red";
+            totals.Add($"[{color}]{passed}/{applicable}[/] {Duration(time)}");
         }
         table.AddRow(totals.ToArray());
         console.Ansi.Write(table);

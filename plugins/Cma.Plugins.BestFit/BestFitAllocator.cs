@@ -39,7 +39,7 @@ using System.Runtime.CompilerServices;
 namespace Cma.Plugins.BestFit;
 
 /// <summary>The RFC's best-fit allocator for one region; see the comment at the top of the file.</summary>
-internal sealed class BestFitAllocator : ICmaAllocator
+internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlacement
 {
     /// <summary>The region whose free space this allocator manages.</summary>
     private readonly CmaRegion _region;
@@ -139,16 +139,25 @@ internal sealed class BestFitAllocator : ICmaAllocator
     }
 
     /// <summary>Takes the chunk out of <paramref name="hole"/> (the best fit, <paramref name="padding"/> bytes from its
-    /// start to the first aligned address) at the placement rule's offset, and re-indexes what is left of the hole:
-    /// nothing, a head, a tail, or both (the hole splits in two).</summary>
+    /// start to the first aligned address) at the placement rule's offset.</summary>
     /// <returns>The chunk's address.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong TakeFrom(int hole, ulong padding, ulong size, ulong alignment)
     {
+        ulong offset = BestFitUnits.PlacementOffset(_arena.Items[hole].Size, padding, size, alignment);
+        return Carve(hole, offset, size);
+    }
+
+    /// <summary>Takes <paramref name="size"/> bytes at <paramref name="offset"/> out of <paramref name="hole"/> and
+    /// re-indexes what is left of it: nothing, a head, a tail, or both (the hole splits in two). Shared by
+    /// <see cref="TryAllocate"/> (the placement rule's offset) and <see cref="TryReserve"/> (the asked address).</summary>
+    /// <returns>The chunk's address.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Carve(int hole, ulong offset, ulong size)
+    {
         ref Hole found = ref _arena.Items[hole];
         ulong start = found.Start;
         ulong holeSize = found.Size;
-        ulong offset = BestFitUnits.PlacementOffset(holeSize, padding, size, alignment);
         ulong tail = holeSize - offset - size;
         ulong address = start + offset;
         _bySize.Remove(hole);

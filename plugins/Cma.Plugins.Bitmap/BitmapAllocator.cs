@@ -28,7 +28,7 @@ namespace Cma.Plugins.Bitmap;
  */
 
 /// <summary>A bitmap allocator for one region (provider <c>bitmap</c>).</summary>
-internal sealed class BitmapAllocator : ICmaAllocator
+internal sealed partial class BitmapAllocator : ICmaAllocator, ICmaExactPlacement
 {
 #if DEBUG
     /// <summary>A full invariant check runs after every this many mutations (Debug builds).</summary>

@@ -30,7 +30,7 @@ namespace Cma.Plugins.Buddy;
  */
 
 /// <summary>A binary buddy allocator for one region (see the comment at the top of the file).</summary>
-internal sealed class BuddyAllocator : ICmaAllocator
+internal sealed partial class BuddyAllocator : ICmaAllocator, ICmaExactPlacement
 {
 #if DEBUG
     /// <summary>Operations between two full invariant checks in Debug builds.</summary>

@@ -37,7 +37,7 @@ namespace Cma.Plugins.Tlsf;
  */
 
 /// <summary>A TLSF allocator for one region (see the comment at the top of the file).</summary>
-internal sealed partial class TlsfAllocator : ICmaAllocator
+internal sealed partial class TlsfAllocator : ICmaAllocator, ICmaExactPlacement
 {
     /// <summary>The region managed; constant.</summary>
     private readonly CmaRegion _region;

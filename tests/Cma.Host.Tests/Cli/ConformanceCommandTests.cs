@@ -28,7 +28,22 @@ public sealed class ConformanceCommandTests
         foreach (ConformanceCheck check in ConformanceSuite.All)
             Assert.Contains(check.Name, output, StringComparison.Ordinal);
         Assert.DoesNotContain("✗", output, StringComparison.Ordinal);
-        Assert.Contains($"4 allocator(s) × {ConformanceSuite.All.Count} checks: {4 * ConformanceSuite.All.Count} passed, 0 failed", output, StringComparison.Ordinal);
+        Assert.Contains($"4 allocator(s) × {ConformanceSuite.All.Count} checks: {4 * ConformanceSuite.All.Count} passed, 0 failed;", output, StringComparison.Ordinal);
+        Assert.Matches(@"exact placement\s*│\s*yes\s*│\s*yes\s*│\s*yes\s*│\s*yes", output);
+    }
+
+    [Fact]
+    public void A_plugin_without_exact_placement_shows_no_in_the_table_and_its_exact_placement_checks_are_not_applicable()
+    {
+        (int code, string output, string error) = CliRun.Run(
+            "conformance", "--config", CliRun.DefaultConfig, "--plugin", BrokenPluginDll, "--allocator", "reference-first-fit", "--allocator", "best-fit", "--ops", "2000");
+
+        int exactChecks = ConformanceSuite.All.Count(c => c.RequiresExactPlacement);
+        Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
+        Assert.Matches(@"exact placement\s*│\s*no \(1\.0 contract\)\s*│\s*yes", output);
+        Assert.Matches($@"{ConformanceSuite.ReservedRangesAreNeverOverlapped.Name}\s*│\s*–\s*│\s*✓", output);
+        Assert.Contains($"2 allocator(s) × {ConformanceSuite.All.Count} checks: {2 * ConformanceSuite.All.Count - exactChecks} passed, 0 failed, " +
+            $"{exactChecks} not applicable (no exact placement);", output, StringComparison.Ordinal);
     }
 
     [Fact]

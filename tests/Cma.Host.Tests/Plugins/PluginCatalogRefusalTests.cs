@@ -45,9 +45,24 @@ public class PluginCatalogRefusalTests
 
         using PluginCatalog catalog = Load(dir.Path);
 
-        Assert.Contains("built against Cma.Abstractions 2.0, but this host implements contract version 1.x", Reason(catalog, dll));
+        Assert.Contains("built against Cma.Abstractions 2.0, but this host implements contract version 1.x; rebuild the plugin against Cma.Abstractions 1.1.", Reason(catalog, dll));
         Assert.DoesNotContain(System.Runtime.Loader.AssemblyLoadContext.All.SelectMany(c => c.Assemblies), a => a.GetName().Name == name);
         Assert.NotNull(catalog.Find("faulty"));
+    }
+
+    [Fact]
+    public void A_plugin_built_against_contract_1_0_passes_the_version_check_of_this_1_1_host()
+    {
+        using var dir = new TempConfigFolder();
+        string dll = TestAssemblies.WriteContractReference(dir.Path, "Acme.Old" + Unique(), new Version(1, 0, 0, 0));
+
+        using PluginCatalog catalog = Load(dir.Path);
+
+        // Contract 1.1 only added an optional interface (ICmaExactPlacement): 1.0 plugins keep loading. This one is
+        // refused only because it holds no provider, after the version check let it through.
+        Assert.Equal(new Version(1, 1, 0, 0), typeof(ICmaAllocatorProvider).Assembly.GetName().Version);
+        Assert.DoesNotContain("built against", Reason(catalog, dll), StringComparison.Ordinal);
+        Assert.Contains("contains no provider", Reason(catalog, dll), StringComparison.Ordinal);
     }
 
     [Fact]
