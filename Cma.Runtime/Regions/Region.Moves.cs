@@ -133,9 +133,10 @@ internal sealed partial class Region
         CmaMovableChunk[] candidates = DropCandidates(space, at, size);
         foreach (CmaMovableChunk c in candidates)
         {
+            // The space c and the gaps beside it would make, when no contiguous chunk lies in it.
             (ulong lo, ulong hi) = gaps.FreeAround(c.Address, c.PlacedSize);
             ulong first = (lo + d.Alignment - 1) & ~(d.Alignment - 1);
-            if (first >= lo && first <= hi && hi - first >= d.PlacedSize)
+            if (first >= lo && first <= hi && hi - first >= d.PlacedSize && !OverlapsContiguous(first, d.PlacedSize))
             {
                 DropOutside(space, c);
                 return true;
@@ -144,7 +145,7 @@ internal sealed partial class Region
         foreach (CmaMovableChunk c in candidates)
         {
             DropOutside(space, c);
-            if (space.FromTop ? gaps.TryFindHighest(d.PlacedSize, d.Alignment, Info.Start, out _) : gaps.TryFindLowest(d.PlacedSize, d.Alignment, Info.End, out _))
+            if (FindRoom(space, d.PlacedSize, d.Alignment, Info.Start, Info.End, out _))
                 return true;
         }
         return false;
@@ -165,15 +166,21 @@ internal sealed partial class Region
             if (!d.IsDiscardable)
                 need += d.PlacedSize;
         }
-        FreeGapTree gaps = space.Gaps!;
-        if (need <= gaps.FreeBytes || space.Discardables.Count == 0)
+        if (need <= FreeForMovable(space) || space.Discardables.Count == 0)
             return;
         foreach (CmaMovableChunk c in DropCandidates(space, at, size))
         {
             DropOutside(space, c);
-            if (gaps.FreeBytes >= need)
+            if (FreeForMovable(space) >= need)
                 return;
         }
+    }
+
+    /// <summary>Bytes of the region neither movable nor contiguous chunks occupy (held ranges counted as occupied).</summary>
+    private ulong FreeForMovable(MovableSpace space)
+    {
+        ulong free = space.Gaps!.FreeBytes;
+        return free > Chunks.Bytes ? free - Chunks.Bytes : 0;
     }
 
     /// <summary>Drops a discardable chunk that lies outside the placement in progress, releasing its range.</summary>
@@ -225,8 +232,8 @@ internal sealed partial class Region
                 continue;
             ulong from = d.Address, size = d.PlacedSize;
             bool found = space.FromTop
-                ? gaps.TryFindHighest(size, d.Alignment, from + 1, out ulong to)
-                : gaps.TryFindLowest(size, d.Alignment, from, out to);
+                ? FindRoom(space, size, d.Alignment, from + 1, Info.End, out ulong to)
+                : FindRoom(space, size, d.Alignment, Info.Start, from, out to);
             if (!found || CheckHostPlacement(space, to, size, d.Alignment) is not null || !gaps.TryOccupy(to, size))
                 continue;
             if (!Transfer(d, this, to, size, CmaMoveReason.Compaction, moves))
