@@ -133,14 +133,17 @@ internal sealed partial class Region
         CmaMovableChunk[] candidates = DropCandidates(space, at, size);
         foreach (CmaMovableChunk c in candidates)
         {
-            // The space c and the gaps beside it would make, when no contiguous chunk lies in it.
+            // Would the space c and the gaps beside it make hold d, between the contiguous chunks there? Try it: release
+            // c's range, look, and take it back unless d fits.
             (ulong lo, ulong hi) = gaps.FreeAround(c.Address, c.PlacedSize);
-            ulong first = (lo + d.Alignment - 1) & ~(d.Alignment - 1);
-            if (first >= lo && first <= hi && hi - first >= d.PlacedSize && !OverlapsContiguous(first, d.PlacedSize))
+            if (hi - lo < d.PlacedSize || !gaps.TryRelease(c.Address, c.PlacedSize))
+                continue;
+            if (FindRoom(space, d.PlacedSize, d.Alignment, lo, hi, out _))
             {
-                DropOutside(space, c);
+                Drop(space, c);
                 return true;
             }
+            gaps.TryOccupy(c.Address, c.PlacedSize);
         }
         foreach (CmaMovableChunk c in candidates)
         {
@@ -160,26 +163,29 @@ internal sealed partial class Region
     /// instead of one per displaced chunk); where they go is then planned as usual.</summary>
     private void DropForShortfall(MovableSpace space, CmaMovableChunk[] displaced, ulong at, ulong size)
     {
-        ulong need = 0;
+        ulong need = 0, inside = 0;
         foreach (CmaMovableChunk d in displaced)
         {
             if (!d.IsDiscardable)
                 need += d.PlacedSize;
+            inside += Math.Min(d.Address + d.PlacedSize, at + size) - Math.Max(d.Address, at); // counted as movable and in the range
         }
-        if (need <= FreeForMovable(space) || space.Discardables.Count == 0)
+        if (need <= FreeForMovable(space, inside) || space.Discardables.Count == 0)
             return;
         foreach (CmaMovableChunk c in DropCandidates(space, at, size))
         {
             DropOutside(space, c);
-            if (FreeForMovable(space) >= need)
+            if (FreeForMovable(space, inside) >= need)
                 return;
         }
     }
 
-    /// <summary>Bytes of the region neither movable nor contiguous chunks occupy (held ranges counted as occupied).</summary>
-    private ulong FreeForMovable(MovableSpace space)
+    /// <summary>Bytes of the region neither movable nor contiguous chunks occupy (held ranges counted as occupied), where
+    /// <paramref name="overlap"/> bytes of movable chunks lie inside the contiguous placement in progress (so that they are
+    /// not subtracted twice).</summary>
+    private ulong FreeForMovable(MovableSpace space, ulong overlap)
     {
-        ulong free = space.Gaps!.FreeBytes;
+        ulong free = space.Gaps!.FreeBytes + overlap;
         return free > Chunks.Bytes ? free - Chunks.Bytes : 0;
     }
 
