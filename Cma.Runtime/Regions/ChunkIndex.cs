@@ -128,6 +128,18 @@ internal sealed class ChunkIndex
         }
     }
 
+    /// <summary>The chunk that starts at <paramref name="start"/>, if any.</summary>
+    public bool TryGet(ulong start, out ChunkEntry entry)
+    {
+        if (!Find(start, out int b, out int i))
+        {
+            entry = default;
+            return false;
+        }
+        entry = _buckets[b].Chunks![i].Entry;
+        return true;
+    }
+
     /// <summary>Removes the chunk that starts at <paramref name="start"/>, if any.</summary>
     public bool Remove(ulong start, out ChunkEntry entry)
     {

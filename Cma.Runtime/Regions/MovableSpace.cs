@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Cma.Runtime.Regions;
 
 /// <summary>
-/// A region's movable chunks, and — in a reusable region — the space they borrow: the free gaps of the region as the
-/// host sees it (the region minus every contiguous chunk and every movable chunk the host placed), and the host-placed
-/// chunks in address order, so that the chunks a contiguous placement lands on are found in O(log n + k).
+/// A region's movable chunks, and — in a reusable region — the space they borrow: the region's gaps between host-placed
+/// chunks, and the host-placed chunks in address order, so that the chunks a contiguous placement lands on are found in
+/// O(1) plus O(1) per chunk.
 /// In a region that is not reusable the plugin places movable chunks like contiguous ones (they never move there), and
 /// only <see cref="ByAddress"/> is used.
 /// Concurrency: used under the region's lock; the counters are also read (without it) by snapshots.
@@ -39,13 +39,11 @@ internal sealed class MovableSpace
     /// <summary>Whether movable chunks are placed from the region's top down (else from its bottom up).</summary>
     public bool FromTop { get; }
 
-    /// <summary>The free gaps (reusable regions only). Kept up to date only while the region holds a host-placed chunk:
-    /// contiguous placements and frees in a region with none skip it (and mark it <see cref="GapsStale"/>), so a reusable
-    /// region that lends nothing costs what an ordinary one does; the first movable chunk rebuilds it from the registry.</summary>
+    /// <summary>The region minus its host-placed chunks (reusable regions only): where a movable chunk may go as far as
+    /// other movable chunks are concerned. Contiguous chunks are not in it — they change on the hot path, movable chunks
+    /// do not — so a host placement also steps over the contiguous chunks in the region's registry
+    /// (<see cref="Region"/>'s FindRoom).</summary>
     public FreeGapTree? Gaps { get; }
-
-    /// <summary>Whether contiguous changes were skipped while no host-placed chunk existed (<see cref="Gaps"/>).</summary>
-    public bool GapsStale;
 
     /// <summary>Every live (or discarded but not yet forgotten) movable chunk of the region by its current address.</summary>
     public Dictionary<ulong, CmaMovableChunk> ByAddress { get; } = [];

@@ -27,6 +27,17 @@ internal sealed partial class Region
     /// released before the placement returns, so a displaced chunk may move into one (see <see cref="CheckHostPlacement"/>).</summary>
     private readonly List<(ulong Start, ulong Size)> _holds = [];
 
+    /// <summary>Whether the chunk at <paramref name="start"/> is a range the placement in progress holds.</summary>
+    private bool IsHeld(ulong start)
+    {
+        foreach ((ulong held, _) in _holds)
+        {
+            if (held == start)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Whether [at, at + size) overlaps a live contiguous chunk other than a range the placement in progress
     /// holds: the parts of the range outside every hold are checked against the registry.</summary>
     private bool OverlapsContiguous(ulong at, ulong size)
@@ -125,20 +136,14 @@ internal sealed partial class Region
             FreeInPlugin(guard, at, entry.Size);
     }
 
-    /// <summary>Clears [at, at + size), just placed by the plugin, of movable chunks and occupies it in the gaps.</summary>
+    /// <summary>Clears [at, at + size), just placed by the plugin (and recorded as a contiguous chunk), of movable chunks.
+    /// A range no host-placed chunk overlaps costs one index lookup — the whole cost of a reusable region on the contiguous
+    /// path, since the gaps track movable chunks only.</summary>
     private RegionAllocateResult MakeRoom(ulong at, ulong size)
     {
         MovableSpace space = _space!;
-        if (space.HostPlacedCount == 0)
-        {
-            space.GapsStale = true;   // nothing to move, nothing lent: the gaps are rebuilt when a movable chunk comes
-            return RegionAllocateResult.Ok;
-        }
-        FreeGapTree gaps = space.Gaps!;
-        if (gaps.TryOccupy(at, size))
-            return RegionAllocateResult.Ok;   // inside one free gap: no movable chunk is in the way
         if (!space.AnyIn(at, size))
-            return FenceGapsDisagree(at, size);
+            return RegionAllocateResult.Ok;
         CmaMovableChunk[] displaced = [.. space.CollectIn(at, size)];
         foreach (CmaMovableChunk d in displaced)
         {
@@ -148,8 +153,6 @@ internal sealed partial class Region
                 return RegionAllocateResult.Pinned;
             }
         }
-        if (!OccupyBetween(gaps, at, size, displaced))
-            return FenceGapsDisagree(at, size);
         DropForShortfall(space, displaced, at, size);
         _plans.Clear();
         RegionAllocateResult result = RegionAllocateResult.Ok;
@@ -158,60 +161,16 @@ internal sealed partial class Region
             if (!PlanDestination(space, d, at, size))
             {
                 UndoPlans(0);
-                RestoreRange(gaps, at, size, displaced);
                 result = RegionAllocateResult.NoRoomToMigrate;
                 break;
             }
         }
         if (result == RegionAllocateResult.Ok)
-            result = ExecutePlans(space, at, size, displaced);
+            result = ExecutePlans(space);
         foreach (Region target in _lockedTargets)
             target.Sync.Exit();
         _lockedTargets.Clear();
         return result;
-    }
-
-    /// <summary>Occupies the free parts of [at, at + size) around the (ascending) chunks in it; false if a part is not free
-    /// (the host's gaps disagree with the plugin's placement).</summary>
-    private static bool OccupyBetween(FreeGapTree gaps, ulong at, ulong size, CmaMovableChunk[] inside)
-    {
-        ulong pos = at, end = at + size;
-        foreach (CmaMovableChunk c in inside)
-        {
-            if (c.Address > pos && !gaps.TryOccupy(pos, c.Address - pos))
-                return false;
-            pos = Math.Max(pos, c.Address + c.PlacedSize);
-        }
-        return pos >= end || gaps.TryOccupy(pos, end - pos);
-    }
-
-    /// <summary>Releases [at, at + size) except where the (ascending) <paramref name="remaining"/> chunks still lie.</summary>
-    private static void RestoreRange(FreeGapTree gaps, ulong at, ulong size, ReadOnlySpan<CmaMovableChunk> remaining)
-    {
-        ulong pos = at, end = at + size;
-        foreach (CmaMovableChunk c in remaining)
-        {
-            ulong from = Math.Max(c.Address, at);
-            if (from > pos)
-                gaps.TryRelease(pos, from - pos);
-            pos = Math.Max(pos, Math.Min(end, c.Address + c.PlacedSize));
-        }
-        if (pos < end)
-            gaps.TryRelease(pos, end - pos);
-    }
-
-    /// <summary>Releases the parts of a chunk's old range [from, from + length) outside [at, at + size) (what lies inside
-    /// now belongs to the contiguous chunk).</summary>
-    private static void ReleaseOutside(FreeGapTree gaps, ulong from, ulong length, ulong at, ulong size)
-    {
-        ulong end = from + length;
-        if (from < at)
-            gaps.TryRelease(from, Math.Min(end, at) - from);
-        if (end > at + size)
-        {
-            ulong start = Math.Max(from, at + size);
-            gaps.TryRelease(start, end - start);
-        }
     }
 
     /// <summary>Plans where displaced chunk <paramref name="d"/> goes (the destination is reserved); false when nowhere.</summary>
@@ -250,13 +209,10 @@ internal sealed partial class Region
     /// <summary>Finds, checks and occupies room in this region's gaps for <paramref name="d"/>.</summary>
     private bool TryReserveInGaps(MovableSpace space, CmaMovableChunk d, out ulong to)
     {
-        FreeGapTree gaps = space.Gaps!;
-        bool found = space.FromTop
-            ? gaps.TryFindHighest(d.PlacedSize, d.Alignment, Info.Start, out to)
-            : gaps.TryFindLowest(d.PlacedSize, d.Alignment, Info.End, out to);
-        if (!found || CheckHostPlacement(space, to, d.PlacedSize, d.Alignment) is not null)
+        if (!FindRoom(space, d.PlacedSize, d.Alignment, Info.Start, Info.End, out to)
+            || CheckHostPlacement(space, to, d.PlacedSize, d.Alignment) is not null)
             return false;
-        return gaps.TryOccupy(to, d.PlacedSize);
+        return space.Gaps!.TryOccupy(to, d.PlacedSize);
     }
 
     /// <summary>Takes another region's lock for this placement (once), without waiting: false when it is busy.</summary>
@@ -283,7 +239,7 @@ internal sealed partial class Region
     }
 
     /// <summary>Moves or drops every planned chunk; on a mover failure the rest stay where they are.</summary>
-    private RegionAllocateResult ExecutePlans(MovableSpace space, ulong at, ulong size, CmaMovableChunk[] displaced)
+    private RegionAllocateResult ExecutePlans(MovableSpace space)
     {
         FreeGapTree gaps = space.Gaps!;
         for (int k = 0; k < _plans.Count; k++)
@@ -295,22 +251,15 @@ internal sealed partial class Region
             else if (!Transfer(d, target, to, toSize, CmaMoveReason.Migration, null))
             {
                 UndoPlans(k);
-                RestoreRange(gaps, at, size, displaced.AsSpan(k));
                 return RegionAllocateResult.MoverFailed;
             }
             else
                 Commit(space, d, target, to, toSize);
-            ReleaseOutside(gaps, from, length, at, size);
+            bool released = gaps.TryRelease(from, length);
+            Debug.Assert(released, "a host-placed chunk's range is occupied in the gaps");
         }
         _plans.Clear();
         LastAllocationMigrated = true;
         return RegionAllocateResult.Ok;
-    }
-
-    /// <summary>The fence of a placement the host's gaps say is not free although the guard accepted it (a host bug).</summary>
-    private RegionAllocateResult FenceGapsDisagree(ulong at, ulong size)
-    {
-        ReleaseHold(at);
-        return Fence($"the host's free-space record of reusable region '{Info.Name}' disagrees with the plugin's placement 0x{at:X}+{size} (a host bug)");
     }
 }

@@ -95,12 +95,7 @@ internal sealed partial class Region
         if (State != RegionState.Active)
             return RegionAllocateResult.Fenced;
         FreeGapTree gaps = space.Gaps!;
-        if (space.GapsStale)
-            RebuildGaps(space);
-        bool found = space.FromTop
-            ? gaps.TryFindHighest(size, alignment, Info.Start, out address)
-            : gaps.TryFindLowest(size, alignment, Info.End, out address);
-        if (!found)
+        if (!FindRoom(space, size, alignment, Info.Start, Info.End, out address))
             return RegionAllocateResult.NoSpace;
         if (CheckHostPlacement(space, address, size, alignment) is { } fault)
             return Fence($"the host's own placement of a movable chunk {fault}; the region is fenced (a host bug)");
@@ -109,16 +104,50 @@ internal sealed partial class Region
         return RegionAllocateResult.Ok;
     }
 
-    /// <summary>Rebuilds the gaps from the registry of contiguous chunks (the first movable chunk after a time without
-    /// any): O(n log n) in the contiguous chunks. No range is held then (holds exist only while this region moves chunks).</summary>
-    private void RebuildGaps(MovableSpace space)
+    /// <summary>The place for a host-placed chunk of <paramref name="size"/> bytes inside [lowest, highestEnd): the
+    /// highest (or, placing from the bottom, the lowest) aligned range that is free of host-placed chunks (the gaps) and
+    /// of contiguous chunks (the registry; ranges this region's request in progress holds count as free, they are released
+    /// before it returns). A candidate that overlaps contiguous chunks moves the bound past the first of them and searches
+    /// again: O(log n) per contiguous chunk stepped over, usually none (movable chunks go to the end contiguous placements
+    /// avoid).</summary>
+    private bool FindRoom(MovableSpace space, ulong size, ulong alignment, ulong lowest, ulong highestEnd, out ulong at)
     {
-        Debug.Assert(space.HostPlacedCount == 0 && _holds.Count == 0);
         FreeGapTree gaps = space.Gaps!;
-        gaps.Reset();
-        Chunks.ForEach((start, entry) => gaps.TryOccupy(start, entry.Size));
-        space.GapsStale = false;
+        while (space.FromTop
+            ? gaps.TryFindHighest(size, alignment, lowest, highestEnd, out at)
+            : gaps.TryFindLowest(size, alignment, lowest, highestEnd, out at))
+        {
+            if (!OverlapsContiguous(at, size))
+                return true;
+            (ulong first, ulong last) = ContiguousSpan(at, size);
+            if (space.FromTop)
+                highestEnd = first;   // every fit above is taken or overlaps: the next must end below the lowest blocker
+            else
+                lowest = last;        // ... or start above the highest blocker's end
+        }
+        return false;
     }
+
+    /// <summary>The start of the lowest and the end of the highest contiguous chunk (not held) overlapping
+    /// [at, at + size), which overlaps at least one.</summary>
+    private (ulong First, ulong Last) ContiguousSpan(ulong at, ulong size)
+    {
+        _overlapping.Clear();
+        Chunks.CollectOverlapping(at, size, _overlapping);
+        ulong first = ulong.MaxValue, last = 0;
+        foreach (ulong start in _overlapping)
+        {
+            if (IsHeld(start))
+                continue;
+            Chunks.TryGet(start, out ChunkEntry entry);
+            first = Math.Min(first, start);
+            last = Math.Max(last, start + entry.Size);
+        }
+        return (first, last);
+    }
+
+    /// <summary>Scratch list for <see cref="ContiguousSpan"/>.</summary>
+    private readonly List<ulong> _overlapping = [];
 
     /// <summary>Checks a range the host chose for a movable chunk as it checks a plugin result: inside, aligned, and
     /// disjoint from every live chunk of both kinds. Null when it passes.</summary>
@@ -182,20 +211,14 @@ internal sealed partial class Region
         return freed;
     }
 
-    /// <summary>After a plugin-placed chunk at <paramref name="address"/> left the registry: in a reusable region its range
-    /// returns to the gaps; elsewhere, if it was a movable chunk, its handle is marked freed.</summary>
+    /// <summary>After a plugin-placed chunk at <paramref name="address"/> left the registry: in a region that is not
+    /// reusable, if it was a movable chunk, its handle is marked freed (a reusable region's plugin places only contiguous
+    /// chunks).</summary>
     private void ForgetMovableRange(MovableSpace space, ulong address, ulong size)
     {
         if (space.Reusable)
         {
-            if (space.HostPlacedCount == 0)
-            {
-                space.GapsStale = true;   // see MovableSpace.Gaps
-                return;
-            }
-            bool released = space.Gaps!.TryRelease(address, size);
-            Debug.Assert(released, "a contiguous chunk's range is occupied in the gaps");
-            CheckMovableAccounting();
+            return;   // contiguous chunks are not in the gaps (see MovableSpace.Gaps)
         }
         else if (space.ByAddress.TryGetValue(address, out CmaMovableChunk? chunk) && !chunk.HostPlaced)
         {

@@ -133,18 +133,22 @@ internal sealed partial class Region
         CmaMovableChunk[] candidates = DropCandidates(space, at, size);
         foreach (CmaMovableChunk c in candidates)
         {
+            // Would the space c and the gaps beside it make hold d, between the contiguous chunks there? Try it: release
+            // c's range, look, and take it back unless d fits.
             (ulong lo, ulong hi) = gaps.FreeAround(c.Address, c.PlacedSize);
-            ulong first = (lo + d.Alignment - 1) & ~(d.Alignment - 1);
-            if (first >= lo && first <= hi && hi - first >= d.PlacedSize)
+            if (hi - lo < d.PlacedSize || !gaps.TryRelease(c.Address, c.PlacedSize))
+                continue;
+            if (FindRoom(space, d.PlacedSize, d.Alignment, lo, hi, out _))
             {
-                DropOutside(space, c);
+                Drop(space, c);
                 return true;
             }
+            gaps.TryOccupy(c.Address, c.PlacedSize);
         }
         foreach (CmaMovableChunk c in candidates)
         {
             DropOutside(space, c);
-            if (space.FromTop ? gaps.TryFindHighest(d.PlacedSize, d.Alignment, Info.Start, out _) : gaps.TryFindLowest(d.PlacedSize, d.Alignment, Info.End, out _))
+            if (FindRoom(space, d.PlacedSize, d.Alignment, Info.Start, Info.End, out _))
                 return true;
         }
         return false;
@@ -159,21 +163,30 @@ internal sealed partial class Region
     /// instead of one per displaced chunk); where they go is then planned as usual.</summary>
     private void DropForShortfall(MovableSpace space, CmaMovableChunk[] displaced, ulong at, ulong size)
     {
-        ulong need = 0;
+        ulong need = 0, inside = 0;
         foreach (CmaMovableChunk d in displaced)
         {
             if (!d.IsDiscardable)
                 need += d.PlacedSize;
+            inside += Math.Min(d.Address + d.PlacedSize, at + size) - Math.Max(d.Address, at); // counted as movable and in the range
         }
-        FreeGapTree gaps = space.Gaps!;
-        if (need <= gaps.FreeBytes || space.Discardables.Count == 0)
+        if (need <= FreeForMovable(space, inside) || space.Discardables.Count == 0)
             return;
         foreach (CmaMovableChunk c in DropCandidates(space, at, size))
         {
             DropOutside(space, c);
-            if (gaps.FreeBytes >= need)
+            if (FreeForMovable(space, inside) >= need)
                 return;
         }
+    }
+
+    /// <summary>Bytes of the region neither movable nor contiguous chunks occupy (held ranges counted as occupied), where
+    /// <paramref name="overlap"/> bytes of movable chunks lie inside the contiguous placement in progress (so that they are
+    /// not subtracted twice).</summary>
+    private ulong FreeForMovable(MovableSpace space, ulong overlap)
+    {
+        ulong free = space.Gaps!.FreeBytes + overlap;
+        return free > Chunks.Bytes ? free - Chunks.Bytes : 0;
     }
 
     /// <summary>Drops a discardable chunk that lies outside the placement in progress, releasing its range.</summary>
@@ -225,8 +238,8 @@ internal sealed partial class Region
                 continue;
             ulong from = d.Address, size = d.PlacedSize;
             bool found = space.FromTop
-                ? gaps.TryFindHighest(size, d.Alignment, from + 1, out ulong to)
-                : gaps.TryFindLowest(size, d.Alignment, from, out to);
+                ? FindRoom(space, size, d.Alignment, from + 1, Info.End, out ulong to)
+                : FindRoom(space, size, d.Alignment, Info.Start, from, out to);
             if (!found || CheckHostPlacement(space, to, size, d.Alignment) is not null || !gaps.TryOccupy(to, size))
                 continue;
             if (!Transfer(d, this, to, size, CmaMoveReason.Compaction, moves))
