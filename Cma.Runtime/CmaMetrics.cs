@@ -28,6 +28,7 @@ internal sealed class CmaMetrics : IDisposable
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _guardOverruns;
     private readonly Counter<long> _movableAllocations;
+    private readonly Counter<long> _swaps;
 
     public CmaMetrics(IMeterFactory? factory)
     {
@@ -40,6 +41,7 @@ internal sealed class CmaMetrics : IDisposable
         _guardOverruns = _meter.CreateCounter<long>("cma.guard_overruns", "{chunk}", "Chunks freed with changed guard bytes (something wrote past their end).");
         _latency = _meter.CreateHistogram<double>("cma.allocation.duration", "us",
             "Time to serve a successful contiguous allocation, map lookup to verified result; tag migrated=true when movable chunks were moved or dropped for it.");
+        _swaps = _meter.CreateCounter<long>("cma.allocator_swaps", "{swap}", "Live allocator swaps by region and outcome (ok, refused).");
         _movableAllocations = _meter.CreateCounter<long>("cma.movable_allocations", "{allocation}", "Movable allocation requests by region, outcome and kind (movable, discardable).");
     }
 
@@ -56,6 +58,10 @@ internal sealed class CmaMetrics : IDisposable
                 new KeyValuePair<string, object?>("migrated", migrated));
         }
     }
+
+    /// <summary>Counts a live allocator swap.</summary>
+    public void Swap(Region region, string outcome) =>
+        _swaps.Add(1, Tag("region", region.Info.Name), Tag("allocator", region.AllocatorName), Tag("outcome", outcome));
 
     /// <summary>Counts a movable allocation request.</summary>
     public void MovableAllocation(Region? region, CmaOutcome outcome, bool discardable)

@@ -50,7 +50,7 @@ internal static class CmaRuntimeBuilder
                 memory?.Dispose();
             return (null, problems);
         }
-        var service = new CmaService(regions, options.Map, loggerFactory.CreateLogger<CmaService>(), new CmaMetrics(meterFactory));
+        var service = new CmaService(regions, options.Map, loggerFactory.CreateLogger<CmaService>(), new CmaMetrics(meterFactory), catalog);
         return (service, problems);
     }
 

@@ -48,8 +48,12 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     /// <summary>0 until <see cref="Dispose"/> runs; then 1 (never goes back).</summary>
     private int _disposed;
 
-    internal CmaService(IReadOnlyList<Region> regions, DeviceMap map, ILogger logger, CmaMetrics? metrics = null)
+    /// <summary>The loaded plugins (for allocator swaps), or null when the service was built without a catalog.</summary>
+    private readonly Plugins.PluginCatalog? _catalog;
+
+    internal CmaService(IReadOnlyList<Region> regions, DeviceMap map, ILogger logger, CmaMetrics? metrics = null, Plugins.PluginCatalog? catalog = null)
     {
+        _catalog = catalog;
         _regions = [.. regions];
         _byStart = [.. regions.OrderBy(r => r.Info.Start)];
         _starts = [.. _byStart.Select(r => r.Info.Start)];

@@ -60,6 +60,18 @@ public interface ICmaService
     /// <c>cma.guard_overruns</c>. A handler that throws is logged and does not stop the free or the other handlers.</summary>
     event Action<CmaGuardOverrun>? GuardOverrun;
 
+    /// <summary>Swaps a region's allocator (or its settings: pass the same name) while it holds chunks (the RFC's writable
+    /// <c>alloc</c>): the new instance is created with <paramref name="settings"/> (null: the region's current ones when the
+    /// allocator stays, none when it changes),
+    /// every live contiguous chunk is reserved in it at its exact address, its stats are checked, and only then does it
+    /// replace the old one — under the region's lock, so no request sees half a swap. An empty region may switch to any
+    /// loaded plugin; a region with chunks needs one that implements <see cref="ICmaExactPlacement"/> (contract 1.1).
+    /// On failure nothing changes, the old allocator keeps serving, and <paramref name="reason"/> says which chunk could
+    /// not be placed and why. A fenced region may be swapped too (its chunks are the host's record), which reopens it.
+    /// <see cref="ArgumentException"/> for an unknown region.</summary>
+    bool TrySwapAllocator(string region, string allocator, Microsoft.Extensions.Configuration.IConfiguration? settings, out string? reason)
+        => throw new NotSupportedException("This ICmaService does not swap allocators.");
+
     /// <summary>The whole state: every region with its snapshot, allocator settings and live chunks (owners, kinds, pins),
     /// and the map; each region captured under its own lock. <see cref="CmaState.WriteJson"/> saves it.</summary>
     CmaState CaptureState() => throw new NotSupportedException("This ICmaService does not capture its state.");

@@ -48,13 +48,13 @@ internal sealed partial class Region
     public ulong Alignment { get; }
 
     /// <summary>The allocator name the configuration chose.</summary>
-    public string AllocatorName { get; }
+    public string AllocatorName { get; private set; }
 
     /// <summary>The provider that creates this region's allocators (null if it failed to load).</summary>
-    public ICmaAllocatorProvider? Provider { get; }
+    public ICmaAllocatorProvider? Provider { get; private set; }
 
     /// <summary>The region's plugin settings section.</summary>
-    public IConfiguration Settings { get; }
+    public IConfiguration Settings { get; private set; }
 
     /// <summary>The region's bytes (its start is the mapping's base), or null when it is address space only. The region
     /// prepares each chunk's bytes when it places it and releases them when it frees it, and disposes them in

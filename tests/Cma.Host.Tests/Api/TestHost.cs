@@ -43,11 +43,11 @@ internal sealed class TestHost : IDisposable
 
     /// <summary>Builds a host over <paramref name="regions"/> (a JSON array) and an optional map (a JSON array of rules).
     /// <paramref name="beforeBuild"/> runs after the plugins load and before the regions are opened.</summary>
-    public static TestHost Start(string regions, string? map = null, Action<TestHost.Loaded>? beforeBuild = null)
+    public static TestHost Start(string regions, string? map = null, Action<TestHost.Loaded>? beforeBuild = null, string[]? extraPlugins = null)
     {
         string json = $$"""{ "Cma": { "Regions": {{regions}} {{(map is null ? "" : ", \"Map\": " + map)}} } }""";
         IConfigurationRoot root = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
-        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory], [FaultyPluginPath]);
+        PluginCatalog catalog = PluginCatalog.Load([PluginCatalog.FirstPartyDirectory], [FaultyPluginPath, .. extraPlugins ?? []]);
         ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         beforeBuild?.Invoke(new Loaded(catalog, services.GetRequiredService<IMeterFactory>()));
         ConfigLoadResult config = CmaConfigurationLoader.Validate(CmaConfigurationLoader.ReadSection(root.GetSection("Cma"), AppContext.BaseDirectory), [.. catalog.Providers.Select(p => p.Name)]);

@@ -52,9 +52,14 @@ internal sealed class LyingReserveAllocator(CmaRegion region, bool lie) : ICmaAl
         return false;
     }
 
+    /// <summary>Whether every reserve returns true without reserving anything.</summary>
+    public bool ReserveNothing { get; init; }
+
     /// <inheritdoc/>
     public bool TryReserve(ulong address, ulong size)
     {
+        if (ReserveNothing)
+            return true; // the lie: nothing is marked, so the stats still show the range free
         ulong granules = size / region.Granule;
         if (!AllFree(Index(address), granules))
             return lie; // the lie: "reserved", though the range is someone else's and nothing changed
