@@ -154,4 +154,28 @@ public sealed class CompletenessTests
         Assert.Equal(16 - dropped, host.Service.GetRegion("r").MovableChunks);
         Assert.Equal(dropped, host.Service.GetRegion("r").DiscardedChunks);
     }
+
+    [Fact]
+    public void Chunks_dropped_by_a_blocked_attempt_are_counted_when_a_retry_succeeds()
+    {
+        // bitmap places first-fit. Plugin-free blocks: [0,32K) holding N (32K, not discardable), [48K,64K) holding
+        // discardable D, [80K,96K) empty. A 16K request lands on N first: N has nowhere to go even after dropping D, so
+        // that range is held; a retry lands where D was (or in the empty block) and succeeds without moving anything.
+        using TestHost host = Start("bitmap", spill: false, ", \"MovableFrom\": \"Bottom\"");
+        ulong[] shape = [32 * K, 16 * K, 16 * K, 16 * K, 16 * K, 160 * K];
+        ulong[] at = [.. shape.Select(size => host.Service.TryAllocateFrom("r", size, 0, out CmaChunk c) == CmaOutcome.Ok ? c.Address : 0)];
+        Assert.DoesNotContain(0UL, at);
+        host.Service.Free(at[0]);
+        host.Service.Free(at[2]);
+        host.Service.Free(at[4]);
+        Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateMovableFrom("r", 32 * K, 0, false, out CmaMovableChunk? n));
+        Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateMovableFrom("r", 16 * K, 0, true, out CmaMovableChunk? d));
+        Assert.Equal((at[0], at[2]), (n!.Address, d!.Address));
+        Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateFrom("r", 16 * K, 0, out CmaChunk placed));
+        Assert.Contains(placed.Address, new[] { at[2], at[4] });   // where D was, or the empty block
+        Assert.Equal(at[0], n.Address);
+        Assert.True(d.IsDiscarded);
+        CmaRegionSnapshot s = host.Service.GetRegion("r");
+        Assert.Equal((1L, 32 * K, 1L), (s.MovableChunks, s.MovableBytes, s.DiscardedChunks));
+    }
 }

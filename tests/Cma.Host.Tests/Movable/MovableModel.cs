@@ -112,7 +112,7 @@ internal sealed class MovableModel(TestHost host, string[] regions)
             CmaRegionSnapshot s = Host.Service.GetRegion(name);
             ModelChunk[] live = [.. LiveIn(name)];
             ulong movableBytes = (ulong)live.Sum(c => (long)Round(c.Handle.Size, s.Granule));
-            Assert.True(live.Length == s.MovableChunks, $"{step}: {name} has {s.MovableChunks} movable chunks, the model {live.Length}");
+            Assert.True(live.Length == s.MovableChunks, $"{step}: {name} has {s.MovableChunks} movable chunks, the model {live.Length}: {Describe(name)}");
             Assert.True(movableBytes == s.MovableBytes, $"{step}: {name} has {s.MovableBytes} movable bytes, the model {movableBytes}");
             Assert.Equal(live.Count(c => c.Pins.Count > 0), (int)s.PinnedChunks);
             Assert.Equal(Contiguous.Values.Count(c => c.Region == name), (int)s.ContiguousChunks);
@@ -151,6 +151,11 @@ internal sealed class MovableModel(TestHost host, string[] regions)
             Assert.Equal(emptyLargest[name], s.LargestFreeBlock);
         }
     }
+
+    /// <summary>The host's movable chunks of <paramref name="name"/> and the model's, for a failure message.</summary>
+    private string Describe(string name) =>
+        "host [" + string.Join(", ", Host.RegionNamed(name).Movables?.ByAddress.Select(p => $"0x{p.Key:X}={p.Value}") ?? []) + "] model ["
+        + string.Join(", ", Movables.Select(c => c.Handle.ToString())) + "]";
 
     public static ulong Round(ulong size, ulong granule) => (size + granule - 1) / granule * granule;
 }

@@ -65,7 +65,8 @@ public sealed class ReusableModelTests
             }
         }
         outcomes = runner.Outcomes;
-        Assert.True(host.Service.GetRegion("r").Migrations > 0, "nothing moved: the run did not exercise migration");
+        if (pinWeight == 1)
+            Assert.True(host.Service.GetRegion("r").Migrations > 0, "nothing moved: the run did not exercise migration");
         model.FreeAllAndCheckEmpty(emptyLargest);
     }
 }
