@@ -28,13 +28,15 @@ public sealed class MovableThreadTests
             tasks.Add(Task.Factory.StartNew(() => Owner(host, new Random(seed * 100 + worker), worker, 250), TaskCreationOptions.LongRunning));
         }
         tasks.Add(Task.Factory.StartNew(() => Contiguous(host, new Random(seed), 150), TaskCreationOptions.LongRunning));
-        tasks.Add(Task.Factory.StartNew(() => Compactor(host, 60), TaskCreationOptions.LongRunning));
+        Task<int> compactor = Task.Factory.StartNew(() => Compactor(host, 60), TaskCreationOptions.LongRunning);
+        tasks.Add(compactor);
         Task all = Task.WhenAll(tasks);
         Assert.True(await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(90))) == all, "the threads did not finish: deadlock or livelock");
         await all;   // an assertion failed on a thread fails the test
 
         CmaRegionSnapshot r = host.Service.GetRegion("r");
-        Assert.True(r.Migrations > 0, "nothing moved");
+        int compacted = await compactor;
+        Assert.True(r.Migrations > compacted, $"only compaction moved chunks ({r.Migrations} moves): no contiguous request or long-term pin migrated any");
         foreach (string name in new[] { "r", "spill" })
         {
             CmaRegionSnapshot s = host.Service.GetRegion(name);
@@ -123,14 +125,19 @@ public sealed class MovableThreadTests
             host.Service.Free(held.Dequeue());
     }
 
-    /// <summary>Compacts the reusable region a fixed number of times.</summary>
-    private static void Compactor(TestHost host, int times)
+    /// <summary>Compacts the reusable region a fixed number of times; returns the moves made.</summary>
+    private static int Compactor(TestHost host, int times)
     {
+        int moves = 0;
         for (int i = 0; i < times; i++)
         {
             foreach (CmaMove m in host.Service.Compact("r"))
-                Assert.Equal(CmaMoveReason.Compaction, m.Reason);
+            {
+                Assert.Equal((CmaMoveReason.Compaction, "r", "r"), (m.Reason, m.FromRegion, m.ToRegion));
+                moves++;
+            }
             Thread.Sleep(1);
         }
+        return moves;
     }
 }
