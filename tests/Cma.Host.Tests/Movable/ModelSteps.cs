@@ -101,13 +101,14 @@ internal sealed class ModelSteps(MovableModel model, Random random, string list,
     private string AllocateMovable(bool discardable)
     {
         ulong size = random.Next(4) == 0 ? (ulong)random.Next(1, 40_000) : (ulong)random.Next(1, 17) * 4096;
-        CmaOutcome outcome = Service.TryAllocateMovableFrom(list, size, 0, discardable, out CmaMovableChunk? chunk);
+        ulong alignment = random.Next(6) switch { 0 => 16 * 1024, 1 => 64 * 1024, _ => 0 };
+        CmaOutcome outcome = Service.TryAllocateMovableFrom(list, size, alignment, discardable, out CmaMovableChunk? chunk);
         if (outcome != CmaOutcome.Ok)
         {
             Assert.Equal(CmaOutcome.NoSpace, outcome);
             return $"movable {size}: {outcome}";
         }
-        var c = new ModelChunk(chunk!, _nextSeed++);
+        var c = new ModelChunk(chunk!, _nextSeed++, alignment);
         Assert.Equal(size, chunk!.Size);
         using (CmaPin pin = chunk.Pin())
             MovableModel.Write(pin, c.Seed);

@@ -3,9 +3,12 @@ using Cma.Host.Tests.Api;
 namespace Cma.Host.Tests.Movable;
 
 /// <summary>One movable chunk as its owner knows it: the handle, the pattern seed it last wrote, the pins it holds.</summary>
-internal sealed class ModelChunk(CmaMovableChunk handle, int seed)
+internal sealed class ModelChunk(CmaMovableChunk handle, int seed, ulong alignment = 0)
 {
     public CmaMovableChunk Handle { get; } = handle;
+
+    /// <summary>The alignment asked for (0: the granule); every place it moves to keeps it.</summary>
+    public ulong Alignment { get; } = alignment;
 
     public int Seed { get; set; } = seed;
 
@@ -83,7 +86,10 @@ internal sealed class MovableModel(TestHost host, string[] regions)
             foreach (CmaChunk c in Contiguous.Values.Where(c => c.Region == name))
                 ranges.Add((c.Address, Round(c.Size, s.Granule), "contiguous"));
             foreach (ModelChunk m in LiveIn(name))
+            {
                 ranges.Add((m.Handle.Address, Round(m.Handle.Size, s.Granule), m.Handle.ToString()));
+                Assert.True(m.Handle.Address % Math.Max(m.Alignment, s.Granule) == 0, $"{step}: {m.Handle} lost its alignment {m.Alignment}");
+            }
             ranges.Sort((a, b) => a.At.CompareTo(b.At));
             for (int i = 0; i < ranges.Count; i++)
             {

@@ -10,13 +10,14 @@ namespace Cma.Host.Tests.Movable;
 /// </summary>
 public sealed class ReusableModelTests
 {
+    /// <summary>Seed 1: a spill region; 2: none, movable chunks from the bottom; 3: a spill region that is reusable too.</summary>
     public static TheoryData<string, int, bool> Runs()
     {
         var data = new TheoryData<string, int, bool>();
         foreach (string allocator in new[] { "best-fit", "bitmap", "buddy", "tlsf" })
         {
-            foreach (int seed in new[] { 1, 2 })
-                data.Add(allocator, seed, seed == 1);   // seed 2: no spill region, movable chunks from the bottom
+            foreach (int seed in new[] { 1, 2, 3 })
+                data.Add(allocator, seed, seed != 2);
         }
         return data;
     }
@@ -47,7 +48,7 @@ public sealed class ReusableModelTests
     {
         string from = seed % 2 == 0 ? "Bottom" : "Top";
         string regions = $$"""[ { "Name": "r", "Size": "512K", "Allocator": "{{allocator}}", "Backing": "Native", "Reusable": true, "MovableFrom": "{{from}}", "MigrationRetries": {{seed % 4}} }"""
-            + (spill ? """, { "Name": "spill", "Size": "256K", "Allocator": "best-fit", "Backing": "Native" } ]""" : " ]");
+            + (spill ? $$""", { "Name": "spill", "Size": "256K", "Allocator": "best-fit", "Backing": "Native", "Reusable": {{(seed % 3 == 0 ? "true" : "false")}} } ]""" : " ]");
         using TestHost host = TestHost.Start(regions);
         string[] names = spill ? ["r", "spill"] : ["r"];
         var model = new MovableModel(host, names);
