@@ -145,4 +145,44 @@ public sealed class PinTests
         CmaRegionSnapshot spill = host.Service.GetRegion("spill");
         Assert.Equal((0L, 0L, 256 * K), (spill.Chunks, spill.MovableChunks, spill.FreeBytes));
     }
+
+    [Fact]
+    public void Guard_bytes_travel_with_migrated_chunks_and_no_overrun_is_reported()
+    {
+        using TestHost host = TestHost.Start(
+            """[ { "Name": "r", "Size": "256K", "Allocator": "best-fit", "Backing": "Native", "Reusable": true, "GuardBytes": "64", "MovableFrom": "Bottom" },"""
+            + """ { "Name": "spill", "Size": "256K", "Allocator": "best-fit", "Backing": "Native", "GuardBytes": "64" } ]""");
+        var overruns = new List<CmaGuardOverrun>();
+        host.Service.GuardOverrun += overruns.Add;
+        var chunks = new List<CmaMovableChunk>();
+        for (int i = 0; i < 15; i++)
+            chunks.Add(Allocate(host, "r,spill", 16 * K, i + 1));   // 16 KiB + 64 guard bytes: 20 KiB each
+        Assert.Equal(12 * 20 * K, host.Service.GetRegion("r").MovableBytes);   // 12 fit; 3 went to the spill region
+        Assert.Equal(3 * 20 * K, host.Service.GetRegion("spill").MovableBytes);
+        Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateFrom("r", 128 * K, 0, out CmaChunk big));
+        Assert.Contains(chunks, c => c.Region == "spill");
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            using CmaPin pin = chunks[i].Pin();
+            MovableModel.Verify(pin, i + 1, chunks[i].ToString());
+        }
+        foreach (CmaMovableChunk c in chunks)
+            c.Dispose();
+        host.Service.Free(big.Address);
+        Assert.Empty(overruns);
+        Assert.Equal(0, host.Service.GetRegion("r").Chunks + host.Service.GetRegion("spill").Chunks);
+    }
+
+    [Fact]
+    public void Disposing_the_host_frees_movable_chunks_and_kills_their_pins()
+    {
+        TestHost host = Start();
+        CmaMovableChunk c = Allocate(host, "r", 16 * K, 2);
+        CmaPin pin = c.Pin();
+        host.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => pin.Span.Length);
+        Assert.True(c.IsFreed);
+        pin.Dispose();
+        c.Dispose();   // never throws
+    }
 }
