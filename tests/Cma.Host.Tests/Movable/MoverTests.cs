@@ -125,6 +125,81 @@ public sealed class MoverTests
         host.Service.Free(other.Address);
     }
 
+    [Fact]
+    public void Moves_to_the_next_region_of_the_list_are_reported_with_both_regions()
+    {
+        using TestHost host = TestHost.Start(
+            """[ { "Name": "r", "Size": "256K", "Allocator": "best-fit", "Backing": "None", "Reusable": true },"""
+            + """ { "Name": "spill", "Size": "256K", "Allocator": "best-fit", "Backing": "None" } ]""");
+        var seen = new List<CmaMove>();
+        host.Service.SetMover(seen.Add);
+        var chunks = new List<CmaMovableChunk>();
+        for (int i = 0; i < 16; i++)
+        {
+            Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateMovableFrom("r,spill", 16 * K, 0, false, out CmaMovableChunk? c));
+            chunks.Add(c!);
+        }
+        Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateFrom("r", 64 * K, 0, out _));
+        Assert.Equal(4, seen.Count);
+        Assert.All(seen, m => Assert.Equal(("r", "spill", CmaMoveReason.Migration), (m.FromRegion, m.ToRegion, m.Reason)));
+        Assert.Equal(seen.Select(m => m.To).Order(), chunks.Where(c => c.Region == "spill").Select(c => c.Address).Order());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_mover_that_keeps_the_contents_keeps_them_right_through_random_steps(int seed)
+    {
+        using TestHost host = TestHost.Start(
+            """[ { "Name": "r", "Size": "256K", "Allocator": "tlsf", "Backing": "None", "Reusable": true },"""
+            + """ { "Name": "spill", "Size": "128K", "Allocator": "best-fit", "Backing": "None", "Reusable": true } ]""");
+        var contents = new Dictionary<ulong, CmaMovableChunk>();   // what the application keeps at each address
+        var wrong = new List<string>();   // a mover's exception would only fail its request: collect instead
+        host.Service.SetMover(m =>
+        {
+            if (!contents.Remove(m.From, out CmaMovableChunk? c) || c.IsDiscarded)
+                wrong.Add($"{m}: nothing live was kept at the source");
+            else if (contents.TryGetValue(m.To, out CmaMovableChunk? there) && !there.IsDiscarded)
+                wrong.Add($"{m}: the destination holds {there}");
+            else
+                contents[m.To] = c;   // over a dropped chunk's stale contents, if any
+        });
+        var random = new Random(seed);
+        var live = new List<CmaMovableChunk>();
+        var contiguous = new List<ulong>();
+        for (int step = 0; step < 300; step++)
+        {
+            int pick = random.Next(10);
+            if (pick < 4 && host.Service.TryAllocateMovableFrom("r,spill", (ulong)random.Next(1, 9) * 4 * K, 0, random.Next(4) == 0, out CmaMovableChunk? c) == CmaOutcome.Ok)
+            {
+                contents.Add(c!.Address, c);
+                live.Add(c);
+            }
+            else if (pick < 6 && live.Count > 0)
+            {
+                CmaMovableChunk f = live[random.Next(live.Count)];
+                if (!f.IsDiscarded)
+                    Assert.True(contents.Remove(f.Address));
+                f.Dispose();
+                live.Remove(f);
+            }
+            else if (pick < 8 && host.Service.TryAllocateFrom("r", (ulong)random.Next(1, 5) * 32 * K, 0, out CmaChunk big) == CmaOutcome.Ok)
+                contiguous.Add(big.Address);
+            else if (pick < 9 && contiguous.Count > 0)
+            {
+                host.Service.Free(contiguous[0]);
+                contiguous.RemoveAt(0);
+            }
+            else
+                host.Service.Compact(random.Next(2) == 0 ? "r" : "spill");
+            foreach (CmaMovableChunk d in live.Where(d => d.IsDiscarded && contents.TryGetValue(d.Address, out CmaMovableChunk? k) && k == d).ToList())
+                contents.Remove(d.Address);   // dropped: its contents are gone
+            Assert.Empty(wrong);
+            Assert.Equal(live.Count(d => !d.IsDiscarded), contents.Count);
+            Assert.All(live.Where(d => !d.IsDiscarded), d => Assert.Same(d, contents[d.Address]));
+        }
+    }
+
     private static void AssertDisjoint(List<CmaMovableChunk> chunks, CmaChunk big)
     {
         var ranges = chunks.Where(c => !c.IsFreed).Select(c => (c.Address, Size: c.Size)).ToList();
