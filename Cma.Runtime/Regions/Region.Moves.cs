@@ -194,6 +194,7 @@ internal sealed partial class Region
     {
         ulong from = c.Address, length = c.PlacedSize;
         Drop(space, c);
+        LastAllocationMigrated = true;   // dropped even if this attempt fails: a later attempt's success must publish it
         bool released = space.Gaps!.TryRelease(from, length);
         Debug.Assert(released, "a host-placed chunk's range is occupied in the gaps");
     }
