@@ -29,7 +29,14 @@ internal sealed class RegionMovableSectionReader(ConfigFieldReader fields)
     public RegionMovableOptions? Read(IConfigurationSection region, string field, string label)
     {
         int before = fields.Problems.Count;
-        bool? reusable = fields.ReadBool(region.GetSection("Reusable"), field + ":Reusable");
+        bool? reusable = null;
+        if (fields.ReadScalar(region.GetSection("Reusable"), field + ":Reusable", "true or false") is string flag)
+        {
+            if (bool.TryParse(flag.Trim(), out bool value))
+                reusable = value;
+            else
+                fields.Problems.Add(field + ":Reusable", $"{label} has Reusable '{flag}'; write true (the region lends its free space to movable chunks) or false.");
+        }
         bool fromTop = true;
         if (fields.ReadScalar(region.GetSection("MovableFrom"), field + ":MovableFrom", "\"Top\" or \"Bottom\"") is string from)
         {

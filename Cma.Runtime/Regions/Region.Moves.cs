@@ -121,6 +121,7 @@ internal sealed partial class Region
         Memory?.Release(d.Address, d.Size, d.PlacedSize);
         d.SetState(CmaMovableChunk.Dropped);
         space.Discarded++;
+        LastAllocationMigrated = true;   // dropped even if this attempt fails: a later attempt's success must publish it
         _logger.LogDebug("Region {Region}: dropped discardable chunk 0x{Address:X}+{Size} ({Owner}).", Info.Name, d.Address, d.PlacedSize, d.Owner);
     }
 
@@ -145,13 +146,24 @@ internal sealed partial class Region
             }
             gaps.TryOccupy(c.Address, c.PlacedSize);
         }
-        foreach (CmaMovableChunk c in candidates)
+        // No single one is enough: release candidates' ranges one by one until d fits, then drop exactly those; if it never
+        // fits, take every range back, so that no cache is lost for a request that fails anyway.
+        int released = 0;
+        bool fits = false;
+        for (; released < candidates.Length && !fits; released++)
         {
-            DropOutside(space, c);
-            if (FindRoom(space, d.PlacedSize, d.Alignment, Info.Start, Info.End, out _))
-                return true;
+            bool freed = gaps.TryRelease(candidates[released].Address, candidates[released].PlacedSize);
+            Debug.Assert(freed, "a host-placed chunk's range is occupied in the gaps");
+            fits = FindRoom(space, d.PlacedSize, d.Alignment, Info.Start, Info.End, out _);
         }
-        return false;
+        for (int i = 0; i < released; i++)
+        {
+            if (fits)
+                Drop(space, candidates[i]);
+            else
+                gaps.TryOccupy(candidates[i].Address, candidates[i].PlacedSize);
+        }
+        return fits;
     }
 
     /// <summary>The discardable chunks that may be dropped for the placement of [at, at + size): unpinned, outside it.</summary>
@@ -194,7 +206,6 @@ internal sealed partial class Region
     {
         ulong from = c.Address, length = c.PlacedSize;
         Drop(space, c);
-        LastAllocationMigrated = true;   // dropped even if this attempt fails: a later attempt's success must publish it
         bool released = space.Gaps!.TryRelease(from, length);
         Debug.Assert(released, "a host-placed chunk's range is occupied in the gaps");
     }

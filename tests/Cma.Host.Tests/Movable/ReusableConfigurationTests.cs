@@ -27,8 +27,8 @@ public sealed class ReusableConfigurationTests
     }
 
     [Theory]
-    [InlineData("\"yes\"", "'yes' is not true or false; write true or false")]
-    [InlineData("1", "'1' is not true or false; write true or false")]
+    [InlineData("\"yes\"", "has Reusable 'yes'; write true (the region lends its free space to movable chunks) or false")]
+    [InlineData("1", "has Reusable '1'; write true")]
     [InlineData("{ \"On\": true }", "expected true or false; found an object")]
     public void Reusable_that_is_not_true_or_false_is_reported(string value, string words)
     {
@@ -94,7 +94,7 @@ public sealed class ReusableConfigurationTests
             (int code, string output, string error) = CliRun.Run("info", "--config", config);
             Assert.Equal(2, code);
             Assert.Equal("", output);
-            foreach (string words in new[] { "Cma:Regions:0:Reusable", "write true or false", "Cma:Regions:1:MovableFrom", "\"Bottom\"",
+            foreach (string words in new[] { "Cma:Regions:0:Reusable", "has Reusable", "Cma:Regions:1:MovableFrom", "\"Bottom\"",
                 "Cma:Regions:1:MigrationRetries", "from 0 to 64", "Cma:Regions:2:MovableFrom", "add \"Reusable\": true", "Cma:Regions:3:MigrationRetries" })
                 Assert.Contains(words, error, StringComparison.Ordinal);
         }
