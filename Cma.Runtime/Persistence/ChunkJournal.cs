@@ -108,8 +108,9 @@ internal sealed class ChunkJournal : IDisposable
     }
 
     /// <summary>Records that a chunk became live. Returns once the record is in the file (and on the device, under
-    /// <see cref="ChunkJournalFlush.FlushEachChange"/>); on an exception the chunk is not persisted and the journal
-    /// refuses further records (the caller undoes the allocation).</summary>
+    /// <see cref="ChunkJournalFlush.FlushEachChange"/>). On an I/O exception the record may or may not have landed
+    /// (as for an operation in flight at a crash) and the journal refuses further records: the caller fails the
+    /// allocation and the region must be reopened to trust its table again.</summary>
     /// <param name="offset">The chunk's offset from the region's start.</param>
     /// <param name="size">The bytes it reserves.</param>
     /// <param name="requested">The bytes asked for.</param>
@@ -129,7 +130,8 @@ internal sealed class ChunkJournal : IDisposable
         CompactIfDue();
     }
 
-    /// <summary>Records that the chunk at <paramref name="offset"/> was freed; returns once the record is in the file.</summary>
+    /// <summary>Records that the chunk at <paramref name="offset"/> was freed; returns once the record is in the file
+    /// (and on the device, under <see cref="ChunkJournalFlush.FlushEachChange"/>). I/O failures as for <see cref="RecordAllocate"/>.</summary>
     /// <exception cref="InvalidOperationException">No chunk is live at <paramref name="offset"/>, or the journal failed earlier.</exception>
     public void RecordFree(ulong offset)
     {
@@ -152,7 +154,7 @@ internal sealed class ChunkJournal : IDisposable
         long end, records;
         try
         {
-            (end, records) = JournalCompaction.Write(temporary, Identity, _state, _block, _seed);
+            (end, records) = JournalCompaction.Write(temporary, Identity, _state, _seed);
             File.Move(temporary, Path, overwrite: true);
         }
         catch

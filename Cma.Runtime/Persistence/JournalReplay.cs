@@ -55,6 +55,7 @@ internal static class JournalReplay
         List<string> differences = found.Identity.Differences(configured);
         if (differences.Count > 0)
             throw Mismatch(path, differences);
+        state.Live.EnsureCapacity((int)Math.Min((stream.Length - JournalFormat.HeaderSize) / JournalFormat.RecordSize, 1 << 28));
         Span<byte> block = stackalloc byte[JournalFormat.RecordSize];
         byte[] payload = new byte[JournalFormat.PayloadBlocksFor(JournalFormat.MaxOwnerNameBytes) * JournalFormat.RecordSize];
         long good = JournalFormat.HeaderSize, records = 0;

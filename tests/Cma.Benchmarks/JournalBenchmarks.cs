@@ -15,7 +15,9 @@ internal static class JournalMode
     {
         _ = args;
         Console.WriteLine($"load average: {MemoryMode.LoadAverage()}; journal folder: {JournalBench.Folder}");
-        BenchmarkRunner.Run([typeof(JournalAppendBenchmarks), typeof(JournalReopenBenchmarks)], new ShortJobConfig());
+        BenchmarkRunner.Run<JournalAppendBenchmarks>();
+        BenchmarkRunner.Run<JournalReopenBenchmarks>();
+        Console.WriteLine($"load average: {MemoryMode.LoadAverage()}");
         return 0;
     }
 }
@@ -39,6 +41,7 @@ internal static class JournalBench
 
 /// <summary>One allocate and one free record per invocation on a journal holding 1,000 live chunks; per record.</summary>
 [MemoryDiagnoser]
+[Config(typeof(ShortJobConfig))]
 public class JournalAppendBenchmarks
 {
     private const int Live = 1000;
@@ -74,6 +77,7 @@ public class JournalAppendBenchmarks
 /// <summary>Reopening a journal of 1M live chunks: already compact (a clean close), and after changes since the last
 /// compaction (a killed process: replay, then compaction rewrites the file). The file is in the page cache.</summary>
 [MemoryDiagnoser]
+[Config(typeof(ShortJobConfig))]
 public class JournalReopenBenchmarks
 {
     private const int Chunks = 1_000_000;
