@@ -42,10 +42,15 @@ internal static class CmaRuntimeBuilder
             };
             if (region.Open() is CmaSettingsException e)
                 problems.Add(new ConfigProblem(r.Field + ":Settings", $"region '{r.Name}' ({r.Allocator}): {e.Message}"));
+            else if (r.Memory.Persist && region.State == RegionState.Active
+                && region.OpenJournal(Persistence.ChunkJournal.PathFor(r.Memory.BackingPath!), r.Memory.FlushEachChange) is { } persistProblem)
+                problems.Add(new ConfigProblem(r.Field + ":Persist", $"region '{r.Name}': {persistProblem}"));
             regions.Add(region);
         }
         if (problems.Count > 0)
         {
+            foreach (Region region in regions)
+                region.Journal?.Dispose();
             foreach (RegionMemory? memory in memories)
                 memory?.Dispose();
             return (null, problems);

@@ -72,6 +72,17 @@ public interface ICmaService
     bool TrySwapAllocator(string region, string allocator, Microsoft.Extensions.Configuration.IConfiguration? settings, out string? reason)
         => throw new NotSupportedException("This ICmaService does not swap allocators.");
 
+    /// <summary>Handles for the live contiguous chunks of <paramref name="region"/> that have none — after a restart, the
+    /// chunks a persisted region (<c>Persist: true</c>) restored — optionally only those of <paramref name="owner"/>
+    /// (<c>"device/type"</c>, as <see cref="CmaBuffer.Owner"/> shows it). A chunk with a live handle is not handed out
+    /// twice. <see cref="ArgumentException"/> for an unknown region.</summary>
+    IReadOnlyList<CmaBuffer> ReopenBuffers(string region, string? owner = null)
+        => throw new NotSupportedException("This ICmaService does not reopen chunks.");
+
+    /// <summary>A handle for the live contiguous chunk that starts at <paramref name="address"/>, or null when none starts
+    /// there or it already has a live handle.</summary>
+    CmaBuffer? ReopenBuffer(ulong address) => throw new NotSupportedException("This ICmaService does not reopen chunks.");
+
     /// <summary>The whole state: every region with its snapshot, allocator settings and live chunks (owners, kinds, pins),
     /// and the map; each region captured under its own lock. <see cref="CmaState.WriteJson"/> saves it.</summary>
     CmaState CaptureState() => throw new NotSupportedException("This ICmaService does not capture its state.");

@@ -14,7 +14,7 @@ namespace Cma.Runtime.Configuration;
 internal sealed class RegionMemorySectionReader
 {
     /// <summary>The keys this reader owns in a region object.</summary>
-    public static readonly string[] Keys = ["Backing", "BackingPath", "ZeroOnAllocate", "PoisonOnFree", "GuardBytes"];
+    public static readonly string[] Keys = ["Backing", "BackingPath", "ZeroOnAllocate", "PoisonOnFree", "GuardBytes", "Persist", "PersistFlush"];
 
     /// <summary>The largest <c>GuardBytes</c> accepted (1 GiB): a debug margin, not a second region.</summary>
     public const ulong MaxGuardBytes = 1UL << 30;
@@ -46,6 +46,7 @@ internal sealed class RegionMemorySectionReader
         bool? zero = _fields.ReadBool(region.GetSection("ZeroOnAllocate"), field + ":ZeroOnAllocate");
         byte? poison = ReadPoison(region.GetSection("PoisonOnFree"), field + ":PoisonOnFree");
         ulong? guard = _fields.ReadSize(region.GetSection("GuardBytes"), field + ":GuardBytes");
+        (bool persist, bool flushEach) = ReadPersist(region, field, label, backing);
         if (guard > MaxGuardBytes)
             problems.Add(field + ":GuardBytes", $"{label} has GuardBytes {ConfigFieldReader.Describe(guard.Value)}; guard bytes are a debug margin of at most {CmaSize.Format(MaxGuardBytes)}, e.g. \"64\" or \"4K\".");
 
@@ -61,13 +62,35 @@ internal sealed class RegionMemorySectionReader
         }
         if (problems.Count != before)
             return null;
-        return backing == CmaBacking.None ? RegionMemoryOptions.AddressOnly : new RegionMemoryOptions(backing, path, zero ?? false, poison, guard ?? 0);
+        return backing == CmaBacking.None ? RegionMemoryOptions.AddressOnly
+            : new RegionMemoryOptions(backing, path, zero ?? false, poison, guard ?? 0) { Persist = persist, FlushEachChange = flushEach };
 
         void NeedsBytes(bool set, string key, string verb)
         {
             if (set)
                 problems.Add(field + ":" + key, $"{label} sets {key}, but it is address space only (Backing None), so there are no bytes to {verb}; set \"Backing\": \"Native\" (or File, Shared), or remove {key}.");
         }
+    }
+
+    /// <summary>Reads <c>Persist</c> (true/false) and <c>PersistFlush</c> ("Os" or "EachChange"); persisting needs a file
+    /// that outlives the process (File or Shared), and is not combined with <c>Reusable</c> yet.</summary>
+    private (bool Persist, bool FlushEachChange) ReadPersist(IConfigurationSection region, string field, string label, CmaBacking backing)
+    {
+        bool persist = _fields.ReadBool(region.GetSection("Persist"), field + ":Persist") ?? false;
+        bool flushEach = false;
+        if (_fields.ReadScalar(region.GetSection("PersistFlush"), field + ":PersistFlush", "\"Os\" or \"EachChange\"") is string flush)
+        {
+            flushEach = flush.Trim().Equals("EachChange", StringComparison.OrdinalIgnoreCase);
+            if (!flushEach && !flush.Trim().Equals("Os", StringComparison.OrdinalIgnoreCase))
+                _fields.Problems.Add(field + ":PersistFlush", $"{label} has PersistFlush '{flush}'; write \"Os\" (each change reaches the OS before the call returns: survives a process crash; the default) or \"EachChange\" (flushed to the disk: survives a machine crash, about 1.5 ms per change here).");
+            else if (!persist)
+                _fields.Problems.Add(field + ":PersistFlush", $"{label} sets PersistFlush but does not persist its chunks; add \"Persist\": true, or remove PersistFlush.");
+        }
+        if (persist && backing is not (CmaBacking.File or CmaBacking.Shared))
+            _fields.Problems.Add(field + ":Persist", $"{label} has Persist true with Backing {backing}; persisted chunks need bytes that outlive the process: set \"Backing\": \"File\" (with a BackingPath) or \"Shared\", or remove Persist.");
+        if (persist && region.GetSection("Reusable").Value is string reusable && reusable.Trim().Equals("true", StringComparison.OrdinalIgnoreCase))
+            _fields.Problems.Add(field + ":Persist", $"{label} has both Persist and Reusable; persisting the movable chunks of a reusable region is not supported yet: remove one of them.");
+        return (persist, flushEach);
     }
 
     /// <summary>Reads <c>Backing</c>; None when absent or wrong (a problem recorded).</summary>

@@ -116,6 +116,17 @@ internal sealed class BackingFile : IDisposable
         RandomAccess.SetLength(Handle, (long)size);
     }
 
+    /// <summary>Keeps the file's bytes (a persisted region reopening): only sizes it to <paramref name="size"/> bytes when it
+    /// is shorter (a new tail reads as zero). Call only as the owner.</summary>
+    public void Keep(ulong size)
+    {
+        if ((ulong)RandomAccess.GetLength(Handle) < size)
+            RandomAccess.SetLength(Handle, (long)size);
+    }
+
+    /// <summary>Whether a Shared file stays when the owner stops (a persisted region's), instead of being unlinked.</summary>
+    public bool KeepOnDispose { get; set; }
+
     /// <summary>Gives up ownership: a Shared file is unlinked (while the lock is still held, and only if the path still
     /// names this file), then the descriptor is closed, which releases the lock.</summary>
     public void Dispose()
@@ -127,7 +138,7 @@ internal sealed class BackingFile : IDisposable
             _disposed = true;
             try
             {
-                if (Backing == CmaBacking.Shared && FileIdentity.Of(Path) == Identity)
+                if (Backing == CmaBacking.Shared && !KeepOnDispose && FileIdentity.Of(Path) == Identity)
                     File.Delete(Path);
             }
             finally

@@ -59,9 +59,13 @@ internal sealed unsafe class RegionMemory : IDisposable
             return new RegionMemory(options, (nint)bytes, size);
         }
         BackingFile file = BackingFile.Acquire(options.BackingPath!, options.Backing, name, field);
+        file.KeepOnDispose = options.Persist;
         try
         {
-            file.Empty(size);
+            if (options.Persist && File.Exists(Persistence.ChunkJournal.PathFor(options.BackingPath!)))
+                file.Keep(size);   // its chunks come back from the journal: keep their bytes
+            else
+                file.Empty(size);
             nint view = PosixMemoryMap.MapFileAligned((int)file.Handle.DangerousGetHandle(), size, alignment);
             return new RegionMemory(options, view, size, file);
         }

@@ -16,6 +16,15 @@ namespace Cma.Runtime.Memory;
 /// <param name="GuardBytes">The least number of guard bytes after each chunk (0: none).</param>
 internal sealed record RegionMemoryOptions(CmaBacking Backing, string? BackingPath, bool ZeroOnAllocate, byte? PoisonByte, ulong GuardBytes)
 {
+    /// <summary>Whether the region keeps its chunk table across restarts (<c>Persist: true</c>; File and Shared only):
+    /// the backing file is not emptied when a journal of its chunks exists, nor unlinked when the host stops.</summary>
+    public bool Persist { get; init; }
+
+    /// <summary>Whether each change of the persisted table is flushed to the disk before the call returns
+    /// (<c>PersistFlush: "EachChange"</c>; survives a machine crash, at the cost of an fdatasync) rather than left to
+    /// the OS (<c>"Os"</c>, the default; survives a process crash).</summary>
+    public bool FlushEachChange { get; init; }
+
     /// <summary>The kernel's POISON_FREE byte (include/linux/poison.h), written when <c>PoisonOnFree</c> is <c>true</c>.</summary>
     public const byte DefaultPoisonByte = 0x6B;
 

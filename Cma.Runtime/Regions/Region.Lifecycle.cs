@@ -109,6 +109,7 @@ internal sealed partial class Region
         }
         Fence(ClosedReason, countFault: false);
         CloseMovables();
+        Journal?.Dispose();
         ReleaseMemory();
     }
 

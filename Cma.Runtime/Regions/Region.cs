@@ -103,8 +103,14 @@ internal sealed partial class Region
         RegionAllocateResult result = _space is { Reusable: true }
             ? PlaceReusable(size, requested, align, owner, out address)
             : Place(size, requested, align, owner, out address);
-        if (result == RegionAllocateResult.Ok)
-            memory?.Prepare(address, requested, size);
+        if (result != RegionAllocateResult.Ok)
+            return result;
+        if (Journal is { } journal && !JournalAllocate(journal, address, size, requested, owner))
+        {
+            address = 0;
+            return RegionAllocateResult.Fenced;
+        }
+        memory?.Prepare(address, requested, size);
         return result;
     }
 
@@ -194,6 +200,8 @@ internal sealed partial class Region
         }
         if (_space is { } space)
             ForgetMovableRange(space, address, entry.Size);
+        if (Journal is { } journal)
+            JournalFree(journal, address);
         if (Memory is { } memory)
             overrun = ReleaseBytes(memory, address, entry);
         return true;

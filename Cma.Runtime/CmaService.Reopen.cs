@@ -1,0 +1,61 @@
+using Cma.Runtime.Regions;
+
+namespace Cma.Runtime;
+
+/// <summary>Reopening chunks as handles: after a restart, a persisted region's chunks are live again, and their owners
+/// find them by owner or by address and get <see cref="CmaBuffer"/>s back.</summary>
+internal sealed partial class CmaService
+{
+    /// <inheritdoc/>
+    public IReadOnlyList<CmaBuffer> ReopenBuffers(string region, string? owner = null)
+    {
+        PluginCallScope.ThrowIfInside();
+        ArgumentNullException.ThrowIfNull(region);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (!_byName.TryGetValue(region, out Region? r))
+            CmaThrow.UnknownRegion(region, _byName.Keys, nameof(region));
+        var buffers = new List<CmaBuffer>();
+        lock (r.Sync)
+        {
+            var found = new List<(ulong Start, ChunkEntry Entry)>();
+            r.Chunks.ForEach((start, entry) =>
+            {
+                if ((owner is null || r.OwnerName(entry.Owner) == owner) && !HasHandle(r, start) && r.Movables?.ByAddress.ContainsKey(start) != true)
+                    found.Add((start, entry));
+            });
+            foreach ((ulong start, ChunkEntry entry) in found)
+                buffers.Add(Reopen(r, start, entry));
+        }
+        return buffers;
+    }
+
+    /// <inheritdoc/>
+    public CmaBuffer? ReopenBuffer(ulong address)
+    {
+        PluginCallScope.ThrowIfInside();
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        int i = RegionIndexOf(address);
+        if (i < 0 || address >= _byStart[i].Info.End)
+            return null;
+        Region r = _byStart[i];
+        lock (r.Sync)
+        {
+            if (!r.Chunks.TryGet(address, out ChunkEntry entry) || HasHandle(r, address) || r.Movables?.ByAddress.ContainsKey(address) == true)
+                return null;
+            return Reopen(r, address, entry);
+        }
+    }
+
+    /// <summary>A handle for a live contiguous chunk that has none. Caller holds the region's lock.</summary>
+    private CmaBuffer Reopen(Region region, ulong start, ChunkEntry entry)
+    {
+        string name = region.OwnerName(entry.Owner);
+        int slash = name.IndexOf('/', StringComparison.Ordinal);
+        (string device, string type) = slash < 0 ? (name, "") : (name[..slash], name[(slash + 1)..]);
+        return AdoptChunk(region, start, entry.Requested, device, type);
+    }
+
+    /// <summary>Whether the chunk at <paramref name="start"/> already has a live handle. Caller holds the region's lock.</summary>
+    private bool HasHandle(Region region, ulong start) =>
+        _handles?[Array.IndexOf(_byStart, region)] is { } table && table.ContainsKey(start);
+}
