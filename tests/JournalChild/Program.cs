@@ -7,6 +7,8 @@ using Cma.Runtime.Persistence;
 // frees at random until killed. An allocation writes its pattern into the chunk's bytes, prints its intent "a <offset>",
 // journals it, THEN prints "A <offset> <size> <requested> <tag> <owner index>"; a free prints "f <offset>", journals
 // it, THEN prints "F <offset>". The intent lines tell the test which one operation may have landed unacknowledged.
+if (args[0] == "host")
+    return HostMode.Run(args[1], int.Parse(args[2]));
 string journalPath = args[0], dataPath = args[1];
 ulong regionSize = ulong.Parse(args[2]);
 int seed = int.Parse(args[3]);
