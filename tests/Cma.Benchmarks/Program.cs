@@ -7,6 +7,7 @@ using Cma.Benchmarks;
 // dotnet run -c Release --project tests/Cma.Benchmarks -- trace /tmp/main.trace tlsf buddy   a gen_trace.py file replayed on raw plugins
 // dotnet run -c Release --project tests/Cma.Benchmarks -- reusable [migration|alloc|quick]   reusable regions: 64 MiB migration vs memmove; no-move allocate+free
 // dotnet run -c Release --project tests/Cma.Benchmarks -- journal    persistent chunks: journal record cost (both flush policies), reopen of 1M chunks
+// dotnet run -c Release --project tests/Cma.Benchmarks -- persist [rounds]   Persist: true per allocate+free (both flush policies) vs none; reopen of 100K chunks
 // dotnet run -c Release --project tests/Cma.Benchmarks -- suite          the BenchmarkDotNet suite (A, A-mix, B; raw and host), one process per case
 // dotnet run -c Release --project tests/Cma.Benchmarks -- --filter '*'   the same cases, and the reusable ones, in one process (faster; biased by shared JIT profiles)
 if (args.Length > 0 && args[0] == "memory")
@@ -19,6 +20,8 @@ if (args.Length > 0 && args[0] == "trace")
     return TraceFileMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "reusable")
     return ReusableMode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "persist")
+    return PersistMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "journal")
     return JournalMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "quick")
