@@ -6,6 +6,7 @@ using Cma.Benchmarks;
 // dotnet run -c Release --project tests/Cma.Benchmarks -- quick B-1M best-fit host   one case, stopwatch (for iterating)
 // dotnet run -c Release --project tests/Cma.Benchmarks -- trace /tmp/main.trace tlsf buddy   a gen_trace.py file replayed on raw plugins
 // dotnet run -c Release --project tests/Cma.Benchmarks -- reusable [migration|alloc|quick]   reusable regions: 64 MiB migration vs memmove; no-move allocate+free
+// dotnet run -c Release --project tests/Cma.Benchmarks -- swap [chunks] [rounds] [packed,holey]   live allocator swap of a region with 100K chunks
 // dotnet run -c Release --project tests/Cma.Benchmarks -- suite          the BenchmarkDotNet suite (A, A-mix, B; raw and host), one process per case
 // dotnet run -c Release --project tests/Cma.Benchmarks -- --filter '*'   the same cases, and the reusable ones, in one process (faster; biased by shared JIT profiles)
 if (args.Length > 0 && args[0] == "memory")
@@ -18,6 +19,8 @@ if (args.Length > 0 && args[0] == "trace")
     return TraceFileMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "reusable")
     return ReusableMode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "swap")
+    return SwapMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "quick")
     return QuickMode.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(WorkloadABenchmarks).Assembly).Run(args);
