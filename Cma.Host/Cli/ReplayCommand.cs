@@ -26,7 +26,16 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => 1,
             HelpName = "N",
         };
-        var command = new Command("replay", "Replay a workload against the configured regions through the map and report per region.") { device, type, region, loop };
+        Option<string?> fromSnapshot = new("--from-snapshot")
+        {
+            Description = "Start from a saved state (JSON, from --save-snapshot or `cma info --chunks --json`): its chunks are placed at their addresses first, and stay.",
+            HelpName = "FILE",
+        };
+        Option<string?> saveSnapshot = new("--save-snapshot") { Description = "Write the state the replay leaves (regions, settings, live chunks) as JSON to this file.", HelpName = "FILE" };
+        var command = new Command("replay", "Replay a workload against the configured regions through the map and report per region.")
+        {
+            device, type, region, loop, fromSnapshot, saveSnapshot,
+        };
         shared.AddTo(command);
         shared.Granule.Hidden = true; // refused below with what to do instead; not offered in --help
         command.SetAction(parse =>
@@ -40,15 +49,22 @@ internal static class ReplayCommand
             if (parse.GetValue(loop) < 0)
                 throw new CliExitException(2, "cma replay: --loop takes a count of passes, or 0 to repeat until Ctrl+C.");
             string? report = parse.GetValue(shared.Report) is string r ? OutputFile.Check(r, "--report", "replay") : null;
+            string? save = parse.GetValue(saveSnapshot) is string s ? OutputFile.Check(s, "--save-snapshot", "replay") : null;
+            string? from = parse.GetValue(fromSnapshot);
+            var snapshots = new Snapshots(from, from is null ? null : ReplaySnapshot.Read(from, "replay"), save);
             return Run(parse, console, trace, parse.GetValue(device), parse.GetValue(type), parse.GetValue(region), parse.GetValue(shared.Json),
-                report, "replay", parse.GetValue(loop));
+                report, "replay", parse.GetValue(loop), snapshots);
         });
         return command;
     }
 
+    /// <summary>The state a replay starts from (<c>--from-snapshot</c>: its path and what it holds) and where it saves the
+    /// state it leaves (<c>--save-snapshot</c>); null when not asked for.</summary>
+    internal sealed record Snapshots(string? FromPath, CmaState? From, string? SavePath);
+
     /// <summary>Replays <paramref name="trace"/> through the configured service and shows the results (shared with the main job).</summary>
     public static int Run(ParseResult parse, CliConsole console, TraceFile trace, string? device, string? type, string? region, bool json, string? reportPath,
-        string command, int passes = 1)
+        string command, int passes = 1, Snapshots? snapshots = null)
     {
         using HostLoader host = HostLoader.LoadPlugins(parse, console);
         CmaService service = host.BuildService(parse);
@@ -60,31 +76,12 @@ internal static class ReplayCommand
                     throw new CliExitException(2, $"cma {command}: --region '{name}' is not a configured region. Regions: {string.Join(", ", service.Regions.Select(r => r.Info.Name))}.");
             }
         }
-        MapReplayResult result;
-        try
-        {
-            result = ConsoleProgress.Run(console.Ansi, console.Interactive && !json, progress =>
-            {
-                using var cancel = new CancellationTokenSource();
-                Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-                for (int pass = 1; ; pass++)
-                {
-                    using ITraceReader reader = trace.OpenReader();
-                    MapReplayResult r = MapReplay.Run(reader, service, trace.Name, device, type, region, f => progress?.Report(trace.Name, "replaying", f),
-                        captureOccupancy: reportPath is not null);
-                    if ((passes != 0 && pass >= passes) || cancel.IsCancellationRequested)
-                    {
-                        progress?.Report(trace.Name, "done", 1);
-                        return r;
-                    }
-                    service.FreeAll();
-                }
-            });
-        }
-        catch (TraceFormatException e)
-        {
-            throw new CliExitException(2, $"cma {command}: {e.Message}");
-        }
+        string? restored = snapshots?.From is { } state ? ReplaySnapshot.Restore(service, state, snapshots.FromPath!, command) : null;
+        if (restored is not null && !json)
+            console.Output.WriteLine(restored);
+        MapReplayResult result = Replay(console, service, trace, (device, type, region), json, reportPath is not null, command, passes, snapshots);
+        if (snapshots?.SavePath is { } save)
+            ReplaySnapshot.Save(service, save, command);
         if (reportPath is not null)
             OutputFile.Write(reportPath, "--report", command, Encoding.UTF8, w => w.Write(HtmlReport.Render(HtmlReport.ForReplay(trace, result))));
         if (json)
@@ -92,7 +89,7 @@ internal static class ReplayCommand
             var doc = new { trace = trace.Path, format = trace.Format.ToString().ToLowerInvariant(), result.Operations, devices = result.Devices,
                 regionsDuringReplay = result.Regions.Select(r => new { name = r.Name, r.Satisfied, r.Frees, r.PeakLiveBytes, r.PeakFootprint, r.FragmentationMax, r.FragmentationMean, r.Fault }),
                 result.FreesOfFailedSkipped, result.ZeroSizeRequests, skipped = result.Trace, movable = result.Movable, migration = result.Migration, result.WallSeconds, result.ServiceSeconds, result.ParseSeconds,
-                regionsAfter = service.GetRegions() };
+                regionsAfter = service.GetRegions(), restored };
             console.Output.WriteLine(JsonSerializer.Serialize(doc, CliJson.Options));
             return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Name));
         }
@@ -103,5 +100,38 @@ internal static class ReplayCommand
         if (reportPath is not null)
             console.Output.WriteLine($"Report written to {reportPath}");
         return FenceReport.ExitCode(console, command, result.Regions.Where(r => r.Fenced).Select(r => r.Name));
+    }
+
+    /// <summary>Runs the passes of the replay (with progress, and Ctrl+C ending the loop); between passes it frees what a
+    /// pass left live and restores the snapshot again.</summary>
+    private static MapReplayResult Replay(CliConsole console, CmaService service, TraceFile trace, (string? Device, string? Type, string? Region) target,
+        bool json, bool captureOccupancy, string command, int passes, Snapshots? snapshots)
+    {
+        try
+        {
+            return ConsoleProgress.Run(console.Ansi, console.Interactive && !json, progress =>
+            {
+                using var cancel = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+                for (int pass = 1; ; pass++)
+                {
+                    using ITraceReader reader = trace.OpenReader();
+                    MapReplayResult r = MapReplay.Run(reader, service, trace.Name, target.Device, target.Type, target.Region,
+                        f => progress?.Report(trace.Name, "replaying", f), captureOccupancy);
+                    if ((passes != 0 && pass >= passes) || cancel.IsCancellationRequested)
+                    {
+                        progress?.Report(trace.Name, "done", 1);
+                        return r;
+                    }
+                    service.FreeAll();
+                    if (snapshots?.From is { } state)
+                        ReplaySnapshot.Restore(service, state, snapshots.FromPath!, command);
+                }
+            });
+        }
+        catch (TraceFormatException e)
+        {
+            throw new CliExitException(2, $"cma {command}: {e.Message}");
+        }
     }
 }

@@ -72,6 +72,7 @@ internal sealed partial class MapReplay
             var lane = new ReplayResult { Name = region.Info.Name + " (" + region.AllocatorName + ")", RegionSize = region.Info.Size, Granule = region.Info.Granule };
             _result.Regions.Add(lane);
             _meters[i] = new ReplayMeter(lane, region.Info.Start);
+            Preload(_meters[i], region);
         }
         _occupancy = captureOccupancy ? new OccupancyTracker([.. _regions.Select(x => x.Info.Size)]) : null;
         _describe = Describe;
@@ -105,6 +106,17 @@ internal sealed partial class MapReplay
                 service.SetMover(null);
         }
         return replay.Finish(began);
+    }
+
+    /// <summary>Counts the chunks <paramref name="region"/> held before the replay (a restored state) in its meter: the
+    /// trace never frees them, and they occupy the region for all of it.</summary>
+    private static void Preload(ReplayMeter meter, Region region)
+    {
+        if (region.Chunks.Count == 0)
+            return;
+        ulong end = 0;
+        region.Chunks.ForEach((start, entry) => end = Math.Max(end, start + entry.Size));
+        meter.Preload(region.Chunks.Bytes, end);
     }
 
     /// <summary>Replays every operation, sampling every region after each.</summary>

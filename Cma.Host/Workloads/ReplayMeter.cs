@@ -60,6 +60,17 @@ internal sealed class ReplayMeter
         return true;
     }
 
+    /// <summary>Chunks of <paramref name="bytes"/> in all, ending at most <paramref name="end"/>, were live before the replay
+    /// began (a restored state, <c>cma replay --from-snapshot</c>): they count in live bytes, the peak and the footprint,
+    /// not as placements.</summary>
+    public void Preload(ulong bytes, ulong end)
+    {
+        _live += bytes;
+        if (bytes != 0)
+            _footprint = Math.Max(_footprint, end - _start);
+        _result.PeakLiveBytes = Math.Max(_result.PeakLiveBytes, _live);
+    }
+
     /// <summary>A live chunk of <paramref name="size"/> bytes was freed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once or more per replayed operation
     public void Freed(ulong size)

@@ -8,6 +8,7 @@ using Cma.Benchmarks;
 // dotnet run -c Release --project tests/Cma.Benchmarks -- reusable [migration|alloc|quick]   reusable regions: 64 MiB migration vs memmove; no-move allocate+free
 // dotnet run -c Release --project tests/Cma.Benchmarks -- journal    persistent chunks: journal record cost (both flush policies), reopen of 1M chunks
 // dotnet run -c Release --project tests/Cma.Benchmarks -- persist [rounds]   Persist: true per allocate+free (both flush policies) vs none; reopen of 100K chunks
+// dotnet run -c Release --project tests/Cma.Benchmarks -- swap [chunks] [rounds] [packed,holey]   live allocator swap of a region with 100K chunks
 // dotnet run -c Release --project tests/Cma.Benchmarks -- suite          the BenchmarkDotNet suite (A, A-mix, B; raw and host), one process per case
 // dotnet run -c Release --project tests/Cma.Benchmarks -- --filter '*'   the same cases, and the reusable ones, in one process (faster; biased by shared JIT profiles)
 if (args.Length > 0 && args[0] == "memory")
@@ -24,6 +25,8 @@ if (args.Length > 0 && args[0] == "persist")
     return PersistMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "journal")
     return JournalMode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "swap")
+    return SwapMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "quick")
     return QuickMode.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(WorkloadABenchmarks).Assembly).Run(args);
