@@ -81,6 +81,32 @@ public sealed class PluginHotReloadTests
         Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateFrom("r", 4096, 0, out _));
     }
 
+    [Fact]
+    public async Task A_region_the_new_build_cannot_take_keeps_the_old_one_which_stays_loaded_until_that_region_swaps()
+    {
+        string stuck = """{ "Name": "stuck", "Size": "1M", "Allocator": "versioned", "Settings": { "RefuseReserveInB": true } }""";
+        using HotReloadHost host = HotReloadHost.Start("[ " + HotReloadHost.Region("r") + ", " + stuck + " ]");
+        List<CmaChunk> held = Allocate(host, "stuck", 3);
+        WeakReference oldContext = host.ContextOf("stuck");
+
+        CmaHotReload reload = await host.ReplaceAndWait(() => host.CopyBuild("b"));
+
+        Assert.Equal("partial", reload.Outcome);
+        Assert.Equal(["r"], reload.Swapped);
+        Assert.Contains(reload.Refused, r => r.StartsWith("stuck: ", StringComparison.Ordinal));
+        Assert.Equal("B", host.BuildOf("r"));
+        Assert.Equal("A", host.BuildOf("stuck"));
+        Assert.Equal(CmaOutcome.Ok, host.Service.TryAllocateFrom("stuck", 4096, 0, out CmaChunk more));   // still serving
+        Assert.False(HotReloadHost.Collected(oldContext), "the old build's load context was collected while a region runs it");
+
+        foreach (CmaChunk chunk in held.Append(more))
+            host.Service.Free(chunk.Address);
+        Assert.True(host.Service.TrySwapAllocator("stuck", "versioned", null, out string? reason), reason);
+
+        Assert.Equal("B", host.BuildOf("stuck"));
+        Assert.True(HotReloadHost.Collected(oldContext), "the old build's load context is still alive after its last region swapped");
+    }
+
     /// <summary>Allocates <paramref name="count"/> chunks of 8K from <paramref name="region"/>.</summary>
     private static List<CmaChunk> Allocate(HotReloadHost host, string region, int count)
     {

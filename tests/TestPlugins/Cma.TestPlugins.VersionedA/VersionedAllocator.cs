@@ -54,9 +54,14 @@ public sealed class VersionedAllocator(CmaRegion region) : ICmaAllocator, ICmaEx
         return false;
     }
 
+    /// <summary>Whether every exact placement is refused (see the provider's <c>RefuseReserveInB</c>).</summary>
+    public bool RefuseReserve { get; init; }
+
     /// <inheritdoc/>
     public bool TryReserve(ulong address, ulong size)
     {
+        if (RefuseReserve)
+            return false;
         ulong granules = size / region.Granule;
         if (!AllFree(Index(address), granules))
             return false;
