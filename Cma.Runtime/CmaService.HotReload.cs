@@ -10,8 +10,9 @@ namespace Cma.Runtime;
 /// of the same name, with the region's current settings, under the region's lock, through the live swap (Region.Swap.cs):
 /// its chunks are placed at their addresses in the new instance, so a region that holds chunks needs a plugin with exact
 /// placement. A region whose swap fails keeps its old instance, which keeps serving (and keeps the old load context
-/// alive); a later reload of the same plugin tries it again. Each reload is logged, counted in
-/// <c>cma.plugin_hot_reloads</c> (outcome ok, partial or failed) and published as <see cref="LastHotReload"/>.
+/// alive); a later reload of the same plugin tries it again. Each region's swap counts in <c>cma.allocator_swaps</c>;
+/// each reload is logged, counted in <c>cma.plugin_hot_reloads</c> (outcome ok, partial or failed) and published as
+/// <see cref="LastHotReload"/>.
 /// </summary>
 internal sealed partial class CmaService
 {
@@ -69,9 +70,15 @@ internal sealed partial class CmaService
             if (ReferenceEquals(region.Provider, next.Instance))
                 return;
             if (region.TrySwapAllocator(next.Name, next.Instance, region.Settings, out string? reason))
+            {
                 swapped.Add(region.Info.Name);
+                _metrics?.Swap(region, "ok");
+            }
             else
+            {
                 refused.Add($"{region.Info.Name}: {reason}");
+                _metrics?.Swap(region, "refused");
+            }
         }
     }
 

@@ -7,7 +7,9 @@ using Cma.Runtime.Plugins;
 using Cma.Runtime.Regions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Cma.Host.Tests.HotReload;
 
@@ -27,13 +29,17 @@ internal sealed class HotReloadHost : IDisposable
     /// <summary>Signalled by each hot reload the service applies (outcomes in order).</summary>
     private readonly Queue<TaskCompletionSource<CmaHotReload>> _waiting = new();
 
-    private HotReloadHost(string folder, PluginCatalog catalog, CmaService service, ServiceProvider services)
+    private HotReloadHost(string folder, PluginCatalog catalog, CmaService service, ServiceProvider services, FakeLogCollector logs)
     {
+        Logs = logs;
         Folder = folder;
         Catalog = catalog;
         Service = service;
         _services = services;
     }
+
+    /// <summary>What the service logged (the plugin's own loggers are null loggers: a log record must not keep its types).</summary>
+    public FakeLogCollector Logs { get; }
 
     /// <summary>The temporary plugin directory (holding <c>Cma.TestPlugins.Versioned/</c>).</summary>
     public string Folder { get; }
@@ -68,10 +74,11 @@ internal sealed class HotReloadHost : IDisposable
         ConfigLoadResult config = CmaConfigurationLoader.Validate(CmaConfigurationLoader.ReadSection(root.GetSection("Cma"), AppContext.BaseDirectory), [.. catalog.Providers.Select(p => p.Name)]);
         Assert.True(config.IsValid, string.Join(Environment.NewLine, config.Problems));
         ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var logs = new FakeLoggerProvider();
         (CmaService? service, IReadOnlyList<ConfigProblem> problems) = CmaRuntimeBuilder.Build(
-            config.Options!, catalog, NullLoggerFactory.Instance, services.GetRequiredService<IMeterFactory>());
+            config.Options!, catalog, new LoggerFactory([logs]), services.GetRequiredService<IMeterFactory>());
         Assert.True(service is not null, string.Join(Environment.NewLine, problems));
-        var host = new HotReloadHost(folder, catalog, service, services);
+        var host = new HotReloadHost(folder, catalog, service, services, logs.Collector);
         service.HotReloaded += host.OnHotReloaded;
         return host;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Cma.Host.Tests.HotReload;
 
@@ -57,6 +58,7 @@ public sealed class PluginHotReloadTests
         live.AddRange(Allocate(host, "r", 2));   // the old instance keeps serving
         Assert.False(HotReloadHost.Collected(oldContext), "the old build's load context was collected while it still serves");
         Assert.Contains(counter.GetMeasurementSnapshot(), m => Equals(m.Tags["outcome"], "failed"));
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Level == LogLevel.Error && r.Message.Contains("new build was refused", StringComparison.Ordinal));
 
         CmaHotReload fixedBuild = await host.ReplaceAndWait(() => host.CopyBuild("b"));
 
