@@ -29,6 +29,7 @@ internal sealed class CmaMetrics : IDisposable
     private readonly Counter<long> _guardOverruns;
     private readonly Counter<long> _movableAllocations;
     private readonly Counter<long> _swaps;
+    private readonly Counter<long> _hotReloads;
 
     public CmaMetrics(IMeterFactory? factory)
     {
@@ -42,6 +43,7 @@ internal sealed class CmaMetrics : IDisposable
         _latency = _meter.CreateHistogram<double>("cma.allocation.duration", "us",
             "Time to serve a successful contiguous allocation, map lookup to verified result; tag migrated=true when movable chunks were moved or dropped for it.");
         _swaps = _meter.CreateCounter<long>("cma.allocator_swaps", "{swap}", "Live allocator swaps by region and outcome (ok, refused).");
+        _hotReloads = _meter.CreateCounter<long>("cma.plugin_hot_reloads", "{reload}", "Plugin hot reloads by plugin file and outcome (ok, partial, failed).");
         _movableAllocations = _meter.CreateCounter<long>("cma.movable_allocations", "{allocation}", "Movable allocation requests by region, outcome and kind (movable, discardable).");
     }
 
@@ -62,6 +64,10 @@ internal sealed class CmaMetrics : IDisposable
     /// <summary>Counts a live allocator swap.</summary>
     public void Swap(Region region, string outcome) =>
         _swaps.Add(1, Tag("region", region.Info.Name), Tag("allocator", region.AllocatorName), Tag("outcome", outcome));
+
+    /// <summary>Counts a plugin hot reload: <paramref name="outcome"/> is ok, partial or failed.</summary>
+    public void HotReload(string plugin, string outcome) =>
+        _hotReloads.Add(1, Tag("plugin", plugin), Tag("outcome", outcome));
 
     /// <summary>Counts a movable allocation request.</summary>
     public void MovableAllocation(Region? region, CmaOutcome outcome, bool discardable)

@@ -65,6 +65,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         _logger = logger;
         _metrics = metrics;
         metrics?.Observe(this);
+        AttachHotReload(catalog);
     }
 
     /// <summary>The map the service routes by.</summary>

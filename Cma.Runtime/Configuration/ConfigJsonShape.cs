@@ -85,7 +85,8 @@ internal static class ConfigJsonShape
         }
     }
 
-    /// <summary>Checks <c>Plugins</c>: <c>Directories</c> an array of strings, <c>Sha256</c> an object of strings.</summary>
+    /// <summary>Checks <c>Plugins</c>: <c>Directories</c> an array of strings, <c>Sha256</c> an object of strings,
+    /// <c>HotReload</c> true or false.</summary>
     private static void CheckPlugins(JsonElement plugins, string field, ConfigProblems problems)
     {
         if (!ExpectKind(plugins, JsonValueKind.Object, field, FieldShape.Plugins, problems))
@@ -105,6 +106,11 @@ internal static class ConfigJsonShape
             {
                 foreach (JsonProperty pin in p.Value.EnumerateObject())
                     ExpectKind(pin.Value, JsonValueKind.String, f + ":" + pin.Name, FieldShape.PinHash, problems);
+            }
+            else if (string.Equals(p.Name, "HotReload", StringComparison.OrdinalIgnoreCase)
+                && p.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                problems.Add(f, $"expected true or false (without quotes); found {JsonValueText.Describe(p.Value)}. Write \"HotReload\": true to reload plugins whose DLL is rebuilt, or false (the default).");
             }
         }
     }

@@ -8,7 +8,7 @@ namespace Cma.Runtime.Configuration;
 internal static class FieldShape
 {
     /// <summary><c>Plugins</c>.</summary>
-    public const string Plugins = "an object with Directories and Sha256";
+    public const string Plugins = "an object with Directories, Sha256 and HotReload";
 
     /// <summary><c>Plugins:Directories</c>.</summary>
     public const string PluginDirectories = "an array of folder paths, e.g. [ \"extra-plugins\" ]";

@@ -4,14 +4,14 @@ using Microsoft.Extensions.Configuration;
 namespace Cma.Runtime.Configuration;
 
 /// <summary>
-/// Reads and validates <c>Cma:Plugins</c> (<c>Directories</c> and <c>Sha256</c>) into the <see cref="PluginSources"/> the
+/// Reads and validates <c>Cma:Plugins</c> (<c>Directories</c>, <c>Sha256</c> and <c>HotReload</c>) into the <see cref="PluginSources"/> the
 /// catalog loads from. The one reader of those settings: what the catalog uses is exactly what validation accepted
 /// (paths trimmed and made absolute, hashes lowercased); every entry it rejects is a problem and is left out.
 /// </summary>
 internal sealed class PluginSectionReader
 {
     /// <summary>The keys <c>Cma:Plugins</c> may hold.</summary>
-    private static readonly string[] s_keys = ["Directories", "Sha256"];
+    private static readonly string[] s_keys = ["Directories", "Sha256", "HotReload"];
 
     /// <summary>Reads fields and records problems.</summary>
     private readonly ConfigFieldReader _fields;
@@ -33,13 +33,15 @@ internal sealed class PluginSectionReader
         IConfigurationSection plugins = cma.GetSection("Plugins");
         var directories = new List<string>();
         var pins = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        bool hotReload = false;
         if (_fields.ExpectStructure(plugins, field, FieldShape.Plugins))
         {
             _fields.CheckKeys(plugins, field, s_keys, "Plugins");
             ReadDirectories(plugins.GetSection("Directories"), field + ":Directories", directories);
             ReadPins(plugins.GetSection("Sha256"), field + ":Sha256", pins);
+            hotReload = _fields.ReadBool(plugins.GetSection("HotReload"), field + ":HotReload") ?? false;
         }
-        return new PluginSources(directories.AsReadOnly(), pins.AsReadOnly());
+        return new PluginSources(directories.AsReadOnly(), pins.AsReadOnly(), hotReload);
     }
 
     /// <summary>Reads the plugin directories into <paramref name="directories"/>, resolved against the base directory.</summary>

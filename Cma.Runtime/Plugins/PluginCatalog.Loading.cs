@@ -49,16 +49,11 @@ internal sealed partial class PluginCatalog
         types = [];
         try
         {
-            PluginLoader loader = PluginLoader.CreateFromAssemblyFile(file, s_sharedTypes, config => config.PreferSharedTypes = true);
+            PluginLoader loader = PluginLoader.CreateFromAssemblyFile(file, s_sharedTypes, Configure);
             _loaders.Add(loader);
-            assembly = loader.LoadDefaultAssembly();
-            types = assembly.GetTypes();
-            return true;
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            string first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
-            _failures.Add(new PluginLoadFailure(file, $"its types cannot be loaded ({first}); it was probably built against an incompatible contract or dependency version."));
+            if (_hotReload)
+                loader.Reloaded += (_, e) => OnReloaded(file, e.Loader);
+            return LoadTypes(loader, file, out assembly, out types) is null && assembly is not null;
         }
         catch (InvalidOperationException e)
         {
@@ -68,7 +63,52 @@ internal sealed partial class PluginCatalog
         {
             _failures.Add(new PluginLoadFailure(file, $"cannot be loaded: {e.Message}"));
         }
-        assembly = null;
         return false;
+    }
+
+    /// <summary>The loader's settings: the contract shared, and with <c>Plugins:HotReload</c> a collectible context that
+    /// reloads when a DLL in the plugin's folder changes (see PluginCatalog.HotReload.cs).</summary>
+    private void Configure(PluginConfig config)
+    {
+        config.PreferSharedTypes = true;
+        if (!_hotReload)
+            return;
+        config.IsUnloadable = true;
+        config.EnableHotReload = true;
+        config.LoadInMemory = true;   // never map the file: a new build is written over it in place
+        config.ReloadDelay = ReloadDelay;
+    }
+
+    /// <summary>Loads the plugin's main assembly into the loader's current context and lists its types: null, or why not
+    /// (also recorded in <see cref="_failures"/> unless <paramref name="failures"/> names another list).</summary>
+    private string? LoadTypes(PluginLoader loader, string file, out Assembly? assembly, out Type[] types, List<PluginLoadFailure>? failures = null)
+    {
+        failures ??= _failures;
+        string? reason = null;
+        assembly = null;
+        types = [];
+        try
+        {
+            assembly = loader.LoadDefaultAssembly();
+            types = assembly.GetTypes();
+            return null;
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            string first = e.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message;
+            reason = $"its types cannot be loaded ({first}); it was probably built against an incompatible contract or dependency version.";
+        }
+        catch (InvalidOperationException e)
+        {
+            reason = $"its dependencies cannot be resolved: {e.Message}";
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or IOException)
+        {
+            reason = $"cannot be loaded: {e.Message}";
+        }
+        failures.Add(new PluginLoadFailure(file, reason));
+        assembly = null;
+        types = [];
+        return reason;
     }
 }

@@ -27,8 +27,9 @@ internal sealed partial class PluginCatalog : IDisposable
         typeof(ICmaAllocatorProvider), typeof(IConfiguration), typeof(ILogger<>), typeof(ILoggerFactory),
     ];
 
-    /// <summary>Loaded providers, in load order; names are unique.</summary>
-    private readonly List<PluginProvider> _providers = [];
+    /// <summary>Loaded providers, in load order; names are unique. Filled by <see cref="Load(IEnumerable{string}, IEnumerable{string}?, IReadOnlyDictionary{string, string}?, ILoggerFactory?, bool)"/>;
+    /// afterwards never changed in place: a hot reload publishes a new list (see PluginCatalog.HotReload.cs).</summary>
+    private List<PluginProvider> _providers = [];
 
     /// <summary>Every refused file or provider, in the order met.</summary>
     private readonly List<PluginLoadFailure> _failures = [];
@@ -47,7 +48,7 @@ internal sealed partial class PluginCatalog : IDisposable
     public static string FirstPartyDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");
 
     /// <summary>The loaded providers.</summary>
-    public IReadOnlyList<PluginProvider> Providers => _providers;
+    public IReadOnlyList<PluginProvider> Providers => Volatile.Read(ref _providers);
 
     /// <summary>Every plugin refused, with the reason.</summary>
     public IReadOnlyList<PluginLoadFailure> Failures => _failures;
@@ -58,7 +59,7 @@ internal sealed partial class PluginCatalog : IDisposable
     /// <summary>The provider with this name, or null.</summary>
     public PluginProvider? Find(string name)
     {
-        foreach (PluginProvider p in _providers)
+        foreach (PluginProvider p in Volatile.Read(ref _providers))
         {
             if (string.Equals(p.Name, name, StringComparison.Ordinal))
                 return p;
@@ -72,7 +73,7 @@ internal sealed partial class PluginCatalog : IDisposable
     public static PluginCatalog Load(PluginSources configured, IEnumerable<string>? paths, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(configured);
-        return Load([FirstPartyDirectory, .. configured.Directories], paths, configured.Pins, loggerFactory);
+        return Load([FirstPartyDirectory, .. configured.Directories], paths, configured.Pins, loggerFactory, configured.HotReload);
     }
 
     /// <summary>Loads the plugins found in <paramref name="directories"/> (each scanned for <c>&lt;Name&gt;/&lt;Name&gt;.dll</c>)
@@ -83,15 +84,17 @@ internal sealed partial class PluginCatalog : IDisposable
     /// <param name="paths">Explicit plugin DLLs or plugin directories from the command line; one that names no plugin is a failure (also in <see cref="UnusablePaths"/>).</param>
     /// <param name="sha256Pins">DLL file name → expected SHA-256 (hex); a mismatch, or a pinned name never found, refuses it.</param>
     /// <param name="loggerFactory">The logging provider constructors get (<c>ILogger&lt;T&gt;</c>, <c>ILoggerFactory</c>); null gives null loggers.</param>
+    /// <param name="hotReload"><c>Plugins:HotReload</c>: load every plugin into a collectible context and reload it when its DLL changes.</param>
     public static PluginCatalog Load(
         IEnumerable<string> directories,
         IEnumerable<string>? paths = null,
         IReadOnlyDictionary<string, string>? sha256Pins = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        bool hotReload = false)
     {
         ArgumentNullException.ThrowIfNull(directories);
         var services = new PluginServices(loggerFactory ?? NullLoggerFactory.Instance);
-        var catalog = new PluginCatalog();
+        var catalog = new PluginCatalog { _hotReload = hotReload, _pins = sha256Pins, _services = services };
         var files = new List<(string File, int Source)>();
         int source = 0;
         foreach (string dir in directories)
@@ -131,27 +134,38 @@ internal sealed partial class PluginCatalog : IDisposable
         }
         if (!TryLoadTypes(file, out Assembly? assembly, out Type[] types))
             return;
+        foreach (PluginProvider provider in CreateProviders(file, assembly, types, sha256, services, _failures))
+            candidates.Add((provider, source));
+    }
 
+    /// <summary>Creates a provider for every public provider type of a loaded plugin; each refusal goes to
+    /// <paramref name="failures"/>, and so does a plugin with no provider type at all.</summary>
+    private static List<PluginProvider> CreateProviders(string file, Assembly assembly, Type[] types, string sha256,
+        PluginServices services, List<PluginLoadFailure> failures)
+    {
+        var providers = new List<PluginProvider>();
         int found = 0;
         foreach (Type type in types)
         {
             if (!type.IsPublic || type.IsAbstract || type.IsInterface || !typeof(ICmaAllocatorProvider).IsAssignableFrom(type))
                 continue;
             found++;
-            if (CreateProvider(file, type, assembly, sha256, services) is { } provider)
-                candidates.Add((provider, source));
+            if (CreateProvider(file, type, assembly, sha256, services, failures) is { } provider)
+                providers.Add(provider);
         }
         if (found == 0)
-            _failures.Add(new PluginLoadFailure(file, $"contains no provider: no public non-abstract type implements {nameof(ICmaAllocatorProvider)}."));
+            failures.Add(new PluginLoadFailure(file, $"contains no provider: no public non-abstract type implements {nameof(ICmaAllocatorProvider)}."));
+        return providers;
     }
 
     /// <summary>Creates one provider with the plugin services; a constructor that asks for anything else, or throws,
-    /// is a load failure.</summary>
-    private PluginProvider? CreateProvider(string file, Type type, Assembly assembly, string sha256, PluginServices services)
+    /// is a load failure (added to <paramref name="failures"/>).</summary>
+    private static PluginProvider? CreateProvider(string file, Type type, Assembly assembly, string sha256, PluginServices services,
+        List<PluginLoadFailure> failures)
     {
         if (services.UnservedParameters(type) is { } unserved)
         {
-            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName}'s constructor asks for {unserved}, which the host does not give plugins: a provider's constructor may take only {PluginServices.Offered} (or nothing). The application's own services, ICmaService and IServiceProvider among them, are never shared with a plugin."));
+            failures.Add(new PluginLoadFailure(file, $"provider {type.FullName}'s constructor asks for {unserved}, which the host does not give plugins: a provider's constructor may take only {PluginServices.Offered} (or nothing). The application's own services, ICmaService and IServiceProvider among them, are never shared with a plugin."));
             return null;
         }
         try
@@ -161,14 +175,14 @@ internal sealed partial class PluginCatalog : IDisposable
             string description = provider.Description ?? "";
             if (string.IsNullOrEmpty(name) || !ProviderNamePattern().IsMatch(name))
             {
-                _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} has the invalid name '{name}'; use lower-case letters, digits and dashes, e.g. 'best-fit'."));
+                failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} has the invalid name '{name}'; use lower-case letters, digits and dashes, e.g. 'best-fit'."));
                 return null;
             }
             return new PluginProvider(name, description, provider, file, PluginAssemblyInspector.VersionOf(assembly), sha256);
         }
         catch (Exception e)
         {
-            _failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} could not be created: {Cause(type, e)}"));
+            failures.Add(new PluginLoadFailure(file, $"provider {type.FullName} could not be created: {Cause(type, e)}"));
             return null;
         }
     }
@@ -235,11 +249,15 @@ internal sealed partial class PluginCatalog : IDisposable
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
     private static partial Regex ProviderNamePattern();
 
-    /// <summary>Disposes the plugin loaders.</summary>
+    /// <summary>Disposes the plugin loaders (which stops watching for new builds).</summary>
     public void Dispose()
     {
-        foreach (PluginLoader loader in _loaders)
-            loader.Dispose();
-        _loaders.Clear();
+        lock (_reloadSync)
+        {
+            _disposed = true;
+            foreach (PluginLoader loader in _loaders)
+                loader.Dispose();
+            _loaders.Clear();
+        }
     }
 }
