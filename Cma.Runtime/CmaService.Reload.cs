@@ -24,6 +24,10 @@ internal sealed partial class CmaService
     /// <summary>What relative paths of a reloaded section resolve against (as at start).</summary>
     internal string BaseDirectory { get; set; } = AppContext.BaseDirectory;
 
+    /// <summary>The plugin directories and pins the catalog was loaded from, when known (<c>AddCma</c>): a reload that changes
+    /// them is refused, since plugins load once.</summary>
+    internal Plugins.PluginSources? StartPlugins { get; set; }
+
     /// <summary>The logger of regions a reload adds.</summary>
     internal ILogger RegionLogger { get; set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -112,7 +116,8 @@ internal sealed partial class CmaService
         string text = ReloadPlan.SettingsText(section);
         if (text == _appliedText)
             return CmaReloadResult.Unchanged;
-        ConfigLoadResult loaded = CmaConfigurationLoader.Validate(CmaConfigurationLoader.ReadSection(section, BaseDirectory), [.. _catalog.Providers.Select(p => p.Name)]);
+        CmaConfigurationSource source = CmaConfigurationLoader.ReadSection(section, BaseDirectory);
+        ConfigLoadResult loaded = CmaConfigurationLoader.Validate(source, [.. _catalog.Providers.Select(p => p.Name)]);
         if (!loaded.IsValid)
         {
             problems.AddRange(loaded.Problems.Select(p => p.ToString()));
@@ -121,6 +126,8 @@ internal sealed partial class CmaService
         CmaOptions next = loaded.Options!;
         CmaTopology topology = Topology;
         ReloadPlan plan = ReloadPlan.Compute(Configured, topology, next);
+        if (StartPlugins is { } plugins && ReloadPlan.PluginsText(plugins) != ReloadPlan.PluginsText(source.Plugins))
+            problems.Add($"{source.Prefix}:Plugins: plugin directories and pins are read once, when the application starts; restart it to load other plugins.");
         problems.AddRange(plan.Unsafe);
         foreach (Region r in plan.Removed)
         {

@@ -47,6 +47,7 @@ public static class CmaServiceCollectionExtensions
             (CmaService? service, IReadOnlyList<ConfigProblem> problems) = CmaRuntimeBuilder.Build(result.Options!, catalog, loggers, sp.GetService<IMeterFactory>(), source.BaseDirectory);
             if (service is null)
                 throw new CmaConfigurationException([.. problems.Select(p => p.ToString())]);
+            service.StartPlugins = source.Plugins;
             service.WatchForChanges(cmaSection);
             return service;
         });

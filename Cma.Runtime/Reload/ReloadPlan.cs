@@ -64,9 +64,14 @@ internal sealed class ReloadPlan
             Unsafe.Add($"{now.Field}:Backing: region '{now.Name}' backing options (Backing, BackingPath, ZeroOnAllocate, PoisonOnFree, GuardBytes) {fixedNote}.");
         if (was.Movable != now.Movable)
             Unsafe.Add($"{now.Field}:Reusable: region '{now.Name}' reusable options (Reusable, MovableFrom, MigrationRetries) cannot change while running; restart the application to apply them.");
-        if (was.Allocator != now.Allocator || SettingsText(was.Settings) != SettingsText(now.Settings))
+        // Against the region itself: an allocator swapped by hand since (TrySwapAllocator) goes back to the configured one.
+        if (region.AllocatorName != now.Allocator || SettingsText(region.Settings) != SettingsText(now.Settings))
             Swaps.Add((region, now));
     }
+
+    /// <summary>Plugin directories and pins as canonical text.</summary>
+    public static string PluginsText(Plugins.PluginSources plugins) =>
+        string.Join('\n', plugins.Directories) + "\n--\n" + string.Join('\n', plugins.Pins.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
 
     /// <summary>A settings section as canonical text: its key/value pairs, sorted, one per line.</summary>
     public static string SettingsText(IConfiguration settings) =>
