@@ -34,6 +34,10 @@ internal sealed partial class CmaService
     /// <summary>The canonical text of the section last applied (null until the first reload).</summary>
     private string? _appliedText;
 
+    /// <summary>The canonical text of the last section tried, when validation found it invalid (null otherwise): trying it
+    /// again gives the same outcome, so it is not logged nor counted again.</summary>
+    private string? _invalidText;
+
     /// <summary>The last reload's outcome.</summary>
     private CmaReloadOutcome? _lastReload;
 
@@ -77,13 +81,16 @@ internal sealed partial class CmaService
         IConfiguration section = configuration is not IConfigurationSection && configuration.GetSection(CmaConfigurationLoader.SectionName).Exists()
             ? configuration.GetSection(CmaConfigurationLoader.SectionName)
             : configuration;
+        string text = ReloadPlan.SettingsText(section);
         CmaReloadOutcome outcome;
         lock (_applyLock)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            if (text == _invalidText && LastReload is { Result: CmaReloadResult.Invalid } same)
+                return same;   // the same invalid section again (a notification that fired twice): reported once
             var problems = new List<string>();
             var changes = new List<string>();
-            CmaReloadResult result = ApplyLocked(section, problems, changes);
+            CmaReloadResult result = ApplyLocked(section, text, problems, changes);
             outcome = new CmaReloadOutcome { At = DateTimeOffset.UtcNow, Result = result, Problems = problems, Changes = changes };
             Volatile.Write(ref _lastReload, outcome);
         }
@@ -106,14 +113,14 @@ internal sealed partial class CmaService
     }
 
     /// <summary>Validates <paramref name="section"/> and applies its difference, or changes nothing. Caller holds <see cref="_applyLock"/>.</summary>
-    private CmaReloadResult ApplyLocked(IConfiguration section, List<string> problems, List<string> changes)
+    private CmaReloadResult ApplyLocked(IConfiguration section, string text, List<string> problems, List<string> changes)
     {
         if (Configured is null || _catalog is null)
         {
             problems.Add("this host was built without its configuration and plugin catalog, so it cannot reload; restart it instead");
             return CmaReloadResult.Refused;
         }
-        string text = ReloadPlan.SettingsText(section);
+        _invalidText = null;
         if (text == _appliedText)
             return CmaReloadResult.Unchanged;
         CmaConfigurationSource source = CmaConfigurationLoader.ReadSection(section, BaseDirectory);
@@ -121,6 +128,7 @@ internal sealed partial class CmaService
         if (!loaded.IsValid)
         {
             problems.AddRange(loaded.Problems.Select(p => p.ToString()));
+            _invalidText = text;
             return CmaReloadResult.Invalid;
         }
         CmaOptions next = loaded.Options!;

@@ -116,7 +116,8 @@ public interface ICmaService
     /// options and reusable options cannot change while running, nor can a region holding chunks be removed: such a
     /// reload is refused. Whenever the outcome is not <see cref="CmaReloadResult.Applied"/>, nothing changed (the running
     /// configuration stays). A section identical to the running one is <see cref="CmaReloadResult.Unchanged"/>, so a
-    /// change notification that fires twice applies once. Reloads are serialised. Pass the <c>Cma</c> section, or a root
+    /// change notification that fires twice applies once; an invalid section tried again returns the same outcome,
+    /// logged and counted once. Reloads are serialised. Pass the <c>Cma</c> section, or a root
     /// that has one.</summary>
     /// <returns>The outcome, also kept as <see cref="LastReload"/>, logged and counted (<c>cma.config_reloads</c>).</returns>
     CmaReloadOutcome Apply(Microsoft.Extensions.Configuration.IConfiguration configuration)

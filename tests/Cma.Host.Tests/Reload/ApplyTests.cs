@@ -159,4 +159,20 @@ public sealed class ApplyTests
 
         Assert.Equal(CmaReloadResult.Unchanged, host.Service.Apply(Section($"[ {A} ]")).Result);
     }
+
+    [Fact]
+    public void The_same_invalid_section_twice_is_reported_once()
+    {
+        using TestHost host = TestHost.Start($"[ {A} ]");
+        using var reloads = new MetricCollector<long>(host.Meters, CmaMetrics.MeterName, "cma.config_reloads");
+        string bad = $"[ {Region("a", "0x40000000", "no-such-allocator")} ]";
+
+        CmaReloadOutcome first = host.Service.Apply(Section(bad));
+        CmaReloadOutcome again = host.Service.Apply(Section(bad));
+
+        Assert.Equal(CmaReloadResult.Invalid, first.Result);
+        Assert.Same(first, again);
+        Assert.Single(reloads.GetMeasurementSnapshot());
+        Assert.Equal(CmaReloadResult.Unchanged, host.Service.Apply(Section($"[ {A} ]")).Result);   // the running one: nothing to do
+    }
 }
