@@ -30,6 +30,7 @@ internal sealed class CmaMetrics : IDisposable
     private readonly Counter<long> _movableAllocations;
     private readonly Counter<long> _swaps;
     private readonly Counter<long> _hotReloads;
+    private readonly Counter<long> _reloads;
 
     public CmaMetrics(IMeterFactory? factory)
     {
@@ -44,6 +45,7 @@ internal sealed class CmaMetrics : IDisposable
             "Time to serve a successful contiguous allocation, map lookup to verified result; tag migrated=true when movable chunks were moved or dropped for it.");
         _swaps = _meter.CreateCounter<long>("cma.allocator_swaps", "{swap}", "Live allocator swaps by region and outcome (ok, refused).");
         _hotReloads = _meter.CreateCounter<long>("cma.plugin_hot_reloads", "{reload}", "Plugin hot reloads by plugin file and outcome (ok, partial, failed).");
+        _reloads = _meter.CreateCounter<long>("cma.config_reloads", "{reload}", "Configuration reloads by outcome (applied, unchanged, invalid, refused).");
         _movableAllocations = _meter.CreateCounter<long>("cma.movable_allocations", "{allocation}", "Movable allocation requests by region, outcome and kind (movable, discardable).");
     }
 
@@ -68,6 +70,8 @@ internal sealed class CmaMetrics : IDisposable
     /// <summary>Counts a plugin hot reload: <paramref name="outcome"/> is ok, partial or failed.</summary>
     public void HotReload(string plugin, string outcome) =>
         _hotReloads.Add(1, Tag("plugin", plugin), Tag("outcome", outcome));
+    /// <summary>Counts a configuration reload (<c>applied</c>, <c>unchanged</c>, <c>invalid</c>, <c>refused</c>).</summary>
+    public void Reload(string outcome) => _reloads.Add(1, Tag("outcome", outcome));
 
     /// <summary>Counts a movable allocation request.</summary>
     public void MovableAllocation(Region? region, CmaOutcome outcome, bool discardable)
@@ -89,16 +93,12 @@ internal sealed class CmaMetrics : IDisposable
 
     public void RejectedArgument(string parameter) => _rejected.Add(1, Tag("parameter", parameter));
 
-    /// <summary>Registers the per-region gauges and fault counting for a service's regions.</summary>
+    /// <summary>Registers the per-region gauges (each measurement reads the service's regions at that moment, so a
+    /// configuration reload's added and removed regions are followed) and fault counting for a service's regions.</summary>
     public void Observe(CmaService service)
     {
         foreach (Region region in service.Regions)
-        {
-            // Faults while the regions were opened (Create throwing) happened before this meter existed: count them now.
-            if (region.FaultCount > 0)
-                _faults.Add(region.FaultCount, Tag("region", region.Info.Name), Tag("allocator", region.AllocatorName));
-            region.Faulted += (r, _) => _faults.Add(1, Tag("region", r.Info.Name), Tag("allocator", r.AllocatorName));
-        }
+            Watch(region);
         _meter.CreateObservableGauge("cma.region.free_bytes", () => Measure(service, s => (long)s.FreeBytes), "By", "Free bytes per region (rounding included; 0 while fenced).");
         _meter.CreateObservableGauge("cma.region.largest_free_block", () => Measure(service, s => (long)s.LargestFreeBlock), "By", "Largest allocatable block per region (0 while fenced).");
         _meter.CreateObservableGauge("cma.region.chunks", () => Measure(service, s => s.Chunks), "{chunk}", "Live chunks per region.");
@@ -111,6 +111,15 @@ internal sealed class CmaMetrics : IDisposable
         _meter.CreateObservableCounter("cma.migration_failures", () => MeasureFailures(service), "{allocation}",
             "Contiguous requests that movable chunks made fail, by reason (pinned, no-room, mover-failed).");
         _meter.CreateObservableGauge("cma.region.fenced", () => Measure(service, s => s.State == RegionState.Fenced ? 1 : 0), "{region}", "1 while a region is fenced.");
+    }
+
+    /// <summary>Counts <paramref name="region"/>'s faults: those while it was opened (Create throwing, before it was
+    /// watched) now, and every later one as it happens. For each region at start and each one a reload adds.</summary>
+    public void Watch(Region region)
+    {
+        if (region.FaultCount > 0)
+            _faults.Add(region.FaultCount, Tag("region", region.Info.Name), Tag("allocator", region.AllocatorName));
+        region.Faulted += (r, _) => _faults.Add(1, Tag("region", r.Info.Name), Tag("allocator", r.AllocatorName));
     }
 
     /// <summary>One measurement per region, read from its published snapshot (never its lock, never the plugin).</summary>

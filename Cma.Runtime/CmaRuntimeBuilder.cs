@@ -15,17 +15,41 @@ namespace Cma.Runtime;
 /// </summary>
 internal static class CmaRuntimeBuilder
 {
-    /// <summary>Builds the service, or returns every problem found.</summary>
+    /// <summary>Builds the service, or returns every problem found. The service keeps <paramref name="options"/>, the catalog
+    /// and <paramref name="baseDirectory"/> (default: the application's folder) to validate and apply a reloaded section
+    /// the same way.</summary>
     public static (CmaService? Service, IReadOnlyList<ConfigProblem> Problems) Build(
-        CmaOptions options, PluginCatalog catalog, ILoggerFactory loggerFactory, IMeterFactory? meterFactory = null)
+        CmaOptions options, PluginCatalog catalog, ILoggerFactory loggerFactory, IMeterFactory? meterFactory = null, string? baseDirectory = null)
     {
         var problems = new List<ConfigProblem>();
-        var regions = new List<Region>();
         ILogger regionLogger = loggerFactory.CreateLogger("Cma.Regions");
-        RegionMemory?[] memories = MapBackedRegions(options.Regions, problems);
-        for (int i = 0; i < options.Regions.Count; i++)
+        List<Region> regions = BuildRegions(options.Regions, options.Regions, [], catalog, regionLogger, problems);
+        if (problems.Count > 0)
+            return (null, problems);
+        var service = new CmaService(regions, options.Map, loggerFactory.CreateLogger<CmaService>(), new CmaMetrics(meterFactory), catalog)
         {
-            RegionOptions r = options.Regions[i];
+            Configured = options,
+            BaseDirectory = baseDirectory ?? AppContext.BaseDirectory,
+            RegionLogger = regionLogger,
+        };
+        return (service, problems);
+    }
+
+    /// <summary>Builds the regions <paramref name="toBuild"/> names — at start all of them, in a reload the added ones —
+    /// exactly the same way: backed regions mapped, each region's allocator created by its provider. Planning regions
+    /// of <paramref name="configured"/> (the whole configuration) must not overlap the new mappings, nor new planning
+    /// regions the mappings of <paramref name="running"/> (the regions that stay). On any problem (added to
+    /// <paramref name="problems"/>) everything built here is released and the list is empty.</summary>
+    internal static List<Region> BuildRegions(IReadOnlyList<RegionOptions> toBuild, IReadOnlyList<RegionOptions> configured,
+        IReadOnlyList<Region> running, PluginCatalog catalog, ILogger regionLogger, List<ConfigProblem> problems)
+    {
+        int before = problems.Count;
+        var regions = new List<Region>();
+        RegionMemory?[] memories = MapBackedRegions(toBuild, problems);
+        CheckOverlaps(configured, [.. toBuild.Select((r, i) => (r.Name, memories[i])), .. running.Select(r => (r.Info.Name, r.Memory))], problems);
+        for (int i = 0; i < toBuild.Count; i++)
+        {
+            RegionOptions r = toBuild[i];
             PluginProvider? provider = catalog.Find(r.Allocator);
             if (provider is null)
             {
@@ -47,20 +71,23 @@ internal static class CmaRuntimeBuilder
                 problems.Add(new ConfigProblem(r.Field + ":Persist", $"region '{r.Name}': {persistProblem}"));
             regions.Add(region);
         }
-        if (problems.Count > 0)
+        if (problems.Count == before)
+            return regions;
+        foreach (Region region in regions)
         {
-            foreach (Region region in regions)
-                region.Journal?.Dispose();
-            foreach (RegionMemory? memory in memories)
-                memory?.Dispose();
-            return (null, problems);
+            lock (region.Sync)
+                region.Close();   // disposes its allocator and its memory
         }
-        var service = new CmaService(regions, options.Map, loggerFactory.CreateLogger<CmaService>(), new CmaMetrics(meterFactory), catalog);
-        return (service, problems);
+        foreach (RegionMemory? memory in memories)
+        {
+            if (memory is not null && !regions.Any(r => ReferenceEquals(r.Memory, memory)))
+                memory.Dispose();
+        }
+        return [];
     }
 
     /// <summary>Maps every backed region (index-parallel to <paramref name="regions"/>; null for planning regions and
-    /// failed mappings, each failure a problem), then reports each planning region that numerically overlaps a mapping.</summary>
+    /// failed mappings, each failure a problem).</summary>
     private static RegionMemory?[] MapBackedRegions(IReadOnlyList<RegionOptions> regions, List<ConfigProblem> problems)
     {
         var memories = new RegionMemory?[regions.Count];
@@ -83,17 +110,22 @@ internal static class CmaRuntimeBuilder
                 problems.Add(new ConfigProblem(r.Field + ":Backing", $"region '{r.Name}' ({CmaSize.Format(r.Size)}, Backing {what}) could not be mapped: {e.Message} Make the region smaller, fix the path or its permissions, or set \"Backing\": \"None\"."));
             }
         }
-        for (int i = 0; i < regions.Count; i++)
+        return memories;
+    }
+
+    /// <summary>Reports each planning region of <paramref name="configured"/> that numerically overlaps one of
+    /// <paramref name="mappings"/> (a region's name and its mapping, or null when it has none).</summary>
+    private static void CheckOverlaps(IReadOnlyList<RegionOptions> configured, IReadOnlyList<(string Name, RegionMemory? Memory)> mappings, List<ConfigProblem> problems)
+    {
+        foreach (RegionOptions planned in configured)
         {
-            RegionOptions planned = regions[i];
             if (planned.Memory.IsBacked)
                 continue;
-            for (int j = 0; j < regions.Count; j++)
+            foreach ((string name, RegionMemory? memory) in mappings)
             {
-                if (memories[j] is { } m && planned.Start < m.Base + m.Size && m.Base < planned.End)
-                    problems.Add(new ConfigProblem(planned.Field, $"planning region '{planned.Name}' [0x{planned.Start:X}, 0x{planned.End:X}) overlaps the mapping of region '{regions[j].Name}' [0x{m.Base:X}, 0x{m.Base + m.Size:X}) (Backing {m.Backing}); chunk addresses would be ambiguous. Give '{planned.Name}' a Start outside it (or a different PlacementBase)."));
+                if (memory is { } m && planned.Start < m.Base + m.Size && m.Base < planned.End)
+                    problems.Add(new ConfigProblem(planned.Field, $"planning region '{planned.Name}' [0x{planned.Start:X}, 0x{planned.End:X}) overlaps the mapping of region '{name}' [0x{m.Base:X}, 0x{m.Base + m.Size:X}) (Backing {m.Backing}); chunk addresses would be ambiguous. Give '{planned.Name}' a Start outside it (or a different PlacementBase)."));
             }
         }
-        return memories;
     }
 }

@@ -12,11 +12,6 @@ namespace Cma.Runtime;
 /// </summary>
 internal sealed partial class CmaService : IBufferReleaser
 {
-    /// <summary>Per region (by its index in <see cref="_byStart"/>), the live handles by chunk address; the array is null
-    /// until the first buffer is handed out, and a region's table null until its first. An entry exists exactly while its
-    /// chunk is live and its handle not retired; each table is read and written under its region's lock.</summary>
-    private Dictionary<ulong, CmaBuffer>?[]? _handles;
-
     /// <inheritdoc/>
     public event Action<CmaGuardOverrun>? GuardOverrun;
 
@@ -42,22 +37,17 @@ internal sealed partial class CmaService : IBufferReleaser
     private CmaBuffer AdoptChunk(Region region, ulong address, ulong size, string device, string type)
     {
         var buffer = new CmaBuffer(this, region, address, size, device.Length == 0 ? "" : device + "/" + type);
-        Dictionary<ulong, CmaBuffer>?[] handles = Volatile.Read(ref _handles)
-            ?? Interlocked.CompareExchange(ref _handles, new Dictionary<ulong, CmaBuffer>?[_byStart.Length], null)
-            ?? _handles!;
-        int i = RegionIndexOf(address);
-        (handles[i] ??= []).Add(address, buffer);
+        (region.Handles ??= []).Add(address, buffer);
         return buffer;
     }
 
-    /// <summary>Whether the chunk at <paramref name="address"/> (in the region at <paramref name="regionIndex"/> of
-    /// <see cref="_byStart"/>) may be freed by this caller, retiring its handle if so: a free by address
+    /// <summary>Whether the chunk at <paramref name="address"/> (in <paramref name="region"/>) may be freed by this caller, retiring its handle if so: a free by address
     /// (<paramref name="handle"/> null) always may, and retires the live handle it finds; a handle may only while it is
     /// still the chunk's registered one (it was not retired by a free by address, whose chunk may since have passed to
     /// another owner). Caller holds the region's lock.</summary>
-    private bool ReleaseHandle(int regionIndex, ulong address, CmaBuffer? handle)
+    private static bool ReleaseHandle(Region region, ulong address, CmaBuffer? handle)
     {
-        Dictionary<ulong, CmaBuffer>? table = _handles?[regionIndex];
+        Dictionary<ulong, CmaBuffer>? table = region.Handles;
         if (table is null || !table.TryGetValue(address, out CmaBuffer? owner))
             return handle is null;
         if (handle is not null && !ReferenceEquals(owner, handle))

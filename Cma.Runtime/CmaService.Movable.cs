@@ -10,20 +10,24 @@ namespace Cma.Runtime;
 /// </summary>
 internal sealed partial class CmaService : IMovableChunkHost
 {
+    /// <summary>The mover last registered (<see cref="SetMover"/>), given to regions a reload adds.</summary>
+    private volatile Action<CmaMove>? _mover;
+
     /// <inheritdoc/>
     public CmaOutcome TryAllocateMovable(string device, string? type, ulong size, ulong alignment, bool discardable, out CmaMovableChunk? chunk)
     {
         PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(device);
-        ValidateRequest(size, alignment);
-        int rule = _map.FindRule(device, type);
+        CmaTopology topology = Topology;
+        ValidateRequest(topology, size, alignment);
+        int rule = topology.Map.FindRule(device, type);
         if (rule < 0)
         {
             chunk = null;
             _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
             return CmaOutcome.NoMatchingRule;
         }
-        return AllocateMovableFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, discardable, out chunk);
+        return AllocateMovableFrom(topology.RuleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, discardable, out chunk);
     }
 
     /// <inheritdoc/>
@@ -40,8 +44,9 @@ internal sealed partial class CmaService : IMovableChunkHost
     {
         PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(regions);
-        ValidateRequest(size, alignment);
-        return AllocateMovableFrom(ResolveRegions(regions), "", "", size, alignment, discardable, out chunk);
+        CmaTopology topology = Topology;
+        ValidateRequest(topology, size, alignment);
+        return AllocateMovableFrom(ResolveRegions(topology, regions), "", "", size, alignment, discardable, out chunk);
     }
 
     /// <summary>Tries <paramref name="candidates"/> in order for a movable chunk, whose handle is made and registered in the
@@ -90,8 +95,7 @@ internal sealed partial class CmaService : IMovableChunkHost
         PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(region);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (!_byName.TryGetValue(region, out Region? r))
-            CmaThrow.UnknownRegion(region, _byName.Keys, nameof(region));
+        Region r = RegionNamed(region, nameof(region));
         var moves = new List<CmaMove>();
         lock (r.Sync)
             r.Compact(moves);
@@ -102,7 +106,8 @@ internal sealed partial class CmaService : IMovableChunkHost
     public void SetMover(Action<CmaMove>? mover)
     {
         PluginCallScope.ThrowIfInside();
-        foreach (Region r in _regions)
+        _mover = mover;   // for regions a configuration reload adds
+        foreach (Region r in Topology.Regions)
         {
             lock (r.Sync)
                 r.Mover = r.Memory is null ? mover : null;

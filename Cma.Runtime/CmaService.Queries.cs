@@ -11,13 +11,14 @@ internal sealed partial class CmaService
     {
         PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(device);
-        int rule = _map.FindRule(device, type);
+        CmaTopology topology = Topology;
+        int rule = topology.Map.FindRule(device, type);
         if (rule < 0)
         {
             info = null;
             return CmaOutcome.NoMatchingRule;
         }
-        Region[] regions = _ruleRegions[rule];
+        Region[] regions = topology.RuleRegions[rule];
         ulong lower = ulong.MaxValue, upper = 0, total = 0, free = 0;
         foreach (Region r in regions)
         {
@@ -36,9 +37,10 @@ internal sealed partial class CmaService
     public IReadOnlyList<CmaRegionSnapshot> GetRegions()
     {
         PluginCallScope.ThrowIfInside();
-        var snapshots = new CmaRegionSnapshot[_regions.Length];
+        Region[] all = Topology.Regions;
+        var snapshots = new CmaRegionSnapshot[all.Length];
         for (int i = 0; i < snapshots.Length; i++)
-            snapshots[i] = _regions[i].Snapshot();
+            snapshots[i] = all[i].Snapshot();
         return snapshots;
     }
 
@@ -65,7 +67,7 @@ internal sealed partial class CmaService
     internal void FreeAll()
     {
         var addresses = new List<ulong>();
-        foreach (Region r in _regions)
+        foreach (Region r in Topology.Regions)
         {
             addresses.Clear();
             lock (r.Sync)
@@ -81,23 +83,25 @@ internal sealed partial class CmaService
     {
         PluginCallScope.ThrowIfInside();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var regions = new List<CmaRegionState>(_regions.Length);
-        foreach (Region r in _regions)
+        CmaTopology topology = Topology;
+        var regions = new List<CmaRegionState>(topology.Regions.Length);
+        foreach (Region r in topology.Regions)
         {
             lock (r.Sync)
                 regions.Add(r.CaptureState());
         }
-        return new CmaState { TakenAt = DateTimeOffset.UtcNow, Regions = regions, Map = [.. _map.Rules.Select(rule => rule.ToString())] };
+        return new CmaState { TakenAt = DateTimeOffset.UtcNow, Regions = regions, Map = [.. topology.Map.Rules.Select(rule => rule.ToString())] };
     }
 
-    internal Region? FindRegion(string name) => _byName.GetValueOrDefault(name);
+    internal Region? FindRegion(string name) => Topology.ByName.GetValueOrDefault(name);
 
     /// <summary>The region named <paramref name="name"/>; an <see cref="ArgumentException"/> on
     /// <paramref name="parameter"/>, listing the names, when there is none.</summary>
     private Region RegionNamed(string name, string parameter)
     {
-        if (!_byName.TryGetValue(name, out Region? region))
-            CmaThrow.UnknownRegion(name, _byName.Keys, parameter);
+        Dictionary<string, Region> byName = Topology.ByName;
+        if (!byName.TryGetValue(name, out Region? region))
+            CmaThrow.UnknownRegion(name, byName.Keys, parameter);
         return region;
     }
 }

@@ -12,8 +12,9 @@ internal sealed partial class CmaService
         PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(region);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (!_byName.TryGetValue(region, out Region? r))
-            CmaThrow.UnknownRegion(region, _byName.Keys, nameof(region));
+        CmaTopology topology = Topology;
+        if (!topology.ByName.TryGetValue(region, out Region? r))
+            CmaThrow.UnknownRegion(region, topology.ByName.Keys, nameof(region));
         var buffers = new List<CmaBuffer>();
         lock (r.Sync)
         {
@@ -34,10 +35,8 @@ internal sealed partial class CmaService
     {
         PluginCallScope.ThrowIfInside();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        int i = RegionIndexOf(address);
-        if (i < 0 || address >= _byStart[i].Info.End)
+        if (Topology.RegionAt(address) is not { } r)
             return null;
-        Region r = _byStart[i];
         lock (r.Sync)
         {
             if (!r.Chunks.TryGet(address, out ChunkEntry entry) || HasHandle(r, address) || r.Movables?.ByAddress.ContainsKey(address) == true)
@@ -56,6 +55,5 @@ internal sealed partial class CmaService
     }
 
     /// <summary>Whether the chunk at <paramref name="start"/> already has a live handle. Caller holds the region's lock.</summary>
-    private bool HasHandle(Region region, ulong start) =>
-        _handles?[Array.IndexOf(_byStart, region)] is { } table && table.ContainsKey(start);
+    private static bool HasHandle(Region region, ulong start) => region.Handles is { } table && table.ContainsKey(start);
 }

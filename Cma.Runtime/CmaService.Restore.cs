@@ -29,9 +29,9 @@ internal sealed partial class CmaService
         foreach (CmaRegionState saved in state.Regions)
         {
             CmaRegionSnapshot s = saved.Region;
-            if (!_byName.TryGetValue(s.Name, out Region? r))
+            if (!Topology.ByName.TryGetValue(s.Name, out Region? r))
             {
-                problems.Add($"region '{s.Name}' is in the state but not configured (regions: {string.Join(", ", _regions.Select(x => x.Info.Name))})");
+                problems.Add($"region '{s.Name}' is in the state but not configured (regions: {string.Join(", ", Topology.Regions.Select(x => x.Info.Name))})");
                 continue;
             }
             bool backed = s.Backing != CmaBacking.None || r.Memory is not null;
@@ -58,14 +58,14 @@ internal sealed partial class CmaService
         reason = CheckState(state) is { Count: > 0 } problems ? string.Join("; ", problems) : null;
         foreach (CmaRegionState saved in reason is null ? state.Regions : [])
         {
-            Region r = _byName[saved.Region.Name];
+            Region r = Topology.ByName[saved.Region.Name];
             bool ok;
             lock (r.Sync)
                 ok = r.TryRestore(saved.Chunks, r.Info.Start - saved.Region.Start, out reason);
             if (!ok)
             {
                 foreach (CmaRestoredRegion back in done)
-                    EmptyRegion(_byName[back.Region]);
+                    EmptyRegion(Topology.ByName[back.Region]);
                 done.Clear();
                 _logger.LogWarning("Restoring a state was refused: {Reason}. The host is as it was.", reason);
                 return false;

@@ -18,8 +18,7 @@ internal sealed partial class CmaService
         ArgumentNullException.ThrowIfNull(region);
         ArgumentNullException.ThrowIfNull(allocator);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (!_byName.TryGetValue(region, out Region? r))
-            CmaThrow.UnknownRegion(region, _byName.Keys, nameof(region));
+        Region r = RegionNamed(region, nameof(region));
         PluginProvider? provider = _catalog?.Find(allocator);
         if (provider is null)
         {

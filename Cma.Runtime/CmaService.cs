@@ -15,29 +15,9 @@ namespace Cma.Runtime;
 /// </summary>
 internal sealed partial class CmaService : ICmaService, IDisposable
 {
-    /// <summary>Regions in configuration order.</summary>
-    private readonly Region[] _regions;
-
-    /// <summary>Regions sorted by start address (they never overlap), for free-by-address.</summary>
-    private readonly Region[] _byStart;
-
-    /// <summary>Region starts parallel to <see cref="_byStart"/>.</summary>
-    private readonly ulong[] _starts;
-
-    /// <summary>Region by name.</summary>
-    private readonly Dictionary<string, Region> _byName;
-
-    /// <summary>Span-keyed view of <see cref="_byName"/> for allocation-free parsing of region lists.</summary>
-    private readonly Dictionary<string, Region>.AlternateLookup<ReadOnlySpan<char>> _byNameSpan;
-
-    /// <summary>The map.</summary>
-    private readonly DeviceMap _map;
-
-    /// <summary>Per map rule, its regions in fallback order (names resolved once).</summary>
-    private readonly Region[][] _ruleRegions;
-
-    /// <summary>The largest granule of any region: sizes that overflow when rounded to it are rejected.</summary>
-    private readonly ulong _maxGranule;
+    /// <summary>The regions and the map, replaced whole by a configuration reload (<see cref="Apply"/>); every call reads it
+    /// once (<see cref="Topology"/>) and works on that one value.</summary>
+    private CmaTopology _topology;
 
     /// <summary>Metrics, or null.</summary>
     private readonly CmaMetrics? _metrics;
@@ -54,25 +34,21 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     internal CmaService(IReadOnlyList<Region> regions, DeviceMap map, ILogger logger, CmaMetrics? metrics = null, Plugins.PluginCatalog? catalog = null)
     {
         _catalog = catalog;
-        _regions = [.. regions];
-        _byStart = [.. regions.OrderBy(r => r.Info.Start)];
-        _starts = [.. _byStart.Select(r => r.Info.Start)];
-        _byName = regions.ToDictionary(r => r.Info.Name, StringComparer.Ordinal);
-        _byNameSpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
-        _map = map;
-        _ruleRegions = [.. map.Rules.Select(rule => rule.Regions.Select(n => _byName[n]).ToArray())];
-        _maxGranule = regions.Count == 0 ? 1 : regions.Max(r => r.Info.Granule);
+        _topology = new CmaTopology(regions, map);
         _logger = logger;
         _metrics = metrics;
         metrics?.Observe(this);
         AttachHotReload(catalog);
     }
 
-    /// <summary>The map the service routes by.</summary>
-    internal DeviceMap Map => _map;
+    /// <summary>The current regions and map (read once per call).</summary>
+    internal CmaTopology Topology => Volatile.Read(ref _topology);
 
-    /// <summary>The regions in configuration order.</summary>
-    internal IReadOnlyList<Region> Regions => _regions;
+    /// <summary>The map the service routes by now.</summary>
+    internal DeviceMap Map => Topology.Map;
+
+    /// <summary>The regions in configuration order, now.</summary>
+    internal IReadOnlyList<Region> Regions => Topology.Regions;
 
     /// <inheritdoc/>
     public CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, out CmaChunk chunk) =>
@@ -84,8 +60,9 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     {
         PluginCallScope.ThrowIfInside(); // first: even a bad call from inside a plugin fences its region
         ArgumentNullException.ThrowIfNull(device);
-        ValidateRequest(size, alignment);
-        int rule = _map.FindRule(device, type);
+        CmaTopology topology = Topology;
+        ValidateRequest(topology, size, alignment);
+        int rule = topology.Map.FindRule(device, type);
         if (rule < 0)
         {
             chunk = default;
@@ -93,7 +70,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
             _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
             return CmaOutcome.NoMatchingRule;
         }
-        return AllocateFrom(_ruleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, asBuffer, out chunk, out buffer);
+        return AllocateFrom(topology.RuleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, asBuffer, out chunk, out buffer);
     }
 
     /// <inheritdoc/>
@@ -115,29 +92,31 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     {
         PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(regions);
-        ValidateRequest(size, alignment);
-        return AllocateFrom(ResolveRegions(regions), "", "", size, alignment, asBuffer, out chunk, out buffer);
+        CmaTopology topology = Topology;
+        ValidateRequest(topology, size, alignment);
+        return AllocateFrom(ResolveRegions(topology, regions), "", "", size, alignment, asBuffer, out chunk, out buffer);
     }
 
     /// <summary>The regions a comma-separated list names, in order; every name is resolved first, so that an unknown one
     /// is an <see cref="ArgumentException"/> and nothing changes.</summary>
-    private Region[] ResolveRegions(string regions)
+    private static Region[] ResolveRegions(CmaTopology topology, string regions)
     {
-        Span<int> picked = stackalloc int[Math.Min(64, _regions.Length + 1)];
+        Region[] all = topology.Regions;
+        Span<int> picked = stackalloc int[Math.Min(64, all.Length + 1)];
         int count = 0;
         foreach (Range part in regions.AsSpan().Split(','))
         {
             ReadOnlySpan<char> name = regions.AsSpan()[part].Trim();
-            if (!_byNameSpan.TryGetValue(name, out Region? region))
-                CmaThrow.UnknownRegion(name, _byName.Keys, nameof(regions));
+            if (!topology.ByNameSpan.TryGetValue(name, out Region? region))
+                CmaThrow.UnknownRegion(name, topology.ByName.Keys, nameof(regions));
             if (count < picked.Length)
-                picked[count++] = Array.IndexOf(_regions, region);
+                picked[count++] = Array.IndexOf(all, region);
         }
         if (count == 0)
             CmaThrow.NoRegionNamed(nameof(regions));
         Region[] candidates = new Region[count];
         for (int i = 0; i < count; i++)
-            candidates[i] = _regions[picked[i]];
+            candidates[i] = all[picked[i]];
         return candidates;
     }
 
@@ -199,44 +178,21 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         PluginCallScope.ThrowIfInside();
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         overrun = null;
-        int i = RegionIndexOf(address);
-        if (i >= 0)
+        if (Topology.RegionAt(address) is { } region)
         {
-            Region region = _byStart[i];
-            if (address < region.Info.End)
+            bool freed;
+            lock (region.Sync)
             {
-                bool freed;
-                lock (region.Sync)
-                {
-                    freed = ReleaseHandle(i, address, handle) && region.TryFree(address, out overrun);
-                }
-                if (overrun is not null)
-                    ReportOverrun(region, overrun);
-                _metrics?.Free(region, freed ? CmaOutcome.Ok : CmaOutcome.NotFound);
-                return freed ? CmaOutcome.Ok : CmaOutcome.NotFound;
+                freed = ReleaseHandle(region, address, handle) && region.TryFree(address, out overrun);
             }
+            if (overrun is not null)
+                ReportOverrun(region, overrun);
+            _metrics?.Free(region, freed ? CmaOutcome.Ok : CmaOutcome.NotFound);
+            return freed ? CmaOutcome.Ok : CmaOutcome.NotFound;
         }
         _logger.LogWarning("Free of 0x{Address:X}: the address is in no region; nothing changed.", address);
         _metrics?.Free(null, CmaOutcome.NotFound);
         return CmaOutcome.NotFound;
-    }
-
-    /// <summary>The index in <see cref="_byStart"/> of the last region that starts at or below <paramref name="address"/>, or
-    /// -1 when every region starts above it. A plain binary search over <see cref="_starts"/> (no comparer call per step);
-    /// with one region it is a single compare. E.g. starts 0x1000, 0x9000: 0x8FFF → 0, 0x9000 → 1, 0x0FFF → -1.</summary>
-    private int RegionIndexOf(ulong address)
-    {
-        ulong[] starts = _starts;
-        int lo = 0, hi = starts.Length; // invariant: starts[< lo] ≤ address < starts[≥ hi]
-        while (lo < hi)
-        {
-            int mid = (int)((uint)(lo + hi) >> 1);
-            if (starts[mid] <= address)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo - 1;
     }
 
     /// <inheritdoc/>
@@ -256,12 +212,13 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     };
 
     /// <summary>Rejects a zero size, a non-power-of-two alignment, and a size that overflows when rounded.</summary>
-    private void ValidateRequest(ulong size, ulong alignment)
+    private void ValidateRequest(CmaTopology topology, ulong size, ulong alignment)
     {
+        ulong maxGranule = topology.MaxGranule;
         if (size == 0)
             Reject(CmaThrow.ZeroSize, nameof(size));
-        if (size > ulong.MaxValue - (_maxGranule - 1))
-            Reject(CmaThrow.OverflowingSize(size, _maxGranule), nameof(size));
+        if (size > ulong.MaxValue - (maxGranule - 1))
+            Reject(CmaThrow.OverflowingSize(size, maxGranule), nameof(size));
         if (alignment != 0 && !BitOperations.IsPow2(alignment))
             Reject(CmaThrow.BadAlignment(alignment), nameof(alignment));
     }
@@ -286,10 +243,14 @@ internal sealed partial class CmaService : ICmaService, IDisposable
         PluginCallScope.ThrowIfInside();
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        foreach (Region r in _regions)
+        _watch?.Dispose();
+        lock (_applyLock)   // a reload in progress finishes first; none starts after this
         {
-            lock (r.Sync)
-                r.Close();
+            foreach (Region r in Topology.Regions)
+            {
+                lock (r.Sync)
+                    r.Close();
+            }
         }
         _metrics?.Dispose();
     }

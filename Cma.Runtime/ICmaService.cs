@@ -118,4 +118,22 @@ public interface ICmaService
     /// themselves and never call it.</summary>
     void SetMover(Action<CmaMove>? mover)
         => throw new NotSupportedException("This ICmaService does not support movable chunks.");
+
+    /// <summary>Applies a new <c>Cma</c> section to the running host (what <c>reloadOnChange</c> does when the file
+    /// changes; call it yourself when you build configuration in code). The section is validated as a whole, with the same
+    /// messages as at start; if it is valid its difference is applied: regions added, empty regions removed, allocators and
+    /// settings swapped live (as <see cref="TrySwapAllocator"/>), the map replaced — the regions and map in one atomic
+    /// switch, so a request sees the old or the new map, never a mix. A region's range, granule, alignment, backing
+    /// options and reusable options cannot change while running, nor can a region holding chunks be removed: such a
+    /// reload is refused. Whenever the outcome is not <see cref="CmaReloadResult.Applied"/>, nothing changed (the running
+    /// configuration stays). A section identical to the running one is <see cref="CmaReloadResult.Unchanged"/>, so a
+    /// change notification that fires twice applies once; an invalid section tried again returns the same outcome,
+    /// logged and counted once. Reloads are serialised. Pass the <c>Cma</c> section, or a root
+    /// that has one.</summary>
+    /// <returns>The outcome, also kept as <see cref="LastReload"/>, logged and counted (<c>cma.config_reloads</c>).</returns>
+    CmaReloadOutcome Apply(Microsoft.Extensions.Configuration.IConfiguration configuration)
+        => throw new NotSupportedException("This ICmaService does not reload its configuration.");
+
+    /// <summary>The outcome of the last configuration reload (<see cref="Apply"/>), or null when there was none.</summary>
+    CmaReloadOutcome? LastReload => null;
 }

@@ -21,6 +21,9 @@ public static class CmaServiceCollectionExtensions
     /// like <c>ValidateOnStart</c>), so an invalid configuration stops the application before it serves anything;
     /// without a host it is validated when <see cref="ICmaService"/> is first resolved. Either way an invalid
     /// configuration throws <see cref="CmaConfigurationException"/> listing every problem.
+    /// When the section's configuration reloads (e.g. <c>AddJsonFile(path, reloadOnChange: true)</c>), the new section is
+    /// applied to the running service (<see cref="ICmaService.Apply"/>): if it is invalid or cannot be applied while
+    /// running, nothing changes and <see cref="ICmaService.LastReload"/> says why.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="cmaSection">The <c>Cma</c> section, e.g. <c>configuration.GetSection("Cma")</c>.</param>
@@ -40,8 +43,13 @@ public static class CmaServiceCollectionExtensions
             if (!result.IsValid)
                 throw new CmaConfigurationException([.. result.Problems.Select(p => p.ToString()), .. catalog.Failures.Select(f => "plugin " + f)]);
             ILoggerFactory loggers = sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-            (CmaService? service, IReadOnlyList<ConfigProblem> problems) = CmaRuntimeBuilder.Build(result.Options!, catalog, loggers, sp.GetService<IMeterFactory>());
-            return service ?? throw new CmaConfigurationException([.. problems.Select(p => p.ToString())]);
+            CmaConfigurationSource source = sp.GetRequiredService<CmaConfigurationSource>();
+            (CmaService? service, IReadOnlyList<ConfigProblem> problems) = CmaRuntimeBuilder.Build(result.Options!, catalog, loggers, sp.GetService<IMeterFactory>(), source.BaseDirectory);
+            if (service is null)
+                throw new CmaConfigurationException([.. problems.Select(p => p.ToString())]);
+            service.StartPlugins = source.Plugins;
+            service.WatchForChanges(cmaSection);
+            return service;
         });
         services.TryAddSingleton<ICmaService>(sp => sp.GetRequiredService<CmaService>());
         // Start-up validation: the host's IStartupValidator builds this options instance at start, which builds the

@@ -94,23 +94,28 @@ internal sealed partial class Region
     public void Close()
     {
         if (State == RegionState.Active)
-        {
-            try
-            {
-                using PluginCallScope call = PluginCallScope.Enter(this);
-                Allocator!.Dispose();
-            }
-            catch (Exception e)
-            {
-                _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", Info.Name, e.Message);
-            }
-            if (_reentered)
-                _logger.LogWarning("The allocator of region {Region} called back into the Cma host from inside Dispose; the call was refused.", Info.Name);
-        }
+            DisposeAllocator();
         Fence(ClosedReason, countFault: false);
         CloseMovables();
         Journal?.Dispose();
         ReleaseMemory();
+    }
+
+    /// <summary>Disposes the current allocator instance (a plugin call: a call back into the host is refused); a failure
+    /// is logged. Caller holds <see cref="Sync"/>.</summary>
+    private void DisposeAllocator()
+    {
+        try
+        {
+            using PluginCallScope call = PluginCallScope.Enter(this);
+            Allocator!.Dispose();
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", Info.Name, e.Message);
+        }
+        if (_reentered)
+            _logger.LogWarning("The allocator of region {Region} called back into the Cma host from inside Dispose; the call was refused.", Info.Name);
     }
 
     /// <summary>Releases the region's bytes (mapping unmapped, a Shared file unlinked); a failure is logged.</summary>
