@@ -75,6 +75,24 @@ public sealed class PersistentRegionTests
     }
 
     [Fact]
+    public void A_restore_whose_reserve_lies_is_caught_by_the_guard_and_the_host_does_not_start()
+    {
+        using var dir = new TempConfigFolder();
+        string file = Path.Combine(dir.Path, "r.bin");
+        string honest = BackedRegions.Mapped("r", "File", file, "1M", "\"Allocator\": \"hostile-reserve\", \"Persist\": true");
+        using (TestHost first = TestHost.Start("[ " + honest + " ]", extraPlugins: [Plugins.TestAssemblies.HostilePluginPath]))
+            first.Service.AllocateBuffer("any", null, 64 * 1024);
+        // The same table, now restored into an instance whose reserve says yes and reserves nothing.
+        string lying = BackedRegions.Mapped("r", "File", file, "1M", "\"Allocator\": \"hostile-reserve\", \"Persist\": true, \"Settings\": { \"ReserveNothing\": true }");
+        string config = dir.Write($$"""{ "Cma": { "Regions": [ {{lying}} ] } }""");
+        (int exitCode, string output) = ChildProcess.RunCma("info", "--config", config, "--plugin", Plugins.TestAssemblies.HostilePluginPath);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Cma:Regions:0:Persist", output, StringComparison.Ordinal);
+        Assert.Contains("misreported its state after the persisted chunks were restored", output, StringComparison.Ordinal);
+        Assert.Contains("region is fenced", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Persist_needs_a_file_backing()
     {
         using var dir = new TempConfigFolder();
