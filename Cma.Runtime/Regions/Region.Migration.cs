@@ -63,8 +63,9 @@ internal sealed partial class Region
     private RegionAllocateResult PlaceReusable(ulong size, ulong requested, ulong alignment, int owner, out ulong address)
     {
         LastAllocationMigrated = false;
+        if (_space!.HostPlacedCount == 0)
+            return Place(size, requested, alignment, owner, out address);   // nothing lent: an ordinary placement
         List<ulong>? holds = null;
-        _holds.Clear();
         RegionAllocateResult blocked = RegionAllocateResult.NoSpace;
         for (int attempt = 0; ; attempt++)
         {
@@ -77,8 +78,9 @@ internal sealed partial class Region
             if (result == RegionAllocateResult.Ok || result == RegionAllocateResult.Fenced)
             {
                 ReleaseHolds(holds);
-                if (LastAllocationMigrated)
-                    PublishMovableChange();
+                if (!LastAllocationMigrated)
+                    return result;   // nothing moved or dropped: the movable accounting is as it was
+                PublishMovableChange();
                 if (result == RegionAllocateResult.Ok && !CheckMovableAccounting())
                 {
                     address = 0;
@@ -119,9 +121,9 @@ internal sealed partial class Region
     /// <summary>Releases held ranges (the plugin gets them back; they were never in the gaps).</summary>
     private void ReleaseHolds(List<ulong>? holds)
     {
-        _holds.Clear();
         if (holds is null)
             return;
+        _holds.Clear();
         foreach (ulong at in holds)
             ReleaseHold(at);
     }
