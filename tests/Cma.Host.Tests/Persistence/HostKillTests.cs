@@ -28,7 +28,7 @@ public sealed class HostKillTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         for (int kill = 0; kill < Kills; kill++)
         {
-            List<string> lines = RunAndKill(config, kill + 1, random.Next(5, 60));
+            List<string> lines = KilledChild.Run(["host", config, (kill + 1).ToString()], random.Next(5, 60));
             Assert.Equal($"R {expected.Count}", lines[0]);
             string? pendingFree = null;
             foreach (string line in lines.Skip(1))
@@ -76,36 +76,5 @@ public sealed class HostKillTests(ITestOutputHelper output)
             extra.Dispose();   // the child never knew it; free it so the next run starts from the acknowledged set
         }
         return landed;   // the host is disposed without freeing: the table keeps the rest for the next run
-    }
-
-    /// <summary>Starts the child, kills it with SIGKILL <paramref name="delayMs"/> after its "R" line, returns its lines.</summary>
-    private static List<string> RunAndKill(string config, int seed, int delayMs)
-    {
-        var start = new ProcessStartInfo(ChildProcess.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "JournalChild.dll"), "host", config, seed.ToString()])
-            start.ArgumentList.Add(argument);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using Process process = Process.Start(start)!;
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        var lines = new List<string>();
-        var ready = new ManualResetEventSlim();
-        Task reader = Task.Run(() =>
-        {
-            while (process.StandardOutput.ReadLine() is { } line)
-            {
-                lock (lines)
-                    lines.Add(line);
-                ready.Set();
-            }
-        });
-        if (!ready.Wait(TimeSpan.FromSeconds(60)))
-            Assert.Fail("the child did not start in 60 s: " + (process.HasExited ? errors.Result : "(running)"));
-        Thread.Sleep(delayMs);
-        Assert.False(process.HasExited, "the child stopped by itself: " + (process.HasExited ? errors.Result : ""));
-        process.Kill();   // SIGKILL
-        process.WaitForExit();
-        Assert.True(reader.Wait(TimeSpan.FromSeconds(30)), "the child's output did not end");
-        lock (lines)
-            return [.. lines];
     }
 }

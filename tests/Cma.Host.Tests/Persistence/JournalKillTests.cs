@@ -37,7 +37,8 @@ public sealed class JournalKillTests(ITestOutputHelper output) : IDisposable
         {
             bool early = kill % 6 == 5;   // kill during start-up: recovery and its compaction
             var flush = kill % 5 == 4 ? ChunkJournalFlush.FlushEachChange : ChunkJournalFlush.OsBuffered;
-            List<string> lines = RunAndKill(journal, data, kill + 1, flush, early ? random.Next(0, 150) : random.Next(5, 50), early);
+            List<string> lines = KilledChild.Run([journal, data, RegionSize.ToString(), (kill + 1).ToString(),
+                flush == ChunkJournalFlush.FlushEachChange ? "1" : "0"], early ? random.Next(0, 150) : random.Next(5, 50), early);
             acknowledged += lines.Count(line => line[0] is 'A' or 'F');
             if (lines.Count == 0)
                 beforeReady++;
@@ -51,38 +52,6 @@ public sealed class JournalKillTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{Kills} kills in {clock.Elapsed.TotalSeconds:F1} s: {acknowledged} acknowledged changes, {inFlight} in-flight operations landed, "
             + $"{beforeReady} kills before the child was ready; {expected.Count} chunks live at the end");
         Assert.True(acknowledged > Kills * 5, $"only {acknowledged} acknowledgements in {Kills} runs");
-    }
-
-    /// <summary>Starts the child, kills it with SIGKILL after <paramref name="delayMs"/> (from its start when
-    /// <paramref name="early"/>, else from its "R" line), and returns every line it acknowledged.</summary>
-    private static List<string> RunAndKill(string journal, string data, int seed, ChunkJournalFlush flush, int delayMs, bool early)
-    {
-        var start = new ProcessStartInfo(ChildProcess.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "JournalChild.dll"), journal, data, RegionSize.ToString(),
-                     seed.ToString(), flush == ChunkJournalFlush.FlushEachChange ? "1" : "0"])
-            start.ArgumentList.Add(argument);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using Process process = Process.Start(start)!;
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        var lines = new List<string>();
-        var ready = new ManualResetEventSlim();
-        Task reader = Task.Run(() =>
-        {
-            while (process.StandardOutput.ReadLine() is { } line)
-            {
-                lock (lines)
-                    lines.Add(line);
-                ready.Set();
-            }
-        });
-        if (!early && !ready.Wait(TimeSpan.FromSeconds(30)))
-            Assert.Fail("the child did not start in 30 s: " + (process.HasExited ? errors.Result : "(running)"));
-        Thread.Sleep(delayMs);
-        Assert.False(process.HasExited, "the child stopped by itself: " + (process.HasExited ? errors.Result : ""));
-        process.Kill();   // SIGKILL
-        process.WaitForExit();
-        Assert.True(reader.Wait(TimeSpan.FromSeconds(30)), "the child's output did not end");
-        return lines;
     }
 
     private static void Apply(Dictionary<ulong, Acked> expected, string line)
