@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Cma.Benchmarks;
 
 /// <summary>
-/// <c>persist [rounds]</c>: what <c>Persist: true</c> costs per allocate and per free through the host, against the same
+/// <c>persist bdn</c> runs <see cref="PersistBenchmarks"/> (BenchmarkDotNet) instead. <c>persist [rounds]</c>: what <c>Persist: true</c> costs per allocate and per free through the host, against the same
 /// File region without it, for both flush policies; then the time to reopen a persisted region holding a million chunks
 /// (journal replay + exact placement of every chunk + the stats check); <c>persist [rounds] [chunks]</c>, default 1M. Interleaved rounds, medians: the machine is
 /// shared, so each round measures the three cases back to back.
@@ -12,6 +12,11 @@ internal static class PersistMode
 {
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "bdn")
+        {
+            BenchmarkDotNet.Running.BenchmarkRunner.Run<PersistBenchmarks>(args: args[1..]);
+            return 0;
+        }
         int rounds = args.Length > 0 ? int.Parse(args[0]) : 7;
         int chunks = args.Length > 1 ? int.Parse(args[1]) : 1_000_000;
         string dir = Path.Combine(Path.GetTempPath(), "cma-persist-bench-" + Guid.NewGuid().ToString("N"));
