@@ -8,10 +8,12 @@ internal sealed partial class BestFitAllocator
     /// <inheritdoc/>
     /// <remarks>Best fit keeps every free granule in some hole, so a range is free exactly when one hole contains all
     /// of it (holes never touch: two holes would leave an allocated granule between them). The range is carved out
-    /// like an allocation at that offset: the hole shrinks, vanishes, or splits in two. Cost: O(1) expected to find a
-    /// hole that starts at <paramref name="address"/> or ends at the range's end (the usual case when a live set is
-    /// rebuilt in address order), otherwise one pass over the holes, O(n); then the same O(log n) updates as an
-    /// allocation.</remarks>
+    /// like an allocation at that offset: the hole shrinks, vanishes, or splits in two. Finding the hole: O(1) expected
+    /// when it starts at <paramref name="address"/> or ends at the range's end (the edge indexes: the usual case when a
+    /// packed live set is rebuilt in address order); otherwise the range lies strictly inside a hole, found as the hole
+    /// with the greatest start at or below <paramref name="address"/> in <see cref="_byAddress"/>, O(log n) expected
+    /// within a run of reserves (see <see cref="HoleStartOrder"/> for the one scan and one build a run starts with).
+    /// Then the same O(log n) updates as an allocation, plus O(log n) in the start order when a hole splits or vanishes.</remarks>
     public bool TryReserve(ulong address, ulong size)
     {
         Debug.Assert(size > 0 && size % _region.Granule == 0, "size is a positive multiple of the granule");
@@ -21,9 +23,17 @@ internal sealed partial class BestFitAllocator
         int hole = FindHoleContaining(address, size);
         if (hole == HoleArena.Nil)
             return false;
-        Carve(hole, address - _arena.Items[hole].Start, size);
+        ulong offset = address - _arena.Items[hole].Start;
+        bool vanishes = offset == 0 && _arena.Items[hole].Size == size;
+        bool splits = offset != 0 && _arena.Items[hole].End != address + size;
+        if (vanishes && _byAddress.IsCurrent)
+            _byAddress.Remove(hole); // under its start, before its slot is returned
+        Carve(hole, offset, size);
+        if (splits && _byAddress.IsCurrent)
+            _byAddress.Insert(_byStart.Find(address + size)); // the tail is a new hole; the head keeps its start
         _freeBytes -= size;
         _audit.AfterAllocate(address, size, _freeBytes);
+        _byAddress.CheckPeriodically(BestFitAudit.FullAuditInterval);
         return true;
     }
 
@@ -38,7 +48,16 @@ internal sealed partial class BestFitAllocator
         hole = _byEnd.Find(end);
         if (hole != HoleArena.Nil)
             return _arena.Items[hole].Start <= address ? hole : HoleArena.Nil;
-        // Otherwise the range would be strictly inside a hole: look at every slot (free slots have size 0).
+        // Otherwise the range would be strictly inside a hole: the last hole starting before it, if it reaches past it.
+        if (_byAddress.ShouldBuild())
+        {
+            if (!_byAddress.IsCurrent)
+                _byAddress.Build();
+            hole = _byAddress.Floor(address);
+            return hole != HoleArena.Nil && _arena.Items[hole].End > end ? hole : HoleArena.Nil;
+        }
+        // A lone reserve after allocations or frees: one pass over every slot (free slots have size 0) is cheaper
+        // than building the order.
         Hole[] items = _arena.Items;
         for (int i = 0; i < items.Length; i++)
         {

@@ -8,7 +8,8 @@
  * The holes are indexed by size (HoleSizeIndex: size classes, 64 per power of two of the granule count, exact
  * below 64 granules, each a treap or, for an exact class, 64 treaps by start range, in SizeClassTrees; a
  * SizeClassBitmap finds the next non-empty class; AlignedCapacityBounds holds the bounds below) and by start and
- * by end (HoleAddressIndex: hash tables). A granule-aligned request takes the
+ * by end (HoleAddressIndex: hash tables); TryReserve alone also keeps them in start order (HoleStartOrder: a treap
+ * built lazily, which allocations and frees only mark stale). A granule-aligned request takes the
  * first hole of at least its size. A larger alignment walks the classes upwards, skipping every class whose
  * capacity bound for that alignment (the most a hole of the class can hold at an aligned address) is below the
  * request: exact classes keep that bound exact (a count per capacity), wide classes keep a lazy upper bound that
@@ -28,7 +29,8 @@
  * each) and steps past the holes, in the class it walks, that have no aligned window for the request (all holes
  * of the class when a stale wide-class bound is being tightened). Stats is O(log n). Memory is O(n) and
  * independent of the region size: 32 bytes per hole slot, two hash tables of 4-byte slots at most a quarter full,
- * 32 KiB of tree roots, and some 48 KiB per alignment above the granule that has ever been requested.
+ * 32 KiB of tree roots, some 48 KiB per alignment above the granule that has ever been requested, and, once a run
+ * of reserves has needed the start order, 8 bytes per hole slot. TryReserve: see BestFitAllocator.Reserve.cs.
  *
  * Concurrency: not thread-safe; the host serialises the calls on one allocator.
  */
@@ -56,6 +58,9 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     /// <summary>The hole that ends at an address.</summary>
     private readonly HoleAddressIndex _byEnd;
 
+    /// <summary>The holes in start order, for reserves strictly inside a hole; allocations and frees only mark it stale.</summary>
+    private readonly HoleStartOrder _byAddress;
+
     /// <summary>Sum of the hole sizes: the region size minus the sizes of the live chunks.</summary>
     private ulong _freeBytes;
 
@@ -71,6 +76,7 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
         _bySize = new HoleSizeIndex(_arena, region);
         _byStart = new HoleAddressIndex(_arena, byEnd: false);
         _byEnd = new HoleAddressIndex(_arena, byEnd: true);
+        _byAddress = new HoleStartOrder(_arena);
         AddHole(region.Start, region.Size);
         _freeBytes = region.Size;
         _audit = new BestFitAudit(region, _arena, _bySize, _byStart, _byEnd);
@@ -96,6 +102,7 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
             return false;
 
         address = TakeFrom(hole, padding, size, alignment);
+        _byAddress.Invalidate();
         _freeBytes -= size;
         _audit.AfterAllocate(address, size, _freeBytes);
         return true;
@@ -129,6 +136,7 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
         {
             freed = AddHole(address, size);
         }
+        _byAddress.Invalidate();
         _freeBytes += size;
         _audit.AfterFree(freed, address, size, _freeBytes);
     }

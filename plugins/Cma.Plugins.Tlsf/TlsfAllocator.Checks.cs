@@ -6,10 +6,10 @@ namespace Cma.Plugins.Tlsf;
 /// (O(1) look-ups), and the whole state every 1,024 operations.</summary>
 internal sealed partial class TlsfAllocator
 {
-#if DEBUG
     /// <summary>Operations between two full invariant checks in Debug builds.</summary>
     private const int FullCheckInterval = 1024;
 
+#if DEBUG
     /// <summary>Operations since the last full invariant check; below <see cref="FullCheckInterval"/>.</summary>
     private int _operationsSinceFullCheck;
 #endif

@@ -31,7 +31,9 @@ namespace Cma.Plugins.Tlsf;
  * walks lists (O(free blocks in them)). Stats is O(1), except for the one-list scan above. Memory: 32 bytes per free
  * block (pooled records), two 8-byte hash entries per free block in a table at most 1/8 full up to 64K entries (1/4
  * beyond), and 4 bytes per list head (1,920 lists, 7.5 KiB, at the default 5 bits); nothing grows with the region,
- * and there are at most live chunks + 1 free blocks.
+ * and there are at most live chunks + 1 free blocks. TryReserve (TlsfAllocator.Reserve.cs) also keeps, once a run of
+ * reserves needs it, the free blocks in start order (BlockStartOrder: 8 bytes per block slot), which allocations and
+ * frees only mark stale.
  *
  * Concurrency. Not thread-safe: the host serialises calls to one instance under the region's lock.
  */
@@ -54,6 +56,10 @@ internal sealed partial class TlsfAllocator : ICmaAllocator, ICmaExactPlacement
     /// <summary>The free blocks by boundary: start → block and end → block.</summary>
     private readonly BoundaryMap _boundaries;
 
+    /// <summary>The free blocks in start order, for reserves strictly inside a block; allocations and frees only mark it
+    /// stale.</summary>
+    private readonly BlockStartOrder _byStart;
+
     /// <summary>Creates the allocator with the whole region one free block.</summary>
     public TlsfAllocator(CmaRegion region, int secondLevelBits)
     {
@@ -62,6 +68,7 @@ internal sealed partial class TlsfAllocator : ICmaAllocator, ICmaExactPlacement
         _bits = secondLevelBits;
         _lists = new FreeLists(secondLevelBits, capacity: 64);
         _boundaries = new BoundaryMap(_lists, capacity: 128);
+        _byStart = new BlockStartOrder(_lists);
         int slot = _lists.Rent(region.Start >> _granuleShift, region.End >> _granuleShift);
         _boundaries.Add(slot, isEnd: false);
         _boundaries.Add(slot, isEnd: true);
@@ -103,6 +110,7 @@ internal sealed partial class TlsfAllocator : ICmaAllocator, ICmaExactPlacement
                 return false;
         }
         Carve(slot, at, granules);
+        _byStart.Invalidate();
         address = at << _granuleShift;
         CheckPeriodically();
         return true;
@@ -148,6 +156,7 @@ internal sealed partial class TlsfAllocator : ICmaAllocator, ICmaExactPlacement
             _boundaries.MoveEnd(after, before);
             _lists.Return(after);
         }
+        _byStart.Invalidate();
         CheckBlock(merged);
         CheckPeriodically();
     }
