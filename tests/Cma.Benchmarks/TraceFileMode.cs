@@ -12,7 +12,8 @@ namespace Cma.Benchmarks;
 /// <see cref="BenchPlugins.RegionStart"/>. Prints the median, fastest and slowest ns per operation (allocate or free)
 /// of elapsed time, the median of the process's CPU time per operation (on a shared machine the elapsed time also
 /// counts the time other processes held the core), and the failed allocations (the free of a failed allocation is
-/// skipped, as in every replay loop). E.g. <c>trace /tmp/main.trace tlsf best-fit buddy</c>.
+/// skipped, as in every replay loop), then the first replay (the first untimed one, timed from after the allocator's
+/// creation) and every untimed replay, to see how many replays tiered compilation takes to settle. E.g. <c>trace /tmp/main.trace tlsf best-fit buddy</c>.
 /// </summary>
 internal static class TraceFileMode
 {
@@ -41,12 +42,15 @@ internal static class TraceFileMode
             var times = new double[TimedRuns];
             var cpuTimes = new double[TimedRuns];
             int failed = 0;
+            var warmUpTimes = new List<double>();
             long warming = Stopwatch.GetTimestamp();
             for (int warmUps = 0; warmUps < WarmUpRuns || Stopwatch.GetElapsedTime(warming) < s_warmUpTime; warmUps++)
             {
                 Array.Clear(slots);
                 using ICmaAllocator raw = BenchPlugins.CreateRaw(allocator, regionSize);
+                long started = Stopwatch.GetTimestamp();
                 TraceReplay.Raw(raw, steps, slots);
+                warmUpTimes.Add(Stopwatch.GetElapsedTime(started).TotalNanoseconds / steps.Length);
             }
             for (int run = 0; run < TimedRuns; run++)
             {
@@ -63,6 +67,8 @@ internal static class TraceFileMode
             Array.Sort(cpuTimes);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {allocator,-9} raw: median {times[TimedRuns / 2]:F1} ns/op (fastest {times[0]:F1}, slowest {times[^1]:F1}); CPU time median {cpuTimes[TimedRuns / 2]:F1} ns/op; failed allocations {failed}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {allocator,-9} first replay {warmUpTimes[0]:F1} ns/op ({warmUpTimes[0] / times[TimedRuns / 2]:F2}x the median); untimed replays: {string.Join(' ', warmUpTimes.Select(t => t.ToString("F1", CultureInfo.InvariantCulture)))}"));
         }
         Console.WriteLine($"  (load {MemoryMode.LoadAverage()} after)");
         return 0;
