@@ -12,7 +12,7 @@ internal sealed partial class BestFitAllocator
     /// when it starts at <paramref name="address"/> or ends at the range's end (the edge indexes: the usual case when a
     /// packed live set is rebuilt in address order); otherwise the range lies strictly inside a hole, found as the hole
     /// with the greatest start at or below <paramref name="address"/> in <see cref="_byAddress"/>, O(log n) expected
-    /// within a run of reserves (see <see cref="HoleStartOrder"/> for the one scan and one build a run starts with).
+    /// within a run of reserves (see <see cref="StartOrderTreap"/> for the one scan and one build a run starts with).
     /// Then the same O(log n) updates as an allocation, plus O(log n) in the start order when a hole splits or vanishes.</remarks>
     public bool TryReserve(ulong address, ulong size)
     {

@@ -8,7 +8,7 @@
  * The holes are indexed by size (HoleSizeIndex: size classes, 64 per power of two of the granule count, exact
  * below 64 granules, each a treap or, for an exact class, 64 treaps by start range, in SizeClassTrees; a
  * SizeClassBitmap finds the next non-empty class; AlignedCapacityBounds holds the bounds below) and by start and
- * by end (HoleAddressIndex: hash tables); TryReserve alone also keeps them in start order (HoleStartOrder: a treap
+ * by end (HoleAddressIndex: hash tables); TryReserve alone also keeps them in start order (StartOrderTreap, shared with tlsf: a treap
  * built lazily, which allocations and frees only mark stale). A granule-aligned request takes the
  * first hole of at least its size. A larger alignment walks the classes upwards, skipping every class whose
  * capacity bound for that alignment (the most a hole of the class can hold at an aligned address) is below the
@@ -59,7 +59,7 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     private readonly HoleAddressIndex _byEnd;
 
     /// <summary>The holes in start order, for reserves strictly inside a hole; allocations and frees only mark it stale.</summary>
-    private readonly HoleStartOrder _byAddress;
+    private readonly StartOrderTreap _byAddress;
 
     /// <summary>Sum of the hole sizes: the region size minus the sizes of the live chunks.</summary>
     private ulong _freeBytes;
@@ -76,7 +76,7 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
         _bySize = new HoleSizeIndex(_arena, region);
         _byStart = new HoleAddressIndex(_arena, byEnd: false);
         _byEnd = new HoleAddressIndex(_arena, byEnd: true);
-        _byAddress = new HoleStartOrder(_arena);
+        _byAddress = new StartOrderTreap(_arena);
         AddHole(region.Start, region.Size);
         _freeBytes = region.Size;
         _audit = new BestFitAudit(region, _arena, _bySize, _byStart, _byEnd);

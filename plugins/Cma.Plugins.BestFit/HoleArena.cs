@@ -1,3 +1,4 @@
+using System.Diagnostics;
 
 namespace Cma.Plugins.BestFit;
 
@@ -6,7 +7,7 @@ namespace Cma.Plugins.BestFit;
 /// unused slots threaded through <see cref="Hole.Left"/>. Grows by doubling, so renting a slot allocates no
 /// managed memory in steady state. Indexes (not references) name holes, because growth moves the array.
 /// </summary>
-internal sealed class HoleArena
+internal sealed class HoleArena : IStartOrderedRanges
 {
     /// <summary>The index that names no hole (an empty treap, a missing neighbour).</summary>
     public const int Nil = -1;
@@ -69,4 +70,32 @@ internal sealed class HoleArena
         _firstFree = index;
         _count--;
     }
+
+    /// <inheritdoc/>
+    int IStartOrderedRanges.RangeCount => _count;
+
+    /// <inheritdoc/>
+    ulong IStartOrderedRanges.StartOf(int slot) => _items[slot].Start;
+
+    /// <inheritdoc/>
+    ulong IStartOrderedRanges.EndOf(int slot) => _items[slot].End;
+
+    /// <inheritdoc/>
+    bool IStartOrderedRanges.IsLive(int slot) => _items[slot].Size != 0;
+
+    /// <inheritdoc/>
+    int IStartOrderedRanges.CopyLiveSlots(Span<int> slots)
+    {
+        int n = 0;
+        for (int i = 0; i < _items.Length; i++)
+        {
+            if (_items[i].Size != 0)
+                slots[n++] = i;
+        }
+        Debug.Assert(n == slots.Length, "every rented slot holds a hole and every free slot has size 0");
+        return _items.Length;
+    }
+
+    /// <inheritdoc/>
+    string IStartOrderedRanges.Corrupt => "best-fit free space is corrupt";
 }

@@ -10,7 +10,7 @@ namespace Cma.Plugins.Tlsf;
 /// counts, and the size of the largest free block when known. It knows nothing of addresses or merging;
 /// <see cref="TlsfAllocator"/> decides what goes in.
 /// </summary>
-internal sealed class FreeLists
+internal sealed partial class FreeLists
 {
     /// <summary>No slot: the end of a list, an empty list, an exhausted pool, or "not found".</summary>
     public const int None = -1;
@@ -268,4 +268,5 @@ internal sealed class FreeLists
             throw TlsfAllocator.Corrupt($"counted {slots.Count} blocks of {granules} granules; the counters say {Count} of {Granules}");
         return slots;
     }
+
 }

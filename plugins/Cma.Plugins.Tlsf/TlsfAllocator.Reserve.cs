@@ -12,7 +12,7 @@ internal sealed partial class TlsfAllocator
     /// block starts or ends where one ends (the boundary index; the usual case when a packed live set is rebuilt in
     /// address order); otherwise the range lies strictly inside a block, found as the block with the greatest start at
     /// or below the range's in <see cref="_byStart"/>, O(log n) expected within a run of reserves (see
-    /// <see cref="BlockStartOrder"/> for the one walk and one build a run starts with). Cutting is O(1), plus O(log n)
+    /// <see cref="StartOrderTreap"/> for the one walk and one build a run starts with). Cutting is O(1), plus O(log n)
     /// in the start order when a block splits or vanishes.</remarks>
     public bool TryReserve(ulong address, ulong size)
     {

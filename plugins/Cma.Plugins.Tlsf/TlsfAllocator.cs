@@ -32,7 +32,7 @@ namespace Cma.Plugins.Tlsf;
  * block (pooled records), two 8-byte hash entries per free block in a table at most 1/8 full up to 64K entries (1/4
  * beyond), and 4 bytes per list head (1,920 lists, 7.5 KiB, at the default 5 bits); nothing grows with the region,
  * and there are at most live chunks + 1 free blocks. TryReserve (TlsfAllocator.Reserve.cs) also keeps, once a run of
- * reserves needs it, the free blocks in start order (BlockStartOrder: 8 bytes per block slot), which allocations and
+ * reserves needs it, the free blocks in start order (StartOrderTreap, shared with best-fit: 8 bytes per block slot), which allocations and
  * frees only mark stale.
  *
  * Concurrency. Not thread-safe: the host serialises calls to one instance under the region's lock.
@@ -58,7 +58,7 @@ internal sealed partial class TlsfAllocator : ICmaAllocator, ICmaExactPlacement
 
     /// <summary>The free blocks in start order, for reserves strictly inside a block; allocations and frees only mark it
     /// stale.</summary>
-    private readonly BlockStartOrder _byStart;
+    private readonly StartOrderTreap _byStart;
 
     /// <summary>Creates the allocator with the whole region one free block.</summary>
     public TlsfAllocator(CmaRegion region, int secondLevelBits)
@@ -68,7 +68,7 @@ internal sealed partial class TlsfAllocator : ICmaAllocator, ICmaExactPlacement
         _bits = secondLevelBits;
         _lists = new FreeLists(secondLevelBits, capacity: 64);
         _boundaries = new BoundaryMap(_lists, capacity: 128);
-        _byStart = new BlockStartOrder(_lists);
+        _byStart = new StartOrderTreap(_lists);
         int slot = _lists.Rent(region.Start >> _granuleShift, region.End >> _granuleShift);
         _boundaries.Add(slot, isEnd: false);
         _boundaries.Add(slot, isEnd: true);
