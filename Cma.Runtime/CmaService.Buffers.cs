@@ -34,9 +34,9 @@ internal sealed partial class CmaService : IBufferReleaser
 
     /// <summary>The handle for a chunk just placed at <paramref name="address"/> in <paramref name="region"/>, registered
     /// as the chunk's owner. Caller holds the region's lock, in the allocation's critical section.</summary>
-    private CmaBuffer AdoptChunk(Region region, ulong address, ulong size, string device, string type)
+    private CmaBuffer AdoptChunk(Region region, ulong address, ulong size, string owner)
     {
-        var buffer = new CmaBuffer(this, region, address, size, device.Length == 0 ? "" : device + "/" + type);
+        var buffer = new CmaBuffer(this, region, address, size, owner);
         (region.Handles ??= []).Add(address, buffer);
         return buffer;
     }

@@ -46,13 +46,8 @@ internal sealed partial class CmaService
     }
 
     /// <summary>A handle for a live contiguous chunk that has none. Caller holds the region's lock.</summary>
-    private CmaBuffer Reopen(Region region, ulong start, ChunkEntry entry)
-    {
-        string name = region.OwnerName(entry.Owner);
-        int slash = name.IndexOf('/', StringComparison.Ordinal);
-        (string device, string type) = slash < 0 ? (name, "") : (name[..slash], name[(slash + 1)..]);
-        return AdoptChunk(region, start, entry.Requested, device, type);
-    }
+    private CmaBuffer Reopen(Region region, ulong start, ChunkEntry entry) =>
+        AdoptChunk(region, start, entry.Requested, region.OwnerName(entry.Owner));
 
     /// <summary>Whether the chunk at <paramref name="start"/> already has a live handle. Caller holds the region's lock.</summary>
     private static bool HasHandle(Region region, ulong start) => region.Handles is { } table && table.ContainsKey(start);

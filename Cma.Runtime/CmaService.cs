@@ -141,7 +141,7 @@ internal sealed partial class CmaService : ICmaService, IDisposable
                 result = region.TryAllocateChunk(size, alignment, owner, out address, out chunkSize);
                 migrated = region.LastAllocationMigrated;
                 if (result == RegionAllocateResult.Ok && asBuffer)
-                    buffer = AdoptChunk(region, address, size, device, type);
+                    buffer = AdoptChunk(region, address, size, region.OwnerName(owner));
             }
             if (result == RegionAllocateResult.Fenced)
             {

@@ -53,71 +53,29 @@ internal sealed partial class Region
         return null;
     }
 
-    /// <summary>Places every persisted chunk in the (empty, active) allocator at its address and records it; null, or
-    /// why one could not be (the region is then emptied again).</summary>
+    /// <summary>Places every persisted chunk back at its address — through <see cref="TryRestore"/>, the restore of a
+    /// saved state: into the registry, then a fresh instance of the allocator reserves each one and its stats are checked
+    /// — keeping the chunks' bytes. Null, or why not (the region is then as it was; an allocator that misreported its
+    /// state is fenced).</summary>
     private string? Restore(IReadOnlyList<PersistedChunk> chunks, string path)
     {
         if (chunks.Count == 0)
             return null;
         string fix = $"Restore the configuration it was written with, or delete {path} (and the region's chunks are forgotten).";
-        if (Allocator is not ICmaExactPlacement exact)
-            return $"it has {chunks.Count} persisted chunk(s), but {AllocatorName} cannot place a chunk at a given address (ICmaExactPlacement, contract 1.1). {fix}";
-        AllocatorGuard guard = _guard!;
+        var states = new List<CmaChunkState>(chunks.Count);
         foreach (PersistedChunk c in chunks)
         {
-            ulong at = Info.Start + c.Offset;
-            string? why = c.Kind != PersistedChunkKind.Contiguous ? "it is a movable chunk (not persisted by this version)"
-                : c.Size == 0 || c.Size % Info.Granule != 0 || c.Offset % Info.Granule != 0 || !Info.Contains(at, c.Size) ? "it is not a granule-aligned range inside the region"
-                : c.Requested > c.Size ? "its requested size exceeds its size"
-                : null;
-            if (why is null)
-                why = ReserveRestored(exact, guard, at, c);
-            if (why is not null)
-            {
-                ForgetRestored();
-                return $"persisted chunk 0x{at:X}+{c.Size} (owner '{c.Owner}') cannot be restored: {why}. {fix}";
-            }
+            if (c.Kind != PersistedChunkKind.Contiguous)
+                return $"persisted chunk at offset 0x{c.Offset:X} (owner '{c.Owner}') cannot be restored: it is a movable chunk (not persisted by this version). {fix}";
+            states.Add(new CmaChunkState { Address = Info.Start + c.Offset, Size = c.Size, Requested = c.Requested, Owner = c.Owner, Kind = CmaChunkKind.Contiguous });
         }
-        CmaAllocatorStats stats = ReadStatsInPlugin(guard, out Exception? fault);
-        if (!_reentered && StatsHold(guard, stats, fault))
+        long faults = FaultCount;
+        if (TryRestore(states, 0, out string? reason, prepareBytes: false))
             return null;
-        string what = _reentered ? "Stats called back into the host" : guard.StatsFault(stats, fault) ?? "stats failed a check";
-        Fence($"{AllocatorName} holding the {chunks.Count} restored chunk(s): {what}");
-        return $"{AllocatorName} misreported its state after the persisted chunks were restored ({what}); the region is fenced.";
-    }
-
-    /// <summary>Reserves and records one restored chunk; null, or why not.</summary>
-    private string? ReserveRestored(ICmaExactPlacement exact, AllocatorGuard guard, ulong at, in PersistedChunk c)
-    {
-        int slash = c.Owner.IndexOf('/', StringComparison.Ordinal);
-        int owner = c.Owner.Length == 0 ? 0 : slash < 0 ? OwnerIndex(c.Owner, "") : OwnerIndex(c.Owner[..slash], c.Owner[(slash + 1)..]);
-        if (Chunks.Overlaps(at, c.Size))
-            return "it overlaps another persisted chunk";
-        bool placed;
-        try
-        {
-            using PluginCallScope call = PluginCallScope.Enter(this);
-            placed = exact.TryReserve(at, c.Size);
-        }
-        catch (Exception e)
-        {
-            return $"{AllocatorName}'s TryReserve threw {e.GetType().Name}: {e.Message}";
-        }
-        if (_reentered)
-            return $"{AllocatorName}'s TryReserve called back into the host";
-        if (!placed)
-            return $"{AllocatorName} refused it at its address (its rounding cannot represent that range exactly)";
-        bool recorded = guard.TryRecord(at, new ChunkEntry(c.Size, c.Requested, owner));
-        return recorded ? null : "it overlaps another persisted chunk";
-    }
-
-    /// <summary>Forgets the chunks restored so far (a restore that failed part-way), returning them to the plugin.</summary>
-    private void ForgetRestored()
-    {
-        var starts = new List<ulong>((int)Chunks.Count);
-        Chunks.ForEach((start, _) => starts.Add(start));
-        foreach (ulong start in starts)
-            ReleaseHold(start);
+        if (FaultCount == faults)
+            return $"its persisted chunks cannot be restored: {reason}. {fix}";
+        Fence($"{AllocatorName} holding the {chunks.Count} restored chunk(s): {reason}", countFault: false);   // counted by the swap
+        return $"{AllocatorName} misreported its state after the persisted chunks were restored ({reason}); the region is fenced.";
     }
 
     /// <summary>Records an allocation in the journal; false (the allocation undone, the region fenced) when writing failed.</summary>

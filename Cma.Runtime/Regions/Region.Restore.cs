@@ -14,9 +14,11 @@ namespace Cma.Runtime.Regions;
 internal sealed partial class Region
 {
     /// <summary>Restores <paramref name="chunks"/> (in any order) into this empty region, each at its address plus
-    /// <paramref name="rebase"/> (the difference of the region's starts, for backed regions whose mapping moved).
+    /// <paramref name="rebase"/> (the difference of the region's starts, for backed regions whose mapping moved). With
+    /// <paramref name="prepareBytes"/> a backed region prepares the restored chunks' bytes as new ones (a replay's fresh
+    /// mapping); without, their bytes are kept (a persisted region reopening over its own file).
     /// Caller holds <see cref="Sync"/>. False, with the reason, when nothing changed.</summary>
-    public bool TryRestore(IReadOnlyList<CmaChunkState> chunks, ulong rebase, out string? reason)
+    public bool TryRestore(IReadOnlyList<CmaChunkState> chunks, ulong rebase, out string? reason, bool prepareBytes = true)
     {
         reason = RestoreRefusal(chunks.Count);
         if (reason is not null)
@@ -33,7 +35,7 @@ internal sealed partial class Region
                 Chunks.Remove(start, out _);
             return false;
         }
-        if (Memory is { } memory)
+        if (prepareBytes && Memory is { } memory)
             Chunks.ForEach((start, entry) => memory.Prepare(start, entry.Requested, entry.Size));
         return true;
     }

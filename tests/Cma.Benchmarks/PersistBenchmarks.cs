@@ -12,22 +12,10 @@ namespace Cma.Benchmarks;
 /// 64 MiB best-fit File region. Each pair writes two journal records when persisting (one per change).
 /// Run: <c>dotnet run -c Release --project tests/Cma.Benchmarks -- persist bdn</c>.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(InProcessPairConfig))]
 [MemoryDiagnoser]
 public class PersistBenchmarks
 {
-    /// <summary>One launch, 3 warm-up and 10 measured iterations, in process.</summary>
-    public sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10)
-                .WithToolchain(InProcessEmitToolchain.Instance).WithId("pair"));
-            AddColumn(StatisticColumn.Median);
-            WithOptions(ConfigOptions.JoinSummary);
-        }
-    }
-
     /// <summary>The cases: no <c>Persist</c>, <c>PersistFlush: Os</c>, <c>PersistFlush: EachChange</c>.</summary>
     [Params("none", "Os", "EachChange")]
     public string Persist { get; set; } = "none";

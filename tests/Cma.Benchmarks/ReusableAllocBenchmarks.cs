@@ -17,26 +17,10 @@ namespace Cma.Benchmarks;
 /// placed above them (a 1 MiB contiguous chunk is kept at 100 MiB, so best-fit prefers the 59 MiB block above it to the
 /// 100 MiB block below it): the host's movable-chunk lookups then look at chunks below the placement.
 /// </summary>
-[Config(typeof(Config))]
+[Config(typeof(InProcessPairConfig))]
 [MemoryDiagnoser]
 public class ReusableAllocBenchmarks
 {
-    /// <summary>One launch, 3 warm-up and 10 measured iterations, in process.</summary>
-    public sealed class Config : ManualConfig
-    {
-        public Config()
-        {
-            AddJob(Job.Default
-                .WithLaunchCount(1)
-                .WithWarmupCount(3)
-                .WithIterationCount(10)
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithId("pair"));
-            AddColumn(StatisticColumn.Median);
-            WithOptions(ConfigOptions.JoinSummary);
-        }
-    }
-
     /// <summary>The three regions compared.</summary>
     public static IEnumerable<string> Cases => ["ordinary", "reusable-empty", "reusable-movables", "reusable-movables-below"];
 
