@@ -17,17 +17,12 @@ internal sealed partial class CmaService : IMovableChunkHost
     public CmaOutcome TryAllocateMovable(string device, string? type, ulong size, ulong alignment, bool discardable, out CmaMovableChunk? chunk)
     {
         PluginCallScope.ThrowIfInside();
-        ArgumentNullException.ThrowIfNull(device);
-        CmaTopology topology = Topology;
-        ValidateRequest(topology, size, alignment);
-        int rule = topology.Map.FindRule(device, type);
-        if (rule < 0)
+        if (Route(device, type, size, alignment) is not { } candidates)
         {
             chunk = null;
-            _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
             return CmaOutcome.NoMatchingRule;
         }
-        return AllocateMovableFrom(topology.RuleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, discardable, out chunk);
+        return AllocateMovableFrom(candidates, device, type ?? DeviceMap.CommonType, size, alignment, discardable, out chunk);
     }
 
     /// <inheritdoc/>

@@ -59,18 +59,29 @@ internal sealed partial class CmaService : ICmaService, IDisposable
     private CmaOutcome TryAllocate(string device, string? type, ulong size, ulong alignment, bool asBuffer, out CmaChunk chunk, out CmaBuffer? buffer)
     {
         PluginCallScope.ThrowIfInside(); // first: even a bad call from inside a plugin fences its region
+        if (Route(device, type, size, alignment) is not { } candidates)
+        {
+            chunk = default;
+            buffer = null;
+            return CmaOutcome.NoMatchingRule;
+        }
+        return AllocateFrom(candidates, device, type ?? DeviceMap.CommonType, size, alignment, asBuffer, out chunk, out buffer);
+    }
+
+    /// <summary>The regions the map gives a request for <paramref name="device"/>/<paramref name="type"/>, after checking
+    /// its arguments (<see cref="ArgumentException"/>); null, counted, when no rule matches. Shared by contiguous and
+    /// movable requests.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Region[]? Route(string device, string? type, ulong size, ulong alignment)
+    {
         ArgumentNullException.ThrowIfNull(device);
         CmaTopology topology = Topology;
         ValidateRequest(topology, size, alignment);
         int rule = topology.Map.FindRule(device, type);
-        if (rule < 0)
-        {
-            chunk = default;
-            buffer = null;
-            _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
-            return CmaOutcome.NoMatchingRule;
-        }
-        return AllocateFrom(topology.RuleRegions[rule], device, type ?? DeviceMap.CommonType, size, alignment, asBuffer, out chunk, out buffer);
+        if (rule >= 0)
+            return topology.RuleRegions[rule];
+        _metrics?.Allocation(null, CmaOutcome.NoMatchingRule);
+        return null;
     }
 
     /// <inheritdoc/>
