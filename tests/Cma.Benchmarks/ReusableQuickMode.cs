@@ -16,7 +16,8 @@ internal static class ReusableQuickMode
 {
     public static int Run(string[] args)
     {
-        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
+        // At least 2: the migration alternates rounds that time the host's move with rounds that time the bare copy.
+        int rounds = Math.Max(2, args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30);
         Console.WriteLine($"load: {File.ReadAllText("/proc/loadavg").Trim()}");
         Pairs(rounds);
         Migration(rounds);
