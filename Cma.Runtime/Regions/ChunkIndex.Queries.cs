@@ -31,11 +31,9 @@ internal sealed partial class ChunkIndex
             if (before.Start - _start + before.Entry.Size > start - _start)
                 into.Add(before.Start);
         }
-        else if (PreviousNonEmpty(b - 1) is int previous and >= 0)
+        else if (PreviousNonEmpty(b - 1) is int previous and >= 0 && _buckets[previous].LastEnd > start - _start)
         {
-            ref readonly IndexedChunk last = ref _buckets[previous].Chunks![_buckets[previous].Count - 1];
-            if (last.Start - _start + last.Entry.Size > start - _start)
-                into.Add(last.Start);
+            into.Add(_buckets[previous].Chunks![_buckets[previous].Count - 1].Start);
         }
         for (; b >= 0; b = NextNonEmpty(b + 1), i = 0)
         {

@@ -27,6 +27,8 @@ if (args.Length > 0 && args[0] == "journal")
     return JournalMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "swap")
     return SwapMode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "registry")
+    return RegistryMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "quick")
     return QuickMode.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(WorkloadABenchmarks).Assembly).Run(args);

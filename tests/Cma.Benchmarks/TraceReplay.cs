@@ -24,7 +24,7 @@ internal static class TraceReplay
     /// <summary>Hints the cache to load the slot that step <paramref name="i"/> + <see cref="PrefetchDistance"/> will use.
     /// A prefetch never faults, so a slot array moved by the GC in between only makes the hint useless.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch(TraceStep[] steps, ChunkSlot[] slots, int i)
+    internal static unsafe void Prefetch(TraceStep[] steps, ChunkSlot[] slots, int i)
     {
         if (Sse.IsSupported && i + PrefetchDistance < steps.Length)
             Sse.Prefetch0(Unsafe.AsPointer(ref slots[steps[i + PrefetchDistance].Slot]));
