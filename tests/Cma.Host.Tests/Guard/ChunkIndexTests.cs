@@ -49,7 +49,7 @@ public class ChunkIndexTests
     }
 
     [Fact]
-    public void Random_inserts_and_removes_agree_with_a_naive_list_of_live_chunks()
+    public void Random_inserts_removes_and_overlap_queries_agree_with_a_naive_list_of_live_chunks()
     {
         var random = new Random(42);
         ChunkIndex index = NewIndex();
@@ -60,6 +60,11 @@ public class ChunkIndexTests
             ulong at = Start + (ulong)random.Next(0, (int)((64UL << 20) / Granule - granules + 1)) * Granule;
             ulong size = granules * Granule;
             bool naiveOverlap = live.Any(c => c.Key < at + size && at < c.Key + c.Value);
+            // The queries agree too: they read the buckets' edges (first start, last end) that inserts and removes keep.
+            Assert.Equal(naiveOverlap, index.Overlaps(at, size));
+            var collected = new List<ulong>();
+            index.CollectOverlapping(at, size, collected);
+            Assert.Equal(live.Where(c => c.Key < at + size && at < c.Key + c.Value).Select(c => c.Key), collected);
             Assert.Equal(!naiveOverlap, index.TryInsert(at, new ChunkEntry(size, size, 0)));
             if (!naiveOverlap)
                 live.Add(at, size);
