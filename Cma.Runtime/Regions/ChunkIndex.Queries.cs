@@ -13,7 +13,7 @@ internal sealed partial class ChunkIndex
     {
         Debug.Assert(start - _start < _size && size <= _size - (start - _start), "the range lies inside the region");
         int b = BucketOf(start);
-        return OverlapsAt(b, LowerBound(_buckets[b].Chunks, _buckets[b].Count, start), start, size);
+        return OverlapsAt(b, IndexIn(ref _buckets[b], start), start, size);
     }
 
     /// <summary>Appends to <paramref name="into"/> the starts of the live chunks that overlap [start, start + size) (inside
@@ -23,26 +23,26 @@ internal sealed partial class ChunkIndex
     {
         Debug.Assert(start - _start < _size && size <= _size - (start - _start), "the range lies inside the region");
         int b = BucketOf(start);
-        int i = LowerBound(_buckets[b].Chunks, _buckets[b].Count, start);
-        ulong endOffset = start - _start + size;
+        int i = IndexIn(ref _buckets[b], start);
+        ulong offset = start - _start, endOffset = offset + size;
         if (i > 0)
         {
-            ref readonly IndexedChunk before = ref _buckets[b].Chunks![i - 1];
-            if (before.Start - _start + before.Entry.Size > start - _start)
+            IndexedChunk before = ChunkAt(ref _buckets[b], i - 1);
+            if (EndOf(before) > offset)
                 into.Add(before.Start);
         }
-        else if (PreviousNonEmpty(b - 1) is int previous and >= 0 && _buckets[previous].LastEnd > start - _start)
+        else if (PreviousNonEmpty(b - 1) is int previous and >= 0 && _buckets[previous].LastEnd > offset)
         {
-            into.Add(_buckets[previous].Chunks![_buckets[previous].Count - 1].Start);
+            into.Add(ChunkAt(ref _buckets[previous], _buckets[previous].Count - 1).Start);
         }
         for (; b >= 0; b = NextNonEmpty(b + 1), i = 0)
         {
-            IndexedChunk[]? chunks = _buckets[b].Chunks;
             for (; i < _buckets[b].Count; i++)
             {
-                if (chunks![i].Start - _start >= endOffset)
+                IndexedChunk chunk = ChunkAt(ref _buckets[b], i);
+                if (chunk.Start - _start >= endOffset)
                     return;
-                into.Add(chunks[i].Start);
+                into.Add(chunk.Start);
             }
             if ((ulong)(b + 1) << _bucketShift >= endOffset)
                 return;
@@ -52,12 +52,17 @@ internal sealed partial class ChunkIndex
     /// <summary>The chunk that starts at <paramref name="start"/>, if any.</summary>
     public bool TryGet(ulong start, out ChunkEntry entry)
     {
-        if (!Find(start, out int b, out int i))
+        if (start - _start < _size)
         {
-            entry = default;
-            return false;
+            ref ChunkBucket bucket = ref _buckets[BucketOf(start)];
+            int i = IndexIn(ref bucket, start);
+            if (i < bucket.Count && ChunkAt(ref bucket, i) is var chunk && chunk.Start == start)
+            {
+                entry = chunk.Entry;
+                return true;
+            }
         }
-        entry = _buckets[b].Chunks![i].Entry;
-        return true;
+        entry = default;
+        return false;
     }
 }

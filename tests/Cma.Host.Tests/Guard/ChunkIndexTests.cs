@@ -93,7 +93,7 @@ public class ChunkIndexTests
         {
             ulong bucket = (ulong)random.Next(8);
             ulong at = Start + (bucket * 64 + (ulong)random.Next(64)) * Granule;
-            var entry = new ChunkEntry(Granule, Granule, step);
+            var entry = new ChunkEntry(Granule, Granule - (ulong)(step % 16), step); // distinct requested sizes and owners
             if (random.Next(3) == 0 && index.TryInsert(at, entry))
                 live.Add(at, entry);
             else if (live.Count > 0)
