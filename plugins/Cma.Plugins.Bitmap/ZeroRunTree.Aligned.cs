@@ -111,52 +111,52 @@ internal sealed partial class ZeroRunTree
 
     /// <summary>The lowest lattice run of <paramref name="count"/> free bits in block <paramref name="block"/> at or
     /// after <paramref name="from"/> (the bits before it count as in use) that ends inside the block, or -1;
-    /// <paramref name="carry"/> is the free bits at the block's end (after <paramref name="from"/>). Walks the block's
-    /// free runs a word at a time: each is tested from its first lattice bit.</summary>
+    /// <paramref name="carry"/> is the free bits at the block's end (after <paramref name="from"/>). A word at a time,
+    /// as <see cref="ScanBlock"/>: the run carried into the word with the word's low free bits is tested from its first
+    /// lattice bit; runs inside the word (<paramref name="count"/> &lt; 64) by <see cref="WindowInsideWord"/> masked
+    /// with the word's lattice bits, so no free run is visited one by one.</summary>
     private long ScanBlockAligned(int block, long from, long count, ulong phase, ulong mask, out long carry)
     {
         ref ulong words = ref MemoryMarshal.GetArrayDataReference(_words);
-        long blockEnd = ((long)block + 1) << BlockShift;
-        long bit = from;
+        nint word = (nint)(from >> 6), endWord = (nint)(block + 1) * BlockWords;
+        // One lattice bit every mask + 1 bits from bit 0 (the lowest only, for a step of 64 or more).
+        ulong pattern = mask < 63 ? ~0UL / ((1UL << (int)(mask + 1)) - 1) : 1;
+        ulong x = Unsafe.Add(ref words, word) | ((1UL << (int)(from & 63)) - 1);
+        long run = 0;
         while (true)
         {
-            long runStart = NextInBlock(ref words, bit, blockEnd, ~0UL);
-            if (runStart == blockEnd)
-            {
-                carry = 0;
-                return -1;
-            }
-            long runEnd = NextInBlock(ref words, runStart, blockEnd, 0);
+            long wordStart = (long)word << 6;
+            long runStart = wordStart - run;
             long start = runStart + (long)((phase - (ulong)runStart) & mask);
-            if (start + count <= runEnd)
+            if (start + count <= wordStart + BitOperations.TrailingZeroCount(x))
             {
                 carry = 0;
                 return start;
             }
-            if (runEnd == blockEnd)
+            if (x == 0)
             {
-                carry = blockEnd - runStart;
+                run += 64;
+            }
+            else
+            {
+                if (count < 64 && 64 - BitOperations.PopCount(x) >= count)
+                {
+                    ulong offset = (phase - (ulong)wordStart) & mask;
+                    ulong fits = WindowInsideWord(x, count) & (offset < 64 ? pattern << (int)offset : 0);
+                    if (fits != 0)
+                    {
+                        carry = 0;
+                        return wordStart + BitOperations.TrailingZeroCount(fits);
+                    }
+                }
+                run = BitOperations.LeadingZeroCount(x);
+            }
+            if (++word == endWord)
+            {
+                carry = run;
                 return -1;
             }
-            bit = runEnd;
+            x = Unsafe.Add(ref words, word);
         }
-    }
-
-    /// <summary>The first bit at or after <paramref name="bit"/>, before <paramref name="blockEnd"/>, that is set
-    /// (<paramref name="flip"/> 0) or free (<paramref name="flip"/> all ones), else <paramref name="blockEnd"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long NextInBlock(ref ulong words, long bit, long blockEnd, ulong flip)
-    {
-        if (bit >= blockEnd)
-            return blockEnd;
-        nint w = (nint)(bit >> 6), lastWord = (nint)((blockEnd >> 6) - 1);
-        ulong x = (Unsafe.Add(ref words, w) ^ flip) & (~0UL << (int)bit);
-        while (x == 0)
-        {
-            if (w == lastWord)
-                return blockEnd;
-            x = Unsafe.Add(ref words, ++w) ^ flip;
-        }
-        return ((long)w << 6) + BitOperations.TrailingZeroCount(x);
     }
 }
