@@ -9,6 +9,8 @@ namespace Cma.Plugins.Tests.Bitmap;
 public sealed class BitmapAlignedSearchTests
 {
     [Theory]
+    [InlineData(100, 9)] // one block, no tree above it
+    [InlineData(1000, 10)] // 4 blocks under one root
     [InlineData(5000, 11)] // 20 blocks: three levels, the last block partly past the end
     [InlineData(70_001, 12)] // 274 blocks: four levels, padding on each
     public void FindAlignedRun_finds_the_lowest_free_run_on_the_lattice_that_a_plain_bit_array_has(int bits, int seed)
@@ -18,7 +20,7 @@ public sealed class BitmapAlignedSearchTests
         var random = new Random(seed);
         for (int step = 0; step < 4000; step++)
         {
-            int start = random.Next(bits), count = 1 + random.Next(Math.Min(bits - start, step % 7 == 0 ? 3000 : 60));
+            int start = random.Next(bits), count = 1 + random.Next(Math.Min(bits - start, step % 7 == 0 ? Math.Min(3000, bits / 2) : 60));
             if (AllEqual(used, start, count, false))
             {
                 tree.Set(start, count);
