@@ -147,7 +147,8 @@ internal sealed partial class ZeroRunTree
     /// (store-to-load forwarding fails), which cost more than the combine itself. When only the child's longest run
     /// changed and the parent's longest run is longer than the child's old one (a cut) or at least its new one (a
     /// merge), the parent cannot change, so neither it nor the combine is looked at (about half of all steps on the
-    /// benchmark traces).</summary>
+    /// benchmark traces); when a merge makes the child's longest run longer than the parent's, that is the parent's
+    /// new longest run, again without the combine.</summary>
     private void Propagate(int level, long index, ZeroRuns runs)
     {
         ref uint nodes = ref MemoryMarshal.GetArrayDataReference(_runs);
@@ -159,13 +160,19 @@ internal sealed partial class ZeroRunTree
             ref uint group = ref Unsafe.Add(ref nodes, 3 * (entry - lane));
             ref uint old = ref Entry(level + 1, index >> FanShift);
             uint oldPrefix = Unsafe.Add(ref group, lane), oldSuffix = Unsafe.Add(ref group, lane + Fan), oldLongest = Unsafe.Add(ref group, lane + 2 * Fan);
+            uint parentLongest = Unsafe.Add(ref old, 2 * Fan);
             if (((oldPrefix ^ runs.Prefix) | (oldSuffix ^ runs.Suffix)) == 0
-                && (runs.Longest > oldLongest ? runs.Longest <= Unsafe.Add(ref old, 2 * Fan) : oldLongest < Unsafe.Add(ref old, 2 * Fan)))
+                && (runs.Longest > oldLongest || oldLongest < parentLongest))
             {
-                // Only the child's longest run changed, and the parent's longest is longer than both the old and the new
-                // one (or as long as the new, grown one): the parent cannot change.
+                // Only the child's longest run changed. If the parent's longest is longer than both the old and the new
+                // one (or as long as the new, grown one), the parent cannot change; if the grown one is longer than
+                // the parent's, it is the parent's new longest, the parent's prefix and suffix staying.
                 Unsafe.Add(ref group, lane + 2 * Fan) = runs.Longest;
-                return;
+                if (runs.Longest <= parentLongest)
+                    return;
+                runs = new ZeroRuns(old, Unsafe.Add(ref old, Fan), runs.Longest);
+                index >>= FanShift;
+                continue;
             }
             Vector256<uint> here = Vector256.Equals(Vector256<uint>.Indices, Vector256.Create((uint)lane));
             Vector256<uint> prefix = Vector256.ConditionalSelect(here, Vector256.Create(runs.Prefix), Vector256.LoadUnsafe(ref group));
