@@ -144,7 +144,11 @@ internal sealed partial class ZeroRunTree
     /// <paramref name="level"/> and brings its ancestors up to date, stopping at the first that does not change. Each
     /// parent is combined from its children's group as loaded before the child is stored, with the new child put in
     /// its lane in registers: a vector load of a group just written by narrower stores would wait for them
-    /// (store-to-load forwarding fails), which cost more than the combine itself.</summary>
+    /// (store-to-load forwarding fails), which cost more than the combine itself. When only the child's longest run
+    /// changed and the parent's longest run is longer than the child's old one (a cut) or at least its new one (a
+    /// merge), the parent cannot change, so neither it nor the combine is looked at (about half of all steps on the
+    /// benchmark traces); when a merge makes the child's longest run longer than the parent's, that is the parent's
+    /// new longest run, again without the combine.</summary>
     private void Propagate(int level, long index, ZeroRuns runs)
     {
         ref uint nodes = ref MemoryMarshal.GetArrayDataReference(_runs);
@@ -154,6 +158,22 @@ internal sealed partial class ZeroRunTree
             int entry = Unsafe.Add(ref levelStart, level) + (int)index;
             int lane = entry & (Fan - 1);
             ref uint group = ref Unsafe.Add(ref nodes, 3 * (entry - lane));
+            ref uint old = ref Entry(level + 1, index >> FanShift);
+            uint oldPrefix = Unsafe.Add(ref group, lane), oldSuffix = Unsafe.Add(ref group, lane + Fan), oldLongest = Unsafe.Add(ref group, lane + 2 * Fan);
+            uint parentLongest = Unsafe.Add(ref old, 2 * Fan);
+            if (((oldPrefix ^ runs.Prefix) | (oldSuffix ^ runs.Suffix)) == 0
+                && (runs.Longest > oldLongest || oldLongest < parentLongest))
+            {
+                // Only the child's longest run changed. If the parent's longest is longer than both the old and the new
+                // one (or as long as the new, grown one), the parent cannot change; if the grown one is longer than
+                // the parent's, it is the parent's new longest, the parent's prefix and suffix staying.
+                Unsafe.Add(ref group, lane + 2 * Fan) = runs.Longest;
+                if (runs.Longest <= parentLongest)
+                    return;
+                runs = new ZeroRuns(old, Unsafe.Add(ref old, Fan), runs.Longest);
+                index >>= FanShift;
+                continue;
+            }
             Vector256<uint> here = Vector256.Equals(Vector256<uint>.Indices, Vector256.Create((uint)lane));
             Vector256<uint> prefix = Vector256.ConditionalSelect(here, Vector256.Create(runs.Prefix), Vector256.LoadUnsafe(ref group));
             Vector256<uint> suffix = Vector256.ConditionalSelect(here, Vector256.Create(runs.Suffix), Vector256.LoadUnsafe(ref group, Fan));
@@ -163,7 +183,6 @@ internal sealed partial class ZeroRunTree
             Unsafe.Add(ref group, lane + 2 * Fan) = runs.Longest;
             ZeroRuns parent = Combine(prefix, suffix, longest, (uint)LengthAt(level));
             index >>= FanShift;
-            ref uint old = ref Entry(level + 1, index);
             if (((old ^ parent.Prefix) | (Unsafe.Add(ref old, Fan) ^ parent.Suffix) | (Unsafe.Add(ref old, 2 * Fan) ^ parent.Longest)) == 0)
                 return;
             runs = parent;

@@ -218,11 +218,20 @@ internal sealed partial class ZeroRunTree
     }
 
     /// <summary>Start of the first run of at least <paramref name="count"/> (&lt; 64) zero bits that lies wholly
-    /// inside <paramref name="x"/>, or -1, without a loop over its runs or a branch on the count: z_(2^k) (bit p set
-    /// when bits p .. p + 2^k - 1 of x are all zero) is built by doubling, and for each bit 2^k of the count the
-    /// next 2^k bits of the window are required (z_(a+b) = z_a &amp; (z_b &gt;&gt; a)), six fixed steps.
+    /// inside <paramref name="x"/>, or -1 (the lowest bit of <see cref="WindowInsideWord"/>).
     /// E.g. x = 0b1000_0110_0001, count 4: the runs of four zeros start at bits 1 (bits 1–4) and 12 on → 1.</summary>
     private static int FindInsideWord(ulong x, long count)
+    {
+        ulong window = WindowInsideWord(x, count);
+        return window == 0 ? -1 : BitOperations.TrailingZeroCount(window);
+    }
+
+    /// <summary>The bits p of <paramref name="x"/> where a run of <paramref name="count"/> (&lt; 64) zero bits that lies
+    /// wholly inside the word starts (bits p .. p + count - 1 all zero), without a loop over its runs or a branch on the
+    /// count: z_(2^k) (bit p set when bits p .. p + 2^k - 1 of x are all zero) is built by doubling, and for each bit
+    /// 2^k of the count the next 2^k bits of the window are required (z_(a+b) = z_a &amp; (z_b &gt;&gt; a)), six fixed
+    /// steps. E.g. x = 0b1000_0110_0001 (bits 12–63 zero), count 4: bits 1 and 12 .. 60.</summary>
+    private static ulong WindowInsideWord(ulong x, long count)
     {
         Debug.Assert(count is > 0 and < 64);
         ulong runs = ~x, window = ~0UL;
@@ -234,7 +243,7 @@ internal sealed partial class ZeroRunTree
             offset += (1 << k) & (int)take;
             runs &= runs >> (1 << k);
         }
-        return window == 0 ? -1 : BitOperations.TrailingZeroCount(window);
+        return window;
     }
 
     /// <summary>Number of real (not padding) nodes on <paramref name="level"/>: the blocks, then ceil(/ Fan) per level.
