@@ -23,34 +23,30 @@ internal sealed partial class TlsfAllocator
     /// and of the first list whose blocks all hold the size, if one happens to hold it aligned; then the head of the first
     /// list whose blocks hold size + align − 1 (any such block holds the aligned chunk); last the lists in between, block
     /// by block.</summary>
-    /// <remarks>The three heads are found (bit scans) and their records read before any of them is tested, so that the
-    /// records' cache misses overlap instead of following one another behind data-dependent branches; the choice is the
-    /// same as testing them in turn. An empty list's head is read as slot 0 (always rented) and not used.</remarks>
     private int FindAlignedFit(ulong granules, ulong align, out ulong at)
     {
         int own = SizeClasses.ListOf(granules, _bits, out int search);
+        int slot = _lists.Head(own);
+        if (slot != FreeLists.None && Holds(_lists[slot], granules, align, out at))
+            return slot;
         int list = _lists.FirstNonEmpty(search);
-        int limit = align - 1 <= ulong.MaxValue - granules
-            ? SizeClasses.SearchListOf(granules + (align - 1), _bits)
-            : _lists.ListTotal;
-        int large = _lists.FirstNonEmpty(limit);
-        int ownHead = _lists.Head(own);
-        int searchHead = list != FreeLists.None ? _lists.Head(list) : FreeLists.None;
-        int largeHead = large != FreeLists.None ? _lists.Head(large) : FreeLists.None;
-        FreeBlock ownBlock = _lists[Math.Max(ownHead, 0)];
-        FreeBlock searchBlock = _lists[Math.Max(searchHead, 0)];
-        FreeBlock largeBlock = _lists[Math.Max(largeHead, 0)];
-        if (ownHead != FreeLists.None && Holds(ownBlock, granules, align, out at))
-            return ownHead;
         if (list == FreeLists.None)
             return FindInLists(own, own + 1, granules, align, out at);
-        if (Holds(searchBlock, granules, align, out at))
-            return searchHead;
-        if (largeHead != FreeLists.None)
+        slot = _lists.Head(list);
+        if (Holds(_lists[slot], granules, align, out at))
+            return slot;
+        int limit = _lists.ListTotal;
+        if (align - 1 <= ulong.MaxValue - granules)
         {
-            bool holds = Holds(largeBlock, granules, align, out at);
-            Debug.Assert(holds, "a block of size + align - 1 granules holds an aligned chunk of size");
-            return largeHead;
+            limit = SizeClasses.SearchListOf(granules + (align - 1), _bits);
+            list = _lists.FirstNonEmpty(limit);
+            if (list != FreeLists.None)
+            {
+                slot = _lists.Head(list);
+                bool holds = Holds(_lists[slot], granules, align, out at);
+                Debug.Assert(holds, "a block of size + align - 1 granules holds an aligned chunk of size");
+                return slot;
+            }
         }
         return FindInLists(own, limit, granules, align, out at);
     }
