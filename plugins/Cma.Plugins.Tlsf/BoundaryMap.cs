@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Cma.Plugins.Tlsf;
 
@@ -66,6 +67,7 @@ internal sealed class BoundaryMap
     /// <summary>The slot of the free block that starts or ends at <paramref name="key"/>, or <see cref="FreeLists.None"/>
     /// and in <paramref name="vacancy"/> the empty entry the look-up stopped at: where <see cref="AddBoth"/> may add the
     /// key as long as nothing is added or removed in between.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ulong key, out int vacancy)
     {
         Entry[] entries = _entries;
@@ -93,6 +95,7 @@ internal sealed class BoundaryMap
     /// <see cref="Find(ulong, out int)"/> of its start and of its end stopped, with nothing added or removed since,
     /// sparing both probes: adding one fills an entry but opens none, so the other's vacancy is still the first empty
     /// entry of its probe run, unless it is the same entry. If the table must grow first, both are probed for.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddBoth(int slot, int startVacancy, int endVacancy)
     {
         if (_count + 2 > _limit)
@@ -110,6 +113,7 @@ internal sealed class BoundaryMap
 
     /// <summary>Adds the start (or, with <paramref name="isEnd"/>, the end) of the block in <paramref name="slot"/>, which
     /// its record already holds, and records the entry's position there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(int slot, bool isEnd)
     {
         if (_count >= _limit)
@@ -131,6 +135,7 @@ internal sealed class BoundaryMap
     /// <summary>Removes the start (or, with <paramref name="isEnd"/>, the end) of the block in <paramref name="slot"/>,
     /// shifting later entries of its probe run back so that no look-up needs tombstones: an entry at j moves to the hole
     /// h unless its home lies in (h, j]. E.g. length 8, hole 3, entries at 4 (home 4) and 5 (home 3): 4 stays, 5 moves to 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Remove(int slot, bool isEnd)
     {
         Entry[] entries = _entries;
@@ -156,6 +161,7 @@ internal sealed class BoundaryMap
 
     /// <summary>Stores the entry of <paramref name="tag"/> at <paramref name="vacancy"/>, the first empty entry of its
     /// key's probe run, and records the position in the block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Put(int vacancy, int tag)
     {
         Debug.Assert(Find(KeyOf(tag), out int stop) == FreeLists.None && stop == vacancy, "the vacancy is where the key belongs");
@@ -166,6 +172,7 @@ internal sealed class BoundaryMap
 
     /// <summary>Hands the end of the block in <paramref name="from"/> to the block in <paramref name="to"/>, whose record
     /// already holds the same end (a block that took over another's end): same key, same entry, new owner.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void MoveEnd(int from, int to)
     {
         int position = _lists[from].EndEntry;
@@ -189,12 +196,15 @@ internal sealed class BoundaryMap
 
     /// <summary>The top 32 bits of key × 2^64/φ: the top bits spread aligned indexes evenly; the home position is the top
     /// log2(length) of them. E.g. keys 0x100 and 0x200 (aligned) land far apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Hash(ulong key) => (uint)((key * FibonacciMultiplier) >> 32);
 
     /// <summary>The slot an entry's tag names: tags are <c>2 × slot + 1</c> (start) or <c>2 × slot + 2</c> (end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SlotOf(int tag) => (tag - 1) >> 1;
 
     /// <summary>The boundary a tag stands for, read from its block's record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong KeyOf(int tag)
     {
         ref FreeBlock block = ref _lists[SlotOf(tag)];
@@ -202,6 +212,7 @@ internal sealed class BoundaryMap
     }
 
     /// <summary>Records in the tag's block that its entry is at <paramref name="position"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Place(int tag, int position)
     {
         ref FreeBlock block = ref _lists[SlotOf(tag)];

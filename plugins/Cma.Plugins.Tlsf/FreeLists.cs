@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Cma.Plugins.Tlsf;
 
@@ -69,12 +71,24 @@ internal sealed partial class FreeLists
     public int ListTotal => _heads.Length;
 
     /// <summary>The record in <paramref name="slot"/>.</summary>
-    public ref FreeBlock this[int slot] => ref _blocks[slot];
+    /// <remarks>Unchecked: every slot the allocator passes was rented (below the high-water mark), which the Debug
+    /// assertion checks; the hot paths read a record or two per operation and the range check is measurable there.</remarks>
+    public ref FreeBlock this[int slot]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            Debug.Assert((uint)slot < (uint)_highWater, "a rented slot");
+            return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_blocks), slot);
+        }
+    }
 
     /// <summary>The head slot of <paramref name="list"/>, or <see cref="None"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Head(int list) => _heads[list];
 
     /// <summary>A slot for a new block <c>[start, end)</c>, not yet linked; the pool doubles when full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Rent(ulong start, ulong end)
     {
         int slot = _unusedSlot;
@@ -95,6 +109,7 @@ internal sealed partial class FreeLists
     }
 
     /// <summary>Puts an unlinked slot back in the pool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Return(int slot)
     {
         _blocks[slot].Next = _unusedSlot;
@@ -102,6 +117,7 @@ internal sealed partial class FreeLists
     }
 
     /// <summary>Links the block in <paramref name="slot"/> at the head of the list of its size.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Link(int slot)
     {
         ref FreeBlock block = ref _blocks[slot];
@@ -128,6 +144,7 @@ internal sealed partial class FreeLists
     /// <summary>Unlinks the block in <paramref name="slot"/> from its list (its size must not have changed since it
     /// was linked); the slot stays rented. Taking a head touches no other record: the next block's
     /// <see cref="FreeBlock.Prev"/> is left stale, as a head's may be.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Unlink(int slot)
     {
         ref FreeBlock block = ref _blocks[slot];
@@ -160,6 +177,7 @@ internal sealed partial class FreeLists
     /// <summary>Makes the linked block in <paramref name="slot"/> cover <c>[start, end)</c>, moving it to the list of
     /// its new size only when that is another list: a large block that loses or gains a little stays where it is,
     /// and no other record is touched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Reshape(int slot, ulong start, ulong end)
     {
         ref FreeBlock block = ref _blocks[slot];
@@ -189,6 +207,7 @@ internal sealed partial class FreeLists
     /// <summary>The first non-empty list at or above <paramref name="list"/>, or <see cref="None"/>: a bit scan in the
     /// list's own word, else one in the first level and one in the word it finds. E.g. b = 5, lists 82 and 300
     /// non-empty: from 83 → word 2 has nothing at or above bit 19 → first level above 2 → word 9 → 300.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int FirstNonEmpty(int list)
     {
         if (list >= _heads.Length)

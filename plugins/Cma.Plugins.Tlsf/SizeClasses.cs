@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Cma.Plugins.Tlsf;
 
@@ -24,6 +25,7 @@ internal static class SizeClasses
 
     /// <summary>The list a free block of <paramref name="granules"/> belongs to. E.g. with b = 5: 7 → 7 (exact);
     /// 40 → 40 (f = 5, width 1); 100 (f = 6, width 2) → (1 &lt;&lt; 5) + 50 = 82; 1000 (f = 9, width 16) → 4 × 32 + 62 = 190.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ListOf(ulong granules, int bits)
     {
         Debug.Assert(granules > 0);
@@ -35,6 +37,7 @@ internal static class SizeClasses
     /// the request is its lower bound, otherwise the next one (TLSF's "round up" search). E.g. with b = 5: 100 → 82
     /// (list 82 holds [100, 102)); 101 → 83; 1000 → 190 ([992, 1008) may hold blocks of 992) + 1 = 191. May return
     /// <see cref="ListCount"/> when no list above exists.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int SearchListOf(ulong granules, int bits)
     {
         Debug.Assert(granules > 0);
@@ -47,6 +50,7 @@ internal static class SizeClasses
     /// <summary><see cref="ListOf"/> and <see cref="SearchListOf"/> at once: the list of <paramref name="granules"/>, and in
     /// <paramref name="search"/> the first list whose every block holds it. E.g. with b = 5: 100 → 82, search 82; 1000 →
     /// 190, search 191.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ListOf(ulong granules, int bits, out int search)
     {
         Debug.Assert(granules > 0);

@@ -64,6 +64,29 @@ public sealed class TlsfPlacementTests
         Assert.Equal(new CmaAllocatorStats(500 * G, 500 * G, 1), tlsf.Stats);
     }
 
+    [Theory]
+    [InlineData(4, 1, 4)] // the own class's block starts aligned: it holds the chunk
+    [InlineData(1, 1, 104)] // it does not; the next class's block [103, 206) holds it at 104
+    [InlineData(1, 3, 212)] // neither ([105, 208) needs 3 granules of padding); the block that holds 101 + 4 − 1 does
+    public void An_aligned_request_takes_its_own_class_head_then_the_next_class_head_then_a_block_that_holds_the_padding(
+        ulong firstGap, ulong secondGap, ulong expected)
+    {
+        // Free blocks of 101 granules (the request's own class, 100..101), 103 (the next class, 102..103) and 120 (holds
+        // 101 + 4 − 1, and is the smallest that does), after live chunks of the given sizes; then one live granule and
+        // the rest of the region free. The request: 101 granules aligned to 4.
+        using ICmaAllocator tlsf = Create(Start, 512 * G);
+        ulong[] chunks = AllocateAll(tlsf, firstGap * G, 101 * G, secondGap * G, 103 * G, G, 120 * G, G);
+        tlsf.Free(chunks[1], 101 * G);
+        tlsf.Free(chunks[3], 103 * G);
+        tlsf.Free(chunks[5], 120 * G);
+
+        Assert.True(tlsf.TryAllocate(101 * G, 4 * G, out ulong address));
+
+        Assert.Equal(Start + expected * G, address);
+        tlsf.Free(address, 101 * G);
+        Assert.Equal(new CmaAllocatorStats((510 - firstGap - secondGap) * G, (186 - firstGap - secondGap) * G, 4), tlsf.Stats);
+    }
+
     [Fact]
     public void When_no_larger_class_has_a_block_the_requests_own_class_is_walked_and_the_largest_free_block_stays_exact()
     {
