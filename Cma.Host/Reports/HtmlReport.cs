@@ -78,7 +78,7 @@ internal static class HtmlReport
             html.Append("<tr><td>").Append(Enc(r.Name)).Append("</td><td>").Append(ReportFormat.N(r.Satisfied)).Append("</td><td class=\"")
                 .Append(r.Failed > 0 || r.Fault is not null ? "bad" : "good").Append("\">").Append(ReportFormat.N(r.Failed))
                 .Append(r.Fault is null ? "" : r.Refused ? " (refused the region)" : " (fenced)").Append("</td><td class=\"wrap\">")
-                .Append(r.FirstFailure is { } f ? Enc($"op {ReportFormat.N(f.Op)}: {ReportFormat.Bytes(f.Size)}, largest free {ReportFormat.Bytes(f.LargestFreeBlock)}") : "—")
+                .Append(r.FirstFailure is { } f ? Enc($"line {ReportFormat.N(f.Line)} (op {ReportFormat.N(f.Op)}): {ReportFormat.Bytes(f.Size)}, largest free {ReportFormat.Bytes(f.LargestFreeBlock)}") : "—")
                 .Append("</td><td>").Append(Enc(ReportFormat.Bytes(r.PeakLiveBytes))).Append("</td><td>").Append(Enc(ReportFormat.Bytes(r.PeakFootprint)))
                 .Append("</td><td>").Append(Enc(ReportFormat.Percent(r.FragmentationMax) + " / " + ReportFormat.Percent(r.FragmentationMean)))
                 .Append("</td><td>").Append(Enc(ReportFormat.Percent(r.InternalFragmentation))).Append("</td><td>")
