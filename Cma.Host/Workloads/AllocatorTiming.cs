@@ -27,8 +27,6 @@ internal sealed class AllocatorTiming
     /// the OS ran another process on the core meanwhile (on a shared machine, a few milliseconds at a time).</summary>
     public const int InterruptionMicroseconds = 20;
 
-    internal static List<double>? s_dump = Environment.GetEnvironmentVariable("CMA_TIMING_DUMP") is null ? null : new();
-
     /// <summary>Batch codes: place a chunk, free one, or fail a request no allocator could take (larger than the region).</summary>
     private const byte Place = 0, Release = 1, Refuse = 2;
 
