@@ -46,10 +46,12 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
                 + $"{ReportFormat.Nanos(r.WallSeconds * 1e9 / r.Operations)}/op, {Share(r.ParseSeconds, r.WallSeconds)} of it reading ops)";
             if (r.Latency is { } l && r.Timing is { } t)
             {
-                line += $"; timed pass {ReportFormat.Nanos(l.MeanNs)}/op over {ReportFormat.Count(l.Operations, "operation")} "
-                    + $"({ReportFormat.N(t.Batches - t.Interrupted)} of {ReportFormat.N(t.Batches) + (t.Batches == 1 ? " batch" : " batches")}; "
-                    + (t.Interrupted == 0 ? "" : $"with the {ReportFormat.N(t.Interrupted)} the OS interrupted, {ReportFormat.Nanos(t.ElapsedMeanNs)}/op; ")
-                    + $"{ReportFormat.N(l.Samples)} ops timed alone)";
+                string batches = ReportFormat.N(t.Batches) + (t.Batches == 1 ? " batch" : " batches");
+                line += $"; timed pass {ReportFormat.Nanos(l.MeanNs)}/op over {ReportFormat.Count(l.Operations, "operation")} ("
+                    + (t.Interrupted == 0 ? $"{batches}; "
+                        : t.Interrupted == t.Batches ? $"the OS interrupted all {batches}, so all are counted; "
+                        : $"{ReportFormat.N(t.Batches - t.Interrupted)} of {batches}; with the {ReportFormat.N(t.Interrupted)} the OS interrupted, {ReportFormat.Nanos(t.ElapsedMeanNs)}/op; ")
+                    + $"{ReportFormat.Count(l.Samples, "op")} timed alone)";
                 if (t.Failed != r.Failed)
                     line += $"; its requests failed {ReportFormat.N(t.Failed)} times, the verified replay's {ReportFormat.N(r.Failed)}: the allocator is not deterministic, so the time is for other placements";
             }
