@@ -79,6 +79,38 @@ public class AllocatorTimingTests
         Assert.Equal((3 * 100 + 2 * 50) / 6.0, timed.Latency.MeanNs, 9);  // the failed request costs its call; its free, nothing
     }
 
+    [Fact]
+    public void The_verified_replay_times_nothing_and_an_allocator_that_throws_in_the_timed_pass_gets_no_time_but_a_note()
+    {
+        TraceFile file = TraceFile.Open(WriteTemp("t.trace", "a a 4K\na b 4K\nf a\nf b\n"));
+        TraceProfile profile = TraceProfile.Measure(file, 4096);
+        var candidate = new AllocatorCandidate("second-throws", new SecondInstanceThrowsProvider());
+
+        ReplayResult untimed = WorkloadComparison.RunOne(file, profile, new AllocatorCandidate("first-fit", new FirstFitProvider()), 1UL << 30, 1 << 20, 4096, new ReplayOptions());
+        ReplayResult timed = WorkloadComparison.RunOne(file, profile, candidate, 1UL << 30, 1 << 20, 4096, new ReplayOptions { TimeAllocator = true });
+
+        Assert.Null(untimed.Latency);
+        Assert.Null(untimed.Timing);
+        Assert.Null(timed.Fault);                       // the verified replay (first instance) was clean
+        Assert.Equal(2, timed.Satisfied);
+        Assert.Null(timed.Latency);
+        Assert.Contains("second-throws threw InvalidOperationException in the timed pass", timed.TimingFault);
+    }
+
+    /// <summary>First fit whose second allocator (the timed pass's) throws on its first allocation.</summary>
+    private sealed class SecondInstanceThrowsProvider : ICmaAllocatorProvider
+    {
+        private int _created;
+
+        public string Name => "second-throws";
+
+        public string Description => "Throws in the timed pass (test allocator).";
+
+        public ICmaAllocator Create(CmaRegion region, Microsoft.Extensions.Configuration.IConfiguration settings) =>
+            ++_created == 1 ? new FirstFitAllocator(region) : new ClockedAllocator(new FirstFitAllocator(region), new FakeTime(),
+                (_, _) => throw new InvalidOperationException("timed pass"), -1, 0);
+    }
+
     /// <summary>n allocations of 4K, each freed right after.</summary>
     private static string Alternating(int n)
     {
