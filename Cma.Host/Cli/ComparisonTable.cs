@@ -18,15 +18,16 @@ internal static class ComparisonTable
         Row(table, "requests satisfied", results, r => N(r.Satisfied) + " / " + N(r.Requests));
         Row(table, "requests failed", results, r => r.Fault is not null ? $"[red]{N(r.Failed)}, then fenced[/]" : r.Failed == 0 ? "[green]0[/]" : $"[red]{N(r.Failed)}[/]");
         Row(table, "first failure", results, r => r.FirstFailure is { } f
-            ? $"op {N(f.Op)}: {Bytes(f.Size)}\nlive {Bytes(f.LiveBytes)}, free {Bytes(f.FreeBytes)}\nlargest free {Bytes(f.LargestFreeBlock)}"
+            ? $"line {N(f.Line)} (op {N(f.Op)}): {Bytes(f.Size)}\nlive {Bytes(f.LiveBytes)}, free {Bytes(f.FreeBytes)}\nlargest free {Bytes(f.LargestFreeBlock)}"
             : "—");
         Row(table, "peak live bytes", results, r => Bytes(r.PeakLiveBytes));
         Row(table, "peak footprint", results, r => Bytes(r.PeakFootprint));
         Row(table, "utilisation (live / footprint)", results, r => Percent(r.Utilisation));
         Row(table, "external fragmentation max / mean", results, r => Percent(r.FragmentationMax) + " / " + Percent(r.FragmentationMean));
         Row(table, "internal fragmentation at peak", results, r => Percent(r.InternalFragmentation));
-        Row(table, "time per op p50 / p99", results, r => r.Latency is { } l ? Nanos(l.P50Ns) + " / " + Nanos(l.P99Ns) : "—");
-        Row(table, "time per op max", results, r => r.Latency is { } l ? Nanos(l.MaxNs) : "—");
+        Row(table, "time per op mean (batches)", results, r => r.Latency is { } l ? $"[bold]{Nanos(l.MeanNs)}[/]" : "—");
+        Row(table, $"time per op p50 / p99 (1 op in {AllocatorTiming.SampleEvery})", results, r => r.Latency is { Samples: > 0 } l ? Nanos(l.P50Ns) + " / " + Nanos(l.P99Ns) : "—");
+        Row(table, "time per op max (of those)", results, r => r.Latency is { Samples: > 0 } l ? Nanos(l.MaxNs) : "—");
         Row(table, "allocator time total", results, r => r.Latency is { } l ? Seconds(l.TotalSeconds) : "—");
         if (results.Any(r => r.SearchLimit > 0))
         {
@@ -45,9 +46,9 @@ internal static class ComparisonTable
         foreach (ReplayResult r in results)
         {
             string line = $"{r.Name}: {N(r.Satisfied)}/{N(r.Requests)} satisfied, {N(r.Failed)} failed"
-                + (r.FirstFailure is { } f ? $" (first at op {N(f.Op)}, largest free {Bytes(f.LargestFreeBlock)})" : "")
+                + (r.FirstFailure is { } f ? $" (first at line {N(f.Line)}, op {N(f.Op)}, largest free {Bytes(f.LargestFreeBlock)})" : "")
                 + $"; peak live {Bytes(r.PeakLiveBytes)}, footprint {Bytes(r.PeakFootprint)}, ext. frag. max {Percent(r.FragmentationMax)}"
-                + (r.Latency is { } l ? $", p50 {Nanos(l.P50Ns)}" : "")
+                + (r.Latency is { } l ? $", {Nanos(l.MeanNs)}/op mean, p50 {Nanos(l.P50Ns)}" : "")
                 + (r.SearchLimit > 0 ? $", minimum region {(r.MinimumRegionSize is ulong m ? CmaSize.Format(m) : "none up to " + Bytes(r.SearchLimit))}" : "")
                 + (r.Fault is null ? "" : r.Refused ? $"; refused the region: {r.Fault}" : $"; FENCED: {r.Fault}");
             yield return line;

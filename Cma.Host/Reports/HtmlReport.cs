@@ -72,17 +72,17 @@ internal static class HtmlReport
     private static void SummaryTable(StringBuilder html, ReportModel model)
     {
         html.Append("<table><thead><tr><th>").Append(Enc(model.LaneKind)).Append("</th><th>satisfied</th><th>failed</th><th>first failure</th>")
-            .Append("<th>peak live</th><th>peak footprint</th><th>ext. frag. max / mean</th><th>int. frag.</th><th>p50 / p99</th><th>min region</th></tr></thead><tbody>");
+            .Append("<th>peak live</th><th>peak footprint</th><th>ext. frag. max / mean</th><th>int. frag.</th><th>time/op mean (p50 / p99)</th><th>min region</th></tr></thead><tbody>");
         foreach (ReplayResult r in model.Lanes)
         {
             html.Append("<tr><td>").Append(Enc(r.Name)).Append("</td><td>").Append(ReportFormat.N(r.Satisfied)).Append("</td><td class=\"")
                 .Append(r.Failed > 0 || r.Fault is not null ? "bad" : "good").Append("\">").Append(ReportFormat.N(r.Failed))
                 .Append(r.Fault is null ? "" : r.Refused ? " (refused the region)" : " (fenced)").Append("</td><td class=\"wrap\">")
-                .Append(r.FirstFailure is { } f ? Enc($"op {ReportFormat.N(f.Op)}: {ReportFormat.Bytes(f.Size)}, largest free {ReportFormat.Bytes(f.LargestFreeBlock)}") : "—")
+                .Append(r.FirstFailure is { } f ? Enc($"line {ReportFormat.N(f.Line)} (op {ReportFormat.N(f.Op)}): {ReportFormat.Bytes(f.Size)}, largest free {ReportFormat.Bytes(f.LargestFreeBlock)}") : "—")
                 .Append("</td><td>").Append(Enc(ReportFormat.Bytes(r.PeakLiveBytes))).Append("</td><td>").Append(Enc(ReportFormat.Bytes(r.PeakFootprint)))
                 .Append("</td><td>").Append(Enc(ReportFormat.Percent(r.FragmentationMax) + " / " + ReportFormat.Percent(r.FragmentationMean)))
                 .Append("</td><td>").Append(Enc(ReportFormat.Percent(r.InternalFragmentation))).Append("</td><td>")
-                .Append(r.Latency is { } l ? Enc(ReportFormat.Nanos(l.P50Ns) + " / " + ReportFormat.Nanos(l.P99Ns)) : "—").Append("</td><td>")
+                .Append(r.Latency is { } l ? Enc($"{ReportFormat.Nanos(l.MeanNs)} ({ReportFormat.Nanos(l.P50Ns)} / {ReportFormat.Nanos(l.P99Ns)})") : "—").Append("</td><td>")
                 .Append(r.MinimumRegionSize is ulong m ? Enc(ReportFormat.Bytes(m)) : r.SearchLimit > 0 ? "none up to " + Enc(ReportFormat.Bytes(r.SearchLimit)) : "—")
                 .Append("</td></tr>");
         }

@@ -37,17 +37,37 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
             yield return "First bad line: " + c.FirstBadLine;
         yield return $"Parsing: {ReportFormat.Seconds(profile.ParseSeconds)} for the whole trace ({Rate(profile.Operations, profile.ParseSeconds)} ops/s)"
             + (profile.Recorded is null ? "; replays re-read the file." : "; replays ran from memory.");
-        yield return $"Timing: every operation is timed with Stopwatch, less the timer's own cost ({LatencyHistogram.TimerCostNanoseconds:0} ns a pair of reads, "
-            + "measured at start); percentiles from a log-linear histogram (within ~3 %).";
+        yield return TimingMethod;
         foreach (ReplayResult r in results)
         {
-            if (r.Latency is { } l && r.Operations > 0)
+            if (r.Operations == 0)
+                continue;
+            string line = $"Replay {r.Name}: {ReportFormat.Seconds(r.WallSeconds)} verified through the host's guard ({Rate(r.Operations, r.WallSeconds)} ops/s, "
+                + $"{ReportFormat.Nanos(r.WallSeconds * 1e9 / r.Operations)}/op, {Share(r.ParseSeconds, r.WallSeconds)} of it reading ops)";
+            if (r.Latency is { } l && r.Timing is { } t)
             {
-                yield return $"Replay {r.Name}: {ReportFormat.Seconds(r.WallSeconds)} wall, {Rate(r.Operations, r.WallSeconds)} ops/s; "
-                    + $"{Share(l.TotalSeconds, r.WallSeconds)} of it in the allocator (with the host's checks), {Share(r.ParseSeconds, r.WallSeconds)} reading ops.";
+                string batches = ReportFormat.N(t.Batches) + (t.Batches == 1 ? " batch" : " batches");
+                line += $"; timed pass {ReportFormat.Nanos(l.MeanNs)}/op over {ReportFormat.Count(l.Operations, "operation")} ("
+                    + (t.Interrupted == 0 ? $"{batches}; "
+                        : t.Interrupted == t.Batches ? $"the OS interrupted all {batches}, so all are counted; "
+                        : $"{ReportFormat.N(t.Batches - t.Interrupted)} of {batches}; with the {ReportFormat.N(t.Interrupted)} the OS interrupted, {ReportFormat.Nanos(t.ElapsedMeanNs)}/op; ")
+                    + $"{ReportFormat.Count(l.Samples, "op")} timed alone)";
+                if (t.Failed != r.Failed)
+                    line += $"; its requests failed {ReportFormat.N(t.Failed)} times, the verified replay's {ReportFormat.N(r.Failed)}: the allocator is not deterministic, so the time is for other placements";
             }
+            if (r.TimingFault is not null)
+                line += "; no time: " + r.TimingFault;
+            yield return line + ".";
         }
     }
+
+    /// <summary>How the times are measured, under the table and in the HTML report's notes (and in <c>--json</c>'s <c>timing</c>).</summary>
+    public static string TimingMethod =>
+        "Timing: after the verified replay (the warm-up), each allocator replays the trace again on a fresh instance, called directly "
+        + $"(no host checks, trace read untimed); the mean per op is timed in batches of {ReportFormat.N(AllocatorTiming.BatchOperations)} operations (one pair of timer reads a batch), "
+        + $"batches during which the OS ran another process (wall time beyond the process's CPU time by over {AllocatorTiming.InterruptionMicroseconds} µs) left out; "
+        + $"p50 / p99 / max from 1 op in {AllocatorTiming.SampleEvery} timed alone, less the timer's own cost "
+        + $"({LatencyHistogram.TimerCostNanoseconds:0} ns a read, measured at start); percentiles from a log-linear histogram (within ~3 %).";
 
     /// <summary>The document <c>--json</c> writes.</summary>
     public object ToJson() => new
@@ -65,11 +85,21 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
             skipped = profile.Counters,
         },
         region = new { start = settings.RegionStart, size = settings.RegionSize, granule = settings.Granule },
+        timing = new
+        {
+            method = "batched",
+            batchOperations = AllocatorTiming.BatchOperations,
+            sampleEvery = AllocatorTiming.SampleEvery,
+            interruptionMicroseconds = AllocatorTiming.InterruptionMicroseconds,
+            timerCostNs = LatencyHistogram.TimerCostNanoseconds,
+            warmUp = "the verified replay through the host's guard",
+            description = TimingMethod,
+        },
         results = results.Select(r => new
         {
             allocator = r.Name, r.RegionSize, r.Operations, r.Requests, r.Satisfied, r.Failed, r.Frees, r.FreesOfFailedSkipped, r.ZeroSizeRequests,
             r.FirstFailure, r.PeakLiveBytes, r.PeakLiveOp, r.PeakFootprint, r.Utilisation, r.FragmentationMax, r.FragmentationMean,
-            r.FragmentationSamples, r.InternalFragmentation, r.PeakRequestedBytes, r.Latency, r.ParseSeconds, r.WallSeconds, r.Fault, r.Refused,
+            r.FragmentationSamples, r.InternalFragmentation, r.PeakRequestedBytes, r.Latency, timedPass = r.Timing is { } t ? new { t.Batches, t.Interrupted, t.ElapsedMeanNs, t.Failed } : null, r.TimingFault, r.ParseSeconds, r.WallSeconds, r.Fault, r.Refused,
             r.MinimumRegionSize, r.SearchProbes, r.SearchLimit,
         }),
     };

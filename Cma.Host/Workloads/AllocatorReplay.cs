@@ -7,8 +7,9 @@ namespace Cma.Host.Workloads;
 /// <summary>
 /// Replays a workload on one region through the host's guard (<see cref="Region"/>), so every plugin result is
 /// verified, and measures it: requests satisfied and failed, the first failure, peak live bytes, peak footprint,
-/// external fragmentation after every operation (<see cref="ReplayMeter"/>), internal fragmentation at peak load, and
-/// the time of each allocator call. Streams: memory is the live allocations (indexed by the reader's dense slots) plus
+/// external fragmentation after every operation (<see cref="ReplayMeter"/>) and internal fragmentation at peak load. It
+/// times nothing per operation: <c>cma compare</c> times the allocator in a second, unguarded pass
+/// (<see cref="AllocatorTiming"/>). Streams: memory is the live allocations (indexed by the reader's dense slots) plus
 /// fixed-size metrics. A fenced region (plugin fault) ends the run; the result carries the reason.
 /// </summary>
 internal sealed class AllocatorReplay
@@ -30,9 +31,6 @@ internal sealed class AllocatorReplay
 
     /// <summary>Live bytes, peak, footprint, fragmentation and failures of the region.</summary>
     private readonly ReplayMeter _meter;
-
-    /// <summary>The time of each allocate and free call.</summary>
-    private readonly LatencyHistogram _latency = new();
 
     /// <summary>Per trace slot, where its live allocation is (rounded size 0: the request failed).</summary>
     private readonly SlotState _slots = new();
@@ -67,7 +65,6 @@ internal sealed class AllocatorReplay
             ReleaseAll(region);
         }
         replay._meter.Finish(replay._cursor.Operation);
-        result.Latency = replay._latency.Summarize();
         result.ParseSeconds = replay._cursor.ReadSeconds;
         result.WallSeconds = Stopwatch.GetElapsedTime(began).TotalSeconds;
         replay._cursor.Done();
@@ -114,9 +111,7 @@ internal sealed class AllocatorReplay
         if (size <= ulong.MaxValue - granule)
         {
             (rounded, ulong alignment) = _region.Normalize(size, next.Alignment);
-            long t1 = Stopwatch.GetTimestamp();
             outcome = _region.TryAllocate(rounded, alignment, 0, out address);
-            _latency.Record(Stopwatch.GetTimestamp() - t1);
         }
         if (outcome == RegionAllocateResult.Ok)
         {
@@ -168,9 +163,7 @@ internal sealed class AllocatorReplay
             _result.FreesOfFailedSkipped++;
             return true;
         }
-        long t1 = Stopwatch.GetTimestamp();
         _region.TryFree(address, out _);
-        _latency.Record(Stopwatch.GetTimestamp() - t1);
         _meter.Freed(rounded);
         _requested -= requested;
         if (_region.State == RegionState.Active)

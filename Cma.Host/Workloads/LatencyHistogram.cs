@@ -23,6 +23,18 @@ internal sealed class LatencyHistogram
     /// <summary>The sum of the values recorded.</summary>
     private long _sum;
 
+    /// <summary>What <see cref="Record"/> takes off each value: the cost of the timer reads around it.</summary>
+    private readonly long _timerCost;
+
+    /// <summary>A histogram of times read with <see cref="Stopwatch.GetTimestamp"/> (less <see cref="TimerCostTicks"/>).</summary>
+    public LatencyHistogram()
+        : this(TimerCostTicks)
+    {
+    }
+
+    /// <summary>A histogram whose values each lose <paramref name="timerCostTicks"/> (another clock's, in the tests).</summary>
+    public LatencyHistogram(long timerCostTicks) => _timerCost = timerCostTicks;
+
     /// <summary>The smallest difference between two back-to-back <see cref="Stopwatch.GetTimestamp"/> calls, measured
     /// once per process (the least of 20,000 pairs, after a warm-up): what timing an empty operation reads.</summary>
     public static long TimerCostTicks { get; } = MeasureTimerCost();
@@ -36,7 +48,7 @@ internal sealed class LatencyHistogram
     /// <summary>Records one time in ticks, as read around an operation; the timer's own cost is taken off.</summary>
     public void Record(long ticks)
     {
-        ticks -= TimerCostTicks;
+        ticks -= _timerCost;
         if (ticks < 0)
             ticks = 0;
         _counts[Index((ulong)ticks)]++;
@@ -46,11 +58,21 @@ internal sealed class LatencyHistogram
             _max = ticks;
     }
 
-    /// <summary>The summary in nanoseconds.</summary>
+    /// <summary>The summary in nanoseconds, every operation timed (<see cref="LatencySummary.Samples"/> = the count).</summary>
     public LatencySummary Summarize()
     {
         double ns = 1e9 / Stopwatch.Frequency;
-        return new LatencySummary(Count, Count == 0 ? 0 : _sum * ns / Count, Percentile(0.50) * ns, Percentile(0.99) * ns, _max * ns, _sum * ns / 1e9);
+        return new LatencySummary(Count, Count == 0 ? 0 : _sum * ns / Count, Percentile(0.50) * ns, Percentile(0.99) * ns, _max * ns, _sum * ns / 1e9)
+        {
+            Samples = Count,
+        };
+    }
+
+    /// <summary>The percentiles and maximum of the recorded values in nanoseconds at <paramref name="frequency"/> ticks a second.</summary>
+    public (double P50Ns, double P99Ns, double MaxNs) Percentiles(long frequency)
+    {
+        double ns = 1e9 / frequency;
+        return (Percentile(0.50) * ns, Percentile(0.99) * ns, _max * ns);
     }
 
     /// <summary>The value below which a fraction <paramref name="p"/> of the values lie (the bucket's midpoint).</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Cma.Host.Workloads;
 
@@ -69,7 +70,7 @@ internal sealed partial class MapReplay
             outcome = CmaOutcome.NoSpace;
             chunk = null;
         }
-        _serviceTicks += Stopwatch.GetTimestamp() - t1;
+        ChargeService(Stopwatch.GetTimestamp() - t1);
         if (outcome != CmaOutcome.Ok)
         {
             Refused(in next, op, outcome, row, who, what);
@@ -102,7 +103,7 @@ internal sealed partial class MapReplay
         bool longTerm = next.Kind == TraceOpKind.PinLongTerm;
         long t1 = Stopwatch.GetTimestamp();
         CmaOutcome outcome = chunk.TryPin(longTerm, out CmaPin? pin);
-        _serviceTicks += Stopwatch.GetTimestamp() - t1;
+        ChargeService(Stopwatch.GetTimestamp() - t1);
         if (outcome == CmaOutcome.Ok)
         {
             counters.Pins++;
@@ -129,7 +130,7 @@ internal sealed partial class MapReplay
             return;   // the pin that failed on a discarded chunk
         long t1 = Stopwatch.GetTimestamp();
         pin.Dispose();
-        _serviceTicks += Stopwatch.GetTimestamp() - t1;
+        ChargeService(Stopwatch.GetTimestamp() - t1);
         _result.Movable.Unpins++;
     }
 
@@ -145,7 +146,7 @@ internal sealed partial class MapReplay
                 pin?.Dispose();
         }
         entry.Chunk.Dispose();
-        _serviceTicks += Stopwatch.GetTimestamp() - t1;
+        ChargeService(Stopwatch.GetTimestamp() - t1);
         _meters[r].Freed(placed);
     }
 
@@ -188,5 +189,13 @@ internal sealed partial class MapReplay
                 MovableBytesAtEnd = a.MovableBytes,
             });
         }
+    }
+
+    /// <summary>Adds one timed service call of <paramref name="ticks"/> (timer included) to <see cref="_serviceTicks"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ChargeService(long ticks)
+    {
+        _serviceTicks += ticks;
+        _serviceCalls++;
     }
 }

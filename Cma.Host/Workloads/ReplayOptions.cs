@@ -12,6 +12,10 @@ internal sealed class ReplayOptions
     /// <summary>Take an occupancy map at the first failure.</summary>
     public bool SnapshotFirstFailure { get; init; }
 
+    /// <summary>After the verified replay, time the allocator in a second pass on a fresh instance without the host's
+    /// checks (<see cref="AllocatorTiming"/>); <c>cma compare</c> asks it for the replay it shows, not for its probes.</summary>
+    public bool TimeAllocator { get; init; }
+
     /// <summary>Called now and then with the fraction of the trace read.</summary>
     public Action<double>? Progress { get; init; }
 }

@@ -64,8 +64,15 @@ internal sealed class ReplayResult
     /// <summary>Bytes the trace asked for at peak load, before rounding to the granule.</summary>
     public ulong PeakRequestedBytes { get; set; }
 
-    /// <summary>Allocator time per operation (the host's verification of each result included; parsing excluded).</summary>
+    /// <summary>Allocator time per operation, from the timed pass (<see cref="AllocatorTiming"/>: no host checks, no
+    /// parsing; the mean from batches, the percentiles from sampled operations); null when not timed.</summary>
     public LatencySummary? Latency { get; set; }
+
+    /// <summary>The timed pass in full (batches left out, failures there); null when not timed.</summary>
+    public TimedReplay? Timing { get; set; }
+
+    /// <summary>Why the timed pass gave no time (the allocator threw there), or null.</summary>
+    public string? TimingFault { get; set; }
 
     /// <summary>Seconds spent reading and parsing the trace.</summary>
     public double ParseSeconds { get; set; }

@@ -6,7 +6,8 @@ namespace Cma.Host.Workloads;
 
 /// <summary>
 /// Replays one workload once per allocator on an identical region (same start, size and granule, default settings),
-/// each through the host's guard, and optionally searches each allocator's minimum region size. The trace is read once
+/// each through the host's guard, then times it in a second pass on a fresh instance without the guard
+/// (<see cref="AllocatorTiming"/>), and optionally searches each allocator's minimum region size. The trace is read once
 /// up front (<see cref="TraceProfile"/>: operation count, peak live bytes) and, when it fits, kept in memory so the
 /// replays measure the allocators rather than the parser.
 /// </summary>
@@ -28,6 +29,7 @@ internal static class WorkloadComparison
                 result = RunOne(trace, profile, candidate, settings.RegionStart, size, settings.Granule, new ReplayOptions
                 {
                     SnapshotFirstFailure = settings.Occupancy,
+                    TimeAllocator = true,
                     Progress = f => progress?.Report(candidate.Name, "replay", f),
                 });
                 if (settings.Occupancy && result.PeakLiveOp > 0 && result.Fault is null)
@@ -51,6 +53,7 @@ internal static class WorkloadComparison
                     result = RunOne(trace, profile, candidate, settings.RegionStart, shown, settings.Granule, new ReplayOptions
                     {
                         SnapshotFirstFailure = settings.Occupancy,
+                        TimeAllocator = true,
                         Progress = f => progress?.Report(candidate.Name, "replay at minimum", f),
                     });
                 }
@@ -115,21 +118,54 @@ internal static class WorkloadComparison
                 Refused = failure is CmaSettingsException,
             };
         }
+        ReplayResult result;
         try
         {
             using ITraceReader reader = profile?.OpenReader(trace) ?? trace.OpenReader();
-            return AllocatorReplay.Run(reader, region, options);
+            result = AllocatorReplay.Run(reader, region, options);
         }
         finally
         {
-            try
-            {
-                region.Allocator?.Dispose();
-            }
-            catch (Exception)
-            {
-                // A plugin that throws on Dispose has nothing more to tell the comparison.
-            }
+            DisposeQuietly(region.Allocator);
+        }
+        if (options.TimeAllocator && result.Fault is null)
+            Time(trace, profile, candidate, region.Info, result);
+        return result;
+    }
+
+    /// <summary>Times the allocator on a fresh instance over <paramref name="info"/> (<see cref="AllocatorTiming"/>),
+    /// after the verified replay that found <paramref name="result"/>; an allocator that throws there gets no time and a
+    /// <see cref="ReplayResult.TimingFault"/> instead.</summary>
+    private static void Time(TraceFile trace, TraceProfile? profile, AllocatorCandidate candidate, CmaRegion info, ReplayResult result)
+    {
+        ICmaAllocator? allocator = null;
+        try
+        {
+            allocator = candidate.Provider.Create(info, s_noSettings);
+            using ITraceReader reader = profile?.OpenReader(trace) ?? trace.OpenReader();
+            TimedReplay timed = AllocatorTiming.Run(reader, allocator, info.Size, info.Granule);
+            result.Latency = timed.Latency;
+            result.Timing = timed;
+        }
+        catch (Exception e) when (e is not TraceFormatException)
+        {
+            result.TimingFault = $"{candidate.Name} threw {e.GetType().Name} in the timed pass: {e.Message}";
+        }
+        finally
+        {
+            DisposeQuietly(allocator);
+        }
+    }
+
+    private static void DisposeQuietly(ICmaAllocator? allocator)
+    {
+        try
+        {
+            allocator?.Dispose();
+        }
+        catch (Exception)
+        {
+            // A plugin that throws on Dispose has nothing more to tell the comparison.
         }
     }
 }
