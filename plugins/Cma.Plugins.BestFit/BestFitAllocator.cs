@@ -74,8 +74,9 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
         _region = region;
         _arena = new HoleArena(capacity: 64);
         _bySize = new HoleSizeIndex(_arena, region);
-        _byStart = new HoleAddressIndex(_arena, byEnd: false);
-        _byEnd = new HoleAddressIndex(_arena, byEnd: true);
+        var edges = new HoleEdgeTable(_arena);
+        _byStart = new HoleAddressIndex(_arena, edges, byEnd: false);
+        _byEnd = new HoleAddressIndex(_arena, edges, byEnd: true);
         _byAddress = new StartOrderTreap(_arena);
         AddHole(region.Start, region.Size);
         _freeBytes = region.Size;

@@ -5,9 +5,15 @@ namespace Cma.Plugins.BestFit;
 /// <summary>The unit maths of best fit, each step a tiny helper with a worked example.</summary>
 internal static class BestFitUnits
 {
-    /// <summary>Size classes per power of two of the granule count (TLSF's second level); also the number of
-    /// exact classes, which hold a single size each (granule counts 1 to 63).</summary>
+    /// <summary>Size classes per power of two of the granule count above the exact ones (TLSF's second level).</summary>
     public const int ClassesPerOctave = 64;
+
+    /// <summary>Granule counts below this have a class each (the exact classes, one size each): 2^12, i.e. sizes up to
+    /// 16 MiB at a 4 KiB granule, 64 KiB at 16 bytes.</summary>
+    public const int ExactClasses = 4096;
+
+    /// <summary>log2 of <see cref="ExactClasses"/>: the first octave cut into <see cref="ClassesPerOctave"/> classes.</summary>
+    private const int ExactOctave = 12;
 
     /// <summary>Bytes from <paramref name="start"/> up to the next multiple of <paramref name="alignment"/>,
     /// without forming <c>start + alignment - 1</c> (which could wrap near 2^64).
@@ -44,19 +50,18 @@ internal static class BestFitUnits
         return padding < holeSize ? holeSize - padding : 0;
     }
 
-    /// <summary>The size class of a granule count: counts below 64 have a class each (the exact classes); above,
-    /// every power of two [2^k, 2^(k+1)) is cut into 64 classes of equal width 2^(k-6). Classes grow with the
-    /// count, so walking them upwards visits sizes in ascending order. E.g. 1 → 1; 63 → 63; 100 (k = 6, width 1)
-    /// → 100; 1000 (k = 9, width 8) → (9 - 5) × 64 + (1000 &gt;&gt; 3) % 64 = 256 + 61 = 317;
-    /// 2^64 - 1 → 58 × 64 + 63 = 3775.</summary>
+    /// <summary>The size class of a granule count: counts below <see cref="ExactClasses"/> have a class each (the
+    /// exact classes); above, every power of two [2^k, 2^(k+1)) is cut into 64 classes of equal width 2^(k-6). Classes
+    /// grow with the count, so walking them upwards visits sizes in ascending order. E.g. 1 → 1; 4095 → 4095;
+    /// 5000 (k = 12, width 64) → 4096 + (5000 &gt;&gt; 6) % 64 = 4096 + 14 = 4110; 2^64 - 1 → 4096 + 51 × 64 + 63 = 7423.</summary>
     /// <param name="granules">A positive granule count.</param>
-    /// <returns>The class, from 1 to 3775.</returns>
+    /// <returns>The class, from 1 to 7423.</returns>
     public static int SizeClass(ulong granules)
     {
-        if (granules < ClassesPerOctave)
+        if (granules < ExactClasses)
             return (int)granules;
         int octave = 63 - BitOperations.LeadingZeroCount(granules);
-        return ((octave - 5) * ClassesPerOctave) + (int)((granules >> (octave - 6)) & (ClassesPerOctave - 1));
+        return ExactClasses + ((octave - ExactOctave) * ClassesPerOctave) + (int)((granules >> (octave - 6)) & (ClassesPerOctave - 1));
     }
 
     /// <summary>Where the chunk goes in the chosen hole, as a padding from its start. The chunk goes at the aligned
