@@ -153,7 +153,8 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong TakeFrom(int hole, ulong padding, ulong size, ulong alignment)
     {
-        ulong offset = BestFitUnits.PlacementOffset(_arena.Items[hole].Size, padding, size, alignment);
+        ref Hole found = ref _arena.Items[hole];
+        ulong offset = BestFitUnits.PlacementOffset(found.End, found.Size, padding, size, alignment, size >= BestFitUnits.LargeChunkBytes);
         return Carve(hole, offset, size);
     }
 

@@ -64,20 +64,29 @@ internal static class BestFitUnits
         return ExactClasses + ((octave - ExactOctave) * ClassesPerOctave) + (int)((granules >> (octave - 6)) & (ClassesPerOctave - 1));
     }
 
-    /// <summary>Where the chunk goes in the chosen hole, as a padding from its start. The chunk goes at the aligned
-    /// head; but when that would leave space on both sides and the tail is a multiple of the alignment, it goes
-    /// at the hole's end instead (the RFC's rule), so the hole shrinks instead of splitting in two.
-    /// E.g. hole [0x13000, 0x43000), 64K alignment, size 64K: head padding 0xD000, tail 0x30000 − 0xD000 − 0x10000
-    /// = 0x13000, not a multiple of 64K → padding 0xD000 (split). Hole [0x13000, 0x50000): tail 0x20000, a multiple
-    /// → padding 0xD000 + 0x20000 = 0x2D000 (chunk at 0x40000, one hole [0x13000, 0x40000) left).</summary>
+    /// <summary>Chunks of at least this many bytes (1 KiB) are large: they go at their hole's end when that is aligned
+    /// for them (<see cref="PlacementOffset"/>). With a granule of 1 KiB or more every chunk is large.</summary>
+    public const ulong LargeChunkBytes = 1024;
+
+    /// <summary>Where the chunk goes in the chosen hole, as an offset from its start. It goes at the hole's **end**
+    /// when that leaves one hole instead of two or keeps large chunks apart from small ones: when there is space
+    /// left over, the end address minus the size is a multiple of the alignment, and either the aligned head would
+    /// leave space on both sides (the RFC's rule: the hole shrinks instead of splitting) or the chunk is
+    /// <paramref name="large"/> (small chunks then fill holes from their heads and large ones from their ends, which
+    /// on the Android recordings keeps short-lived small chunks from pinning the space large ones need). Otherwise it
+    /// goes at the aligned head. E.g. hole [0x13000, 0x43000), 64K alignment, size 64K, small: head padding 0xD000,
+    /// end − size = 0x33000, not a multiple of 64K → offset 0xD000 (split). Hole [0x13000, 0x50000): end − size =
+    /// 0x40000 → offset 0x2D000 (chunk at 0x40000, one hole [0x13000, 0x40000) left).</summary>
+    /// <param name="holeEnd">The hole's end.</param>
     /// <param name="holeSize">The hole's size.</param>
     /// <param name="padding">The head padding to the first aligned address; the request fits after it.</param>
     /// <param name="size">Bytes wanted.</param>
     /// <param name="alignment">A power of two.</param>
+    /// <param name="large">Whether the chunk is large (at least <see cref="LargeChunkBytes"/> bytes).</param>
     /// <returns>The chunk's offset in the hole.</returns>
-    public static ulong PlacementOffset(ulong holeSize, ulong padding, ulong size, ulong alignment)
+    public static ulong PlacementOffset(ulong holeEnd, ulong holeSize, ulong padding, ulong size, ulong alignment, bool large)
     {
         ulong tail = holeSize - padding - size;
-        return padding != 0 && tail != 0 && (tail & (alignment - 1)) == 0 ? padding + tail : padding;
+        return tail != 0 && ((holeEnd - size) & (alignment - 1)) == 0 && (padding != 0 || large) ? padding + tail : padding;
     }
 }

@@ -105,17 +105,14 @@ internal sealed partial class HoleSizeIndex
     /// <returns>The hole, or <see cref="HoleArena.Nil"/>.</returns>
     private static int FirstFitInList(Hole[] items, int head, ulong size, ulong alignment, ref ulong seen)
     {
-        int hole = head;
-        do
+        for (int hole = head; hole != HoleArena.Nil; hole = items[hole].Right)
         {
             ulong capacity = BestFitUnits.AlignedCapacity(items[hole].Start, items[hole].Size, alignment);
             if (capacity >= size)
                 return hole;
             if (capacity > seen)
                 seen = capacity;
-            hole = items[hole].Right;
         }
-        while (hole != head);
         return HoleArena.Nil;
     }
 
@@ -153,7 +150,7 @@ internal sealed partial class HoleSizeIndex
         {
             holes.Clear();
             if (sizeClass < ExactClasses)
-                HoleList.Audit(items, _roots[sizeClass], holes);
+                HoleList.Audit(items, _roots[sizeClass], _tails[sizeClass], holes);
             else
                 Treap.Audit(items, _roots[sizeClass], holes);
             foreach (int hole in holes)

@@ -35,6 +35,9 @@ internal sealed partial class HoleSizeIndex
     /// <see cref="HoleArena.Nil"/> when the class is empty.</summary>
     private readonly int[] _roots = new int[SizeClassBitmap.ClassCount];
 
+    /// <summary>Per exact class, the tail of its list (<see cref="HoleArena.Nil"/> when empty).</summary>
+    private readonly int[] _tails = new int[ExactClasses];
+
     /// <summary>Which classes hold a hole: exactly those with a non-empty list or tree.</summary>
     private SizeClassBitmap _classes = new();
 
@@ -62,6 +65,7 @@ internal sealed partial class HoleSizeIndex
         _granuleShift = BitOperations.TrailingZeroCount(region.Granule);
         _granule = region.Granule;
         Array.Fill(_roots, HoleArena.Nil);
+        Array.Fill(_tails, HoleArena.Nil);
     }
 
     /// <summary>Adds a hole under its current size and start.</summary>
@@ -74,7 +78,7 @@ internal sealed partial class HoleSizeIndex
             _bounds.RaiseAll(items[hole].Start, items[hole].Size, sizeClass);
         if (sizeClass < ExactClasses)
         {
-            HoleList.Push(items, ref _roots[sizeClass], hole);
+            HoleList.Push(items, ref _roots[sizeClass], ref _tails[sizeClass], hole);
         }
         else
         {
@@ -95,7 +99,7 @@ internal sealed partial class HoleSizeIndex
         ref int root = ref _roots[sizeClass];
         if (sizeClass < ExactClasses)
         {
-            HoleList.Remove(items, ref root, hole);
+            HoleList.Remove(items, ref root, ref _tails[sizeClass], hole);
         }
         else
         {
@@ -164,7 +168,7 @@ internal sealed partial class HoleSizeIndex
                 throw new InvalidOperationException($"best-fit size class {sizeClass}: the bitmap disagrees with its holes.");
             int first = holes.Count;
             if (sizeClass < ExactClasses)
-                HoleList.Audit(items, root, holes);
+                HoleList.Audit(items, root, _tails[sizeClass], holes);
             else
                 Treap.Audit(items, root, holes);
             for (int i = first; i < holes.Count; i++)
