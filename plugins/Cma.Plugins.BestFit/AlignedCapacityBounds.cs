@@ -1,18 +1,29 @@
+using System.Numerics;
+
 namespace Cma.Plugins.BestFit;
 
 /// <summary>
 /// Per alignment above the granule that has been requested (a tracked alignment), a bound per size class on the
 /// aligned capacity (<see cref="BestFitUnits.AlignedCapacity"/>) of its holes, so that a search skips a class whose
-/// bound is below the request without visiting its holes, and stays exact. The bound is lazy: an insert raises it, a
-/// remove leaves it (still an upper bound), an emptied class resets it to 0, and a search that tries every hole of the
-/// class without a fit lowers it to the exact maximum it saw. E.g. granule 4K, alignment 64K: a hole
-/// [0x13000, +0x11000) has capacity 0x4000, so its class's bound becomes at least 0x4000.
+/// bound is below the request without visiting its holes, and stays exact. A small class (below
+/// <see cref="SmallClasses"/> granules, where the padding holes of aligned chunks pile up) keeps it exact: a count of
+/// its holes per capacity in granules (0 to 63) and a mask of the non-zero counts, whose top bit is the maximum. Any
+/// other class keeps a lazy bound: an insert raises it, a remove leaves it (still an upper bound), an emptied class
+/// resets it to 0, and a search that tries every hole of the class without a fit lowers it to the exact maximum it
+/// saw. E.g. granule 4K, alignment 64K: a 17-granule hole [0x13000, +0x11000) has capacity 0x4000 (4 granules), so
+/// count 4 of class 17 goes up and bit 4 of its mask is set.
 /// </summary>
 /// <remarks>A mutable struct kept in a field of its owner, so a call is no extra indirection; never copy it.</remarks>
 internal struct AlignedCapacityBounds
 {
+    /// <summary>Classes below this one keep exact capacity counts (their capacities are 0 to 63 granules).</summary>
+    public const int SmallClasses = 64;
+
     /// <summary>Size classes (see <see cref="SizeClassBitmap.ClassCount"/>).</summary>
     private const int ClassCount = SizeClassBitmap.ClassCount;
+
+    /// <summary>log2 of the region's granule: a capacity in granules is <c>capacity &gt;&gt; _granuleShift</c>.</summary>
+    private readonly int _granuleShift;
 
     /// <summary>Per log2 of an alignment, its tracking slot, or -1 when it is not tracked. Only alignments above the
     /// granule are ever tracked: at the granule every hole's padding is 0.</summary>
@@ -28,9 +39,21 @@ internal struct AlignedCapacityBounds
     /// every hole in the class (0 for an empty class). Grows by one block per newly tracked alignment.</summary>
     private ulong[] _bounds;
 
+    /// <summary>Entry <c>(slot × SmallClasses + class) × 64 + c</c>: how many holes of small class <c>class</c> have an
+    /// aligned capacity of <c>c</c> granules for the slot's alignment.</summary>
+    private int[] _smallCounts;
+
+    /// <summary>Entry <c>slot × SmallClasses + class</c>: bit <c>c</c> set exactly when the matching count of
+    /// <see cref="_smallCounts"/> is not zero; its top bit is the class's largest capacity in granules.</summary>
+    private ulong[] _smallMasks;
+
     /// <summary>Creates bounds that track no alignment yet.</summary>
-    public AlignedCapacityBounds()
+    /// <param name="granuleShift">log2 of the region's granule.</param>
+    public AlignedCapacityBounds(int granuleShift)
     {
+        _granuleShift = granuleShift;
+        _smallCounts = [];
+        _smallMasks = [];
         _slotOfAlignmentLog = new int[64];
         Array.Fill(_slotOfAlignmentLog, -1);
         _trackedAlignmentLogs = new int[64];
@@ -44,7 +67,7 @@ internal struct AlignedCapacityBounds
     public readonly int SlotOf(int alignmentLog) => _slotOfAlignmentLog[alignmentLog];
 
     /// <summary>Starts tracking an alignment with every bound at 0: the caller then raises them for every hole
-    /// (<see cref="Raise"/>).</summary>
+    /// (<see cref="Count"/>).</summary>
     /// <param name="alignmentLog">log2 of an alignment above the granule, not yet tracked.</param>
     /// <returns>The alignment's slot.</returns>
     public int Track(int alignmentLog)
@@ -53,31 +76,53 @@ internal struct AlignedCapacityBounds
         _trackedAlignmentLogs[slot] = alignmentLog;
         _slotOfAlignmentLog[alignmentLog] = slot;
         Array.Resize(ref _bounds, _trackedCount * ClassCount);
+        Array.Resize(ref _smallCounts, _trackedCount * SmallClasses * 64);
+        Array.Resize(ref _smallMasks, _trackedCount * SmallClasses);
         return slot;
     }
+
+    /// <summary>The largest aligned capacity, in bytes, of the holes of small class <paramref name="sizeClass"/>
+    /// (non-empty) for the alignment of <paramref name="slot"/>: exact.</summary>
+    public readonly ulong SmallMax(int slot, int sizeClass) =>
+        (ulong)(63 - BitOperations.LeadingZeroCount(_smallMasks[(slot * SmallClasses) + sizeClass])) << _granuleShift;
 
     /// <summary>The lazy bound of class <paramref name="sizeClass"/> for the alignment of <paramref name="slot"/>, by
     /// reference: a search that passed over every hole of the class lowers it to the maximum it saw.</summary>
     public readonly ref ulong Bound(int slot, int sizeClass) => ref _bounds[(slot * ClassCount) + sizeClass];
 
-    /// <summary>A hole entered class <paramref name="sizeClass"/>: raises the class's bound to its capacity for every
-    /// tracked alignment.</summary>
-    public readonly void RaiseAll(ulong start, ulong size, int sizeClass)
+    /// <summary>A hole entered (<paramref name="delta"/> +1) or left (-1) class <paramref name="sizeClass"/>: counts it
+    /// for every tracked alignment (see <see cref="Count"/>).</summary>
+    public void CountAll(ulong start, ulong size, int sizeClass, int delta)
     {
         for (int slot = 0; slot < _trackedCount; slot++)
-            Raise(slot, start, size, sizeClass);
+            Count(slot, start, size, sizeClass, delta);
     }
 
-    /// <summary>A hole entered class <paramref name="sizeClass"/>: raises the class's bound for one tracked alignment.</summary>
-    public readonly void Raise(int slot, ulong start, ulong size, int sizeClass)
+    /// <summary>A hole entered (<paramref name="delta"/> +1) or left (-1) class <paramref name="sizeClass"/>, for one
+    /// tracked alignment: in a small class, its capacity's count and mask bit; in another class, entering raises the
+    /// lazy bound and leaving leaves it.</summary>
+    public void Count(int slot, ulong start, ulong size, int sizeClass, int delta)
     {
         ulong capacity = BestFitUnits.AlignedCapacity(start, size, 1UL << _trackedAlignmentLogs[slot]);
-        ref ulong bound = ref _bounds[(slot * ClassCount) + sizeClass];
-        if (capacity > bound)
-            bound = capacity;
+        if (sizeClass < SmallClasses)
+        {
+            int granules = (int)(capacity >> _granuleShift);
+            int mask = (slot * SmallClasses) + sizeClass;
+            int count = _smallCounts[(mask * 64) + granules] += delta;
+            if (count == 0)
+                _smallMasks[mask] &= ~(1UL << granules);
+            else if (count == 1 && delta > 0)
+                _smallMasks[mask] |= 1UL << granules;
+        }
+        else if (delta > 0)
+        {
+            ref ulong bound = ref _bounds[(slot * ClassCount) + sizeClass];
+            if (capacity > bound)
+                bound = capacity;
+        }
     }
 
-    /// <summary>Class <paramref name="sizeClass"/> became empty: its bound is 0 for every tracked alignment.</summary>
+    /// <summary>Class <paramref name="sizeClass"/> (not small) became empty: its lazy bound is 0 for every tracked alignment.</summary>
     public readonly void ResetAll(int sizeClass)
     {
         for (int slot = 0; slot < _trackedCount; slot++)
@@ -85,7 +130,8 @@ internal struct AlignedCapacityBounds
     }
 
     /// <summary>Checks every tracked alignment's bounds against <paramref name="holes"/>, every hole of the index:
-    /// each bound at least the capacity of each hole of its class. O(n) per tracked alignment.</summary>
+    /// the small classes' counts and masks exact, every other bound at least the capacity of each hole of its class.
+    /// O(n) per tracked alignment.</summary>
     /// <param name="items">The hole slots.</param>
     /// <param name="holes">Every hole of the index.</param>
     /// <param name="granuleShift">log2 of the region's granule.</param>
@@ -97,12 +143,22 @@ internal struct AlignedCapacityBounds
             ulong alignment = 1UL << _trackedAlignmentLogs[slot];
             if (_slotOfAlignmentLog[_trackedAlignmentLogs[slot]] != slot || alignment >> granuleShift <= 1)
                 throw new InvalidOperationException($"best-fit tracked alignment slot {slot} is inconsistent.");
+            var counts = new int[SmallClasses * 64];
             foreach (int hole in holes)
             {
                 ulong capacity = BestFitUnits.AlignedCapacity(items[hole].Start, items[hole].Size, alignment);
                 int sizeClass = BestFitUnits.SizeClass(items[hole].Size >> granuleShift);
-                if (_bounds[(slot * ClassCount) + sizeClass] < capacity)
+                if (sizeClass < SmallClasses)
+                    counts[(sizeClass * 64) + (int)(capacity >> granuleShift)]++;
+                else if (_bounds[(slot * ClassCount) + sizeClass] < capacity)
                     throw new InvalidOperationException($"best-fit capacity bound for alignment 0x{alignment:X} is below hole 0x{items[hole].Start:X}'s capacity.");
+            }
+            for (int i = 0; i < counts.Length; i++)
+            {
+                int index = (slot * SmallClasses * 64) + i;
+                bool bit = (_smallMasks[index >> 6] & (1UL << i)) != 0;
+                if (_smallCounts[index] != counts[i] || bit != (counts[i] != 0))
+                    throw new InvalidOperationException($"best-fit capacity count for alignment 0x{alignment:X}, class {i / 64}, capacity {i % 64} granules is wrong.");
             }
         }
     }

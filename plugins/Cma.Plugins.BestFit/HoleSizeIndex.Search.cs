@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Cma.Plugins.BestFit;
 
 /// <summary>The searches of the size index: the granule-aligned one (which remembers a wide-class hole's link), the
@@ -15,11 +17,21 @@ internal sealed partial class HoleSizeIndex
         int firstClass = ClassOf(size);
         for (int sizeClass = _classes.NextAtOrAbove(firstClass); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
         {
+            int hole;
+            ulong seen;
+            if (sizeClass < AlignedCapacityBounds.SmallClasses)
+            {
+                // The bound is exact: skip the class, or find the fit in it (a walk that cannot fail).
+                if (_bounds.SmallMax(slot, sizeClass) < size)
+                    continue;
+                seen = 0;
+                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
+                Debug.Assert(hole != HoleArena.Nil, "a small class's capacity bound is exact");
+                return hole;
+            }
             ref ulong bound = ref _bounds.Bound(slot, sizeClass);
             if (bound < size)
                 continue;
-            int hole;
-            ulong seen;
             if (sizeClass < ExactClasses)
             {
                 // One size: every hole of the list is as good as any other, so take the first that holds the request.
@@ -154,7 +166,7 @@ internal sealed partial class HoleSizeIndex
             else
                 Treap.Audit(items, _roots[sizeClass], holes);
             foreach (int hole in holes)
-                _bounds.Raise(slot, items[hole].Start, items[hole].Size, sizeClass);
+                _bounds.Count(slot, items[hole].Start, items[hole].Size, sizeClass, +1);
         }
         return slot;
     }

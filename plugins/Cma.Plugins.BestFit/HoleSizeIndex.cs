@@ -42,7 +42,7 @@ internal sealed partial class HoleSizeIndex
     private SizeClassBitmap _classes = new();
 
     /// <summary>Per tracked alignment, a bound per class on its holes' aligned capacities.</summary>
-    private AlignedCapacityBounds _bounds = new();
+    private AlignedCapacityBounds _bounds;
 
     /// <summary>The stack of an in-order walk in <see cref="FirstFit"/>; grows (rarely) with the deepest treap.</summary>
     private int[] _path = new int[64];
@@ -64,6 +64,7 @@ internal sealed partial class HoleSizeIndex
         _arena = arena;
         _granuleShift = BitOperations.TrailingZeroCount(region.Granule);
         _granule = region.Granule;
+        _bounds = new AlignedCapacityBounds(_granuleShift);
         Array.Fill(_roots, HoleArena.Nil);
         Array.Fill(_tails, HoleArena.Nil);
     }
@@ -75,7 +76,7 @@ internal sealed partial class HoleSizeIndex
         Hole[] items = _arena.Items;
         int sizeClass = ClassOf(items[hole].Size);
         if (_bounds.Any)
-            _bounds.RaiseAll(items[hole].Start, items[hole].Size, sizeClass);
+            _bounds.CountAll(items[hole].Start, items[hole].Size, sizeClass, +1);
         if (sizeClass < ExactClasses)
         {
             HoleList.Push(items, ref _roots[sizeClass], ref _tails[sizeClass], hole);
@@ -97,6 +98,8 @@ internal sealed partial class HoleSizeIndex
         Hole[] items = _arena.Items;
         int sizeClass = ClassOf(items[hole].Size);
         ref int root = ref _roots[sizeClass];
+        if (_bounds.Any)
+            _bounds.CountAll(items[hole].Start, items[hole].Size, sizeClass, -1);
         if (sizeClass < ExactClasses)
         {
             HoleList.Remove(items, ref root, ref _tails[sizeClass], hole);
@@ -112,7 +115,7 @@ internal sealed partial class HoleSizeIndex
         if (root == HoleArena.Nil)
         {
             _classes.Remove(sizeClass);
-            if (_bounds.Any)
+            if (_bounds.Any && sizeClass >= AlignedCapacityBounds.SmallClasses)
                 _bounds.ResetAll(sizeClass);
         }
     }
