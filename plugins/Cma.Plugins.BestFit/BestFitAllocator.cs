@@ -114,8 +114,8 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     {
         Debug.Assert(size > 0 && _region.Contains(address, size), "the chunk lies in the region");
         ulong end = address + size;
-        int before = _byEnd.Find(address);
-        int after = _byStart.Find(end);
+        int before = _byEnd.Find(address, out int startVacancy);
+        int after = _byStart.Find(end, out int endVacancy);
         int freed;
         if (before != HoleArena.Nil)
         {
@@ -135,7 +135,10 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
         }
         else
         {
-            freed = AddHole(address, size);
+            // A new hole: its edges go where the two look-ups stopped (no probe).
+            freed = _arena.Rent(address, size);
+            HoleAddressIndex.AddBoth(_byStart, _byEnd, freed, startVacancy, endVacancy);
+            _bySize.Insert(freed);
         }
         _byAddress.Invalidate();
         _freeBytes += size;

@@ -43,7 +43,23 @@ internal sealed class HoleAddressIndex
     /// <summary>The hole whose key is <paramref name="address"/>, or <see cref="HoleArena.Nil"/>.</summary>
     /// <param name="address">A start (or end) address.</param>
     /// <returns>The hole's index.</returns>
-    public int Find(ulong address) => _table.Find(address, _tag);
+    public int Find(ulong address) => _table.Find(address, _tag, out _);
+
+    /// <summary>The hole whose key is <paramref name="address"/>, or <see cref="HoleArena.Nil"/> and in
+    /// <paramref name="vacancy"/> where <see cref="AddBoth"/> may put an edge at that address (see
+    /// <see cref="HoleEdgeTable.Find"/>).</summary>
+    public int Find(ulong address, out int vacancy) => _table.Find(address, _tag, out vacancy);
+
+    /// <summary>Indexes a new hole under its start in <paramref name="starts"/> and its end in <paramref name="ends"/>
+    /// (two views of one table) at the vacancies their look-ups stopped at, with nothing added or removed since.</summary>
+    /// <exception cref="InvalidOperationException">Another hole already has one of the edges (corrupt free space).</exception>
+    public static void AddBoth(HoleAddressIndex starts, HoleAddressIndex ends, int hole, int startVacancy, int endVacancy)
+    {
+        if (!starts._table.AddBoth(hole, startVacancy, endVacancy))
+            throw new InvalidOperationException($"best-fit free space is corrupt: another hole starts or ends where hole 0x{starts.KeyOf(hole):X} does (a chunk freed twice?).");
+        starts._count++;
+        ends._count++;
+    }
 
     /// <summary>Indexes a hole under its current key.</summary>
     /// <param name="hole">A hole not yet indexed here, whose key no other indexed hole has.</param>

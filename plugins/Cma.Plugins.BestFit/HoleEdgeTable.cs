@@ -51,22 +51,53 @@ internal sealed class HoleEdgeTable
         _homeShift = 32 - BitOperations.Log2((uint)MinLength);
     }
 
-    /// <summary>The hole whose edge of kind <paramref name="isEnd"/> is <paramref name="key"/>, or <see cref="HoleArena.Nil"/>.</summary>
-    public int Find(ulong key, int isEnd)
+    /// <summary>The hole whose edge of kind <paramref name="isEnd"/> is <paramref name="key"/>, or <see cref="HoleArena.Nil"/>
+    /// and in <paramref name="vacancy"/> the empty entry the look-up stopped at: where <see cref="AddBoth"/> may add an
+    /// edge at <paramref name="key"/> (of either kind) as long as nothing is added or removed in between; -1 when the
+    /// look-up passed the key under the other kind (corrupt free space: the plain add then reports it).</summary>
+    public int Find(ulong key, int isEnd, out int vacancy)
     {
         Entry[] entries = _entries;
         int mask = entries.Length - 1;
         uint hash = Hash(key);
         int i = (int)(hash >> _homeShift);
+        vacancy = -1;
         while (true)
         {
             Entry e = entries[i];
             if (e.Tag == 0)
+            {
+                if (vacancy != -2)
+                    vacancy = i;
+                else
+                    vacancy = -1;
                 return HoleArena.Nil;
-            if (e.Hash == hash && ((e.Tag - 1) & 1) == isEnd && KeyOf(e.Tag) == key)
-                return (e.Tag - 1) >> 1;
+            }
+            if (e.Hash == hash && KeyOf(e.Tag) == key)
+            {
+                if (((e.Tag - 1) & 1) == isEnd)
+                {
+                    vacancy = -1;
+                    return (e.Tag - 1) >> 1;
+                }
+                vacancy = -2;
+            }
             i = (i + 1) & mask;
         }
+    }
+
+    /// <summary>Adds both edges of the new hole <paramref name="hole"/> at the empty entries where
+    /// <see cref="Find"/> of its start and of its end stopped, with nothing added or removed since, sparing both probes:
+    /// adding one fills an entry but opens none, so the other's vacancy is still the first empty entry of its probe run,
+    /// unless it is the same entry. If the table must grow first, or a vacancy is unknown, both are probed for.</summary>
+    /// <returns>False (adding nothing more) when another hole already has one of the edges.</returns>
+    public bool AddBoth(int hole, int startVacancy, int endVacancy)
+    {
+        if (_count + 2 > _limit || startVacancy < 0 || endVacancy < 0 || startVacancy == endVacancy)
+            return Add(hole, 0) && Add(hole, 1);
+        Put(startVacancy, (hole << 1) + 1);
+        Put(endVacancy, (hole << 1) + 2);
+        return true;
     }
 
     /// <summary>Adds the start (or, with <paramref name="isEnd"/> 1, the end) of <paramref name="hole"/>, which the hole
@@ -136,6 +167,15 @@ internal sealed class HoleEdgeTable
         int tag = (to << 1) + 1 + isEnd;
         _entries[position] = new Entry(_entries[position].Hash, tag);
         Place(tag, position);
+    }
+
+    /// <summary>Stores the entry of <paramref name="tag"/> at <paramref name="vacancy"/>, the first empty entry of its
+    /// key's probe run, and records the position in the hole.</summary>
+    private void Put(int vacancy, int tag)
+    {
+        _entries[vacancy] = new Entry(Hash(KeyOf(tag)), tag);
+        Place(tag, vacancy);
+        _count++;
     }
 
     /// <summary>The most edges a table of <paramref name="length"/> entries may hold: length / 8 up to

@@ -162,7 +162,7 @@ internal sealed partial class HoleSizeIndex
         {
             holes.Clear();
             if (sizeClass < ExactClasses)
-                HoleList.Audit(items, _roots[sizeClass], _tails[sizeClass], holes);
+                HoleList.Audit(items, _roots[sizeClass], holes);
             else
                 Treap.Audit(items, _roots[sizeClass], holes);
             foreach (int hole in holes)

@@ -35,9 +35,6 @@ internal sealed partial class HoleSizeIndex
     /// <see cref="HoleArena.Nil"/> when the class is empty.</summary>
     private readonly int[] _roots = new int[SizeClassBitmap.ClassCount];
 
-    /// <summary>Per exact class, the tail of its list (<see cref="HoleArena.Nil"/> when empty).</summary>
-    private readonly int[] _tails = new int[ExactClasses];
-
     /// <summary>Which classes hold a hole: exactly those with a non-empty list or tree.</summary>
     private SizeClassBitmap _classes = new();
 
@@ -66,7 +63,6 @@ internal sealed partial class HoleSizeIndex
         _granule = region.Granule;
         _bounds = new AlignedCapacityBounds(_granuleShift);
         Array.Fill(_roots, HoleArena.Nil);
-        Array.Fill(_tails, HoleArena.Nil);
     }
 
     /// <summary>Adds a hole under its current size and start.</summary>
@@ -79,7 +75,7 @@ internal sealed partial class HoleSizeIndex
             _bounds.CountAll(items[hole].Start, items[hole].Size, sizeClass, +1);
         if (sizeClass < ExactClasses)
         {
-            HoleList.Push(items, ref _roots[sizeClass], ref _tails[sizeClass], hole);
+            HoleList.Push(items, ref _roots[sizeClass], hole);
         }
         else
         {
@@ -102,7 +98,7 @@ internal sealed partial class HoleSizeIndex
             _bounds.CountAll(items[hole].Start, items[hole].Size, sizeClass, -1);
         if (sizeClass < ExactClasses)
         {
-            HoleList.Remove(items, ref root, ref _tails[sizeClass], hole);
+            HoleList.Remove(items, ref root, hole);
         }
         else
         {
@@ -171,7 +167,7 @@ internal sealed partial class HoleSizeIndex
                 throw new InvalidOperationException($"best-fit size class {sizeClass}: the bitmap disagrees with its holes.");
             int first = holes.Count;
             if (sizeClass < ExactClasses)
-                HoleList.Audit(items, root, _tails[sizeClass], holes);
+                HoleList.Audit(items, root, holes);
             else
                 Treap.Audit(items, root, holes);
             for (int i = first; i < holes.Count; i++)
