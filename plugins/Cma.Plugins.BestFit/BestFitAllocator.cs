@@ -1,35 +1,38 @@
 /*
  * Best fit, after the RFC's mm/cma-best-fit.c. The free space of a region is a set of holes; a request takes
- * the smallest hole that can hold it at an aligned address (ties: the lowest start), i.e. the first such hole in
- * ascending (size, start) order. The chunk goes at the hole's aligned head (or at its end when that avoids a
- * split, the RFC's rule), so a hole splits into at most two; a free merges the chunk with the hole ending at its
- * start and the hole starting at its end.
+ * a smallest hole that can hold it at an aligned address (ties between holes of that size: the one inserted last
+ * in an exact class, the lowest start in a wide class). The chunk goes at the hole's aligned head, or at its end
+ * when that end is aligned for it and either the head would split the hole (the RFC's rule) or the chunk is large
+ * (1 KiB or more), so a hole splits into at most two; a free merges the chunk with the hole ending at its start and
+ * the hole starting at its end.
  *
- * The holes are indexed by size (HoleSizeIndex: size classes, 64 per power of two of the granule count, exact
- * below 64 granules, each a treap or, for an exact class, 64 treaps by start range, in SizeClassTrees; a
- * SizeClassBitmap finds the next non-empty class; AlignedCapacityBounds holds the bounds below) and by start and
- * by end (HoleAddressIndex: hash tables); TryReserve alone also keeps them in start order (StartOrderTreap, shared with tlsf: a treap
- * built lazily, which allocations and frees only mark stale). A granule-aligned request takes the
- * first hole of at least its size. A larger alignment walks the classes upwards, skipping every class whose
- * capacity bound for that alignment (the most a hole of the class can hold at an aligned address) is below the
- * request: exact classes keep that bound exact (a count per capacity), wide classes keep a lazy upper bound that
- * a walk finding no fit lowers to the exact maximum. Only in a class that may hold the request are its holes
- * tried in order. Skipping never changes the answer.
+ * The holes are indexed by size (HoleSizeIndex: size classes, exact — one size each — below 4096 granules, then
+ * 64 per power of two; an exact class is a LIFO list (HoleList), a wide class a treap (Treap); a SizeClassBitmap
+ * finds the next non-empty class; AlignedCapacityBounds holds the bounds below) and by start and by end
+ * (HoleAddressIndex: two views of one HoleEdgeTable, a hash table whose entries each hole knows the positions of);
+ * TryReserve alone also keeps them in start order (StartOrderTreap, shared with tlsf: a treap built lazily, which
+ * allocations and frees only mark stale). A granule-aligned request takes the head of the first non-empty exact
+ * class at or above its size, or the first hole of at least its size in a wide class. A larger alignment walks the
+ * classes upwards, skipping every class whose capacity bound for that alignment (the most a hole of the class can
+ * hold at an aligned address) is below the request: small classes (below 64 granules) keep that bound exact (a
+ * count per capacity), the others a lazy upper bound that a walk finding no fit lowers to the exact maximum. Only
+ * in a class that may hold the request are its holes tried in order. Skipping never changes the answer.
  *
  * Invariants: holes are non-empty, granule-aligned, inside the region, and neither overlap nor touch (a free
- * always coalesces); every hole is in all three indexes (its size class and start range, by start, by end);
- * FreeBytes is the sum of hole sizes; every tracked alignment's capacity counts are exact and its wide-class
+ * always coalesces); every hole is in its size class and in the edge table under both edges, at the positions it
+ * records; FreeBytes is the sum of hole sizes; every tracked alignment's small-class counts are exact and its other
  * bounds are at least the capacity of every hole of the class. Each mutation re-checks the holes it touched
  * (Debug), and every 1024th operation audits the whole structure, bounds included; a broken invariant throws
  * InvalidOperationException.
  *
- * Complexity, with n holes: Free is O(log n) expected (two hash look-ups, treap updates in one tree, O(1) per
- * tracked alignment for the bounds). TryAllocate is O(log n) expected when the alignment is the granule; with a
- * larger alignment it also scans the non-empty classes between the request and the fit (bit scans and one bound
- * each) and steps past the holes, in the class it walks, that have no aligned window for the request (all holes
- * of the class when a stale wide-class bound is being tightened). Stats is O(log n). Memory is O(n) and
- * independent of the region size: 32 bytes per hole slot, two hash tables of 4-byte slots at most a quarter full,
- * 32 KiB of tree roots, some 48 KiB per alignment above the granule that has ever been requested, and, once a run
+ * Complexity, with n holes: Free is O(1) expected when the holes it touches are in exact classes (two hash
+ * look-ups, list links), O(log n) expected in a wide class (a treap update), plus O(1) per tracked alignment for
+ * the bounds. TryAllocate is the same when the alignment is the granule (plus bit scans); with a larger alignment
+ * it also scans the non-empty classes between the request and the fit (bit scans and one bound each) and steps
+ * past the holes, in the class it walks, that have no aligned window for the request (all holes of the class when
+ * a stale lazy bound is being tightened). Stats is O(log n). Memory is O(n) and independent of the region size:
+ * 32 bytes per hole slot, an edge table of 8-byte entries at most an eighth full (a quarter beyond 64K entries),
+ * 32 KiB of class roots, some 80 KiB per alignment above the granule that has ever been requested, and, once a run
  * of reserves has needed the start order, 8 bytes per hole slot. TryReserve: see BestFitAllocator.Reserve.cs.
  *
  * Concurrency: not thread-safe; the host serialises the calls on one allocator.
