@@ -67,6 +67,11 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     /// <summary>Sum of the hole sizes: the region size minus the sizes of the live chunks.</summary>
     private ulong _freeBytes;
 
+    /// <summary>The smallest large chunk: <see cref="BestFitUnits.LargeChunkBytes"/> when the granule is smaller (the
+    /// region can hold small chunks to keep apart from large ones), else never (every chunk would be large: nothing to
+    /// separate, and chunks go at the head as before).</summary>
+    private readonly ulong _largeChunk;
+
     /// <summary>The Debug invariant checks over the structures above.</summary>
     private readonly BestFitAudit _audit;
 
@@ -83,6 +88,7 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
         _byAddress = new StartOrderTreap(_arena);
         AddHole(region.Start, region.Size);
         _freeBytes = region.Size;
+        _largeChunk = region.Granule < BestFitUnits.LargeChunkBytes ? BestFitUnits.LargeChunkBytes : ulong.MaxValue;
         _audit = new BestFitAudit(region, _arena, _bySize, _byStart, _byEnd);
         Traits = CmaAllocatorTraits.Exact(region.Granule);
     }
@@ -160,7 +166,7 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     private ulong TakeFrom(int hole, ulong padding, ulong size, ulong alignment)
     {
         ref Hole found = ref _arena.Items[hole];
-        ulong offset = BestFitUnits.PlacementOffset(found.End, found.Size, padding, size, alignment, size >= BestFitUnits.LargeChunkBytes);
+        ulong offset = BestFitUnits.PlacementOffset(found.End, found.Size, padding, size, alignment, size >= _largeChunk);
         return Carve(hole, offset, size);
     }
 

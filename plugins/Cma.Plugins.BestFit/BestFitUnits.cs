@@ -65,7 +65,8 @@ internal static class BestFitUnits
     }
 
     /// <summary>Chunks of at least this many bytes (1 KiB) are large: they go at their hole's end when that is aligned
-    /// for them (<see cref="PlacementOffset"/>). With a granule of 1 KiB or more every chunk is large.</summary>
+    /// for them (<see cref="PlacementOffset"/>), in a region whose granule is smaller (with a granule of 1 KiB or more
+    /// there are no small chunks to keep them apart from, and every chunk goes at the head).</summary>
     public const ulong LargeChunkBytes = 1024;
 
     /// <summary>Where the chunk goes in the chosen hole, as an offset from its start. It goes at the hole's **end**

@@ -136,6 +136,16 @@ public sealed class BestFitPlacementTests
         Assert.Equal(AlignedStart + (64 * G), unalignedEnd); // hole [2G, 128G): end − size = 64G, aligned → at the end
     }
 
+    [Fact]
+    public void With_a_granule_of_1_KiB_or_more_every_chunk_goes_at_the_head()
+    {
+        using ICmaAllocator bestFit = FirstPartyPlugins.Create("best-fit", new CmaRegion("bf", AlignedStart, 1 << 20, 4096), null);
+
+        Assert.True(bestFit.TryAllocate(64 * 1024, 4096, out ulong address));
+
+        Assert.Equal(AlignedStart, address);
+    }
+
     internal static ICmaAllocator Create(ulong start, ulong size, IReadOnlyDictionary<string, string?>? settings = null) =>
         FirstPartyPlugins.Create("best-fit", new CmaRegion("bf", start, size, G), settings);
 
