@@ -1,35 +1,38 @@
 /*
  * Best fit, after the RFC's mm/cma-best-fit.c. The free space of a region is a set of holes; a request takes
- * the smallest hole that can hold it at an aligned address (ties: the lowest start), i.e. the first such hole in
- * ascending (size, start) order. The chunk goes at the hole's aligned head (or at its end when that avoids a
- * split, the RFC's rule), so a hole splits into at most two; a free merges the chunk with the hole ending at its
- * start and the hole starting at its end.
+ * a smallest hole that can hold it at an aligned address (ties between holes of that size: the one inserted last
+ * in an exact class, the lowest start in a wide class). The chunk goes at the hole's aligned head, or at its end
+ * when that end is aligned for it and either the head would split the hole (the RFC's rule) or the chunk is large
+ * (1 KiB or more), so a hole splits into at most two; a free merges the chunk with the hole ending at its start and
+ * the hole starting at its end.
  *
- * The holes are indexed by size (HoleSizeIndex: size classes, 64 per power of two of the granule count, exact
- * below 64 granules, each a treap or, for an exact class, 64 treaps by start range, in SizeClassTrees; a
- * SizeClassBitmap finds the next non-empty class; AlignedCapacityBounds holds the bounds below) and by start and
- * by end (HoleAddressIndex: hash tables); TryReserve alone also keeps them in start order (StartOrderTreap, shared with tlsf: a treap
- * built lazily, which allocations and frees only mark stale). A granule-aligned request takes the
- * first hole of at least its size. A larger alignment walks the classes upwards, skipping every class whose
- * capacity bound for that alignment (the most a hole of the class can hold at an aligned address) is below the
- * request: exact classes keep that bound exact (a count per capacity), wide classes keep a lazy upper bound that
- * a walk finding no fit lowers to the exact maximum. Only in a class that may hold the request are its holes
- * tried in order. Skipping never changes the answer.
+ * The holes are indexed by size (HoleSizeIndex: size classes, exact — one size each — below 4096 granules, then
+ * 64 per power of two; an exact class is a LIFO list (HoleList), a wide class a treap (Treap); a SizeClassBitmap
+ * finds the next non-empty class; AlignedCapacityBounds holds the bounds below) and by start and by end
+ * (HoleAddressIndex: two views of one HoleEdgeTable, a hash table whose entries each hole knows the positions of);
+ * TryReserve alone also keeps them in start order (StartOrderTreap, shared with tlsf: a treap built lazily, which
+ * allocations and frees only mark stale). A granule-aligned request takes the head of the first non-empty exact
+ * class at or above its size, or the first hole of at least its size in a wide class. A larger alignment walks the
+ * classes upwards, skipping every class whose capacity bound for that alignment (the most a hole of the class can
+ * hold at an aligned address) is below the request: small classes (below 64 granules) keep that bound exact (a
+ * count per capacity), the others a lazy upper bound that a walk finding no fit lowers to the exact maximum. Only
+ * in a class that may hold the request are its holes tried in order. Skipping never changes the answer.
  *
  * Invariants: holes are non-empty, granule-aligned, inside the region, and neither overlap nor touch (a free
- * always coalesces); every hole is in all three indexes (its size class and start range, by start, by end);
- * FreeBytes is the sum of hole sizes; every tracked alignment's capacity counts are exact and its wide-class
+ * always coalesces); every hole is in its size class and in the edge table under both edges, at the positions it
+ * records; FreeBytes is the sum of hole sizes; every tracked alignment's small-class counts are exact and its other
  * bounds are at least the capacity of every hole of the class. Each mutation re-checks the holes it touched
  * (Debug), and every 1024th operation audits the whole structure, bounds included; a broken invariant throws
  * InvalidOperationException.
  *
- * Complexity, with n holes: Free is O(log n) expected (two hash look-ups, treap updates in one tree, O(1) per
- * tracked alignment for the bounds). TryAllocate is O(log n) expected when the alignment is the granule; with a
- * larger alignment it also scans the non-empty classes between the request and the fit (bit scans and one bound
- * each) and steps past the holes, in the class it walks, that have no aligned window for the request (all holes
- * of the class when a stale wide-class bound is being tightened). Stats is O(log n). Memory is O(n) and
- * independent of the region size: 32 bytes per hole slot, two hash tables of 4-byte slots at most a quarter full,
- * 32 KiB of tree roots, some 48 KiB per alignment above the granule that has ever been requested, and, once a run
+ * Complexity, with n holes: Free is O(1) expected when the holes it touches are in exact classes (two hash
+ * look-ups, list links), O(log n) expected in a wide class (a treap update), plus O(1) per tracked alignment for
+ * the bounds. TryAllocate is the same when the alignment is the granule (plus bit scans); with a larger alignment
+ * it also scans the non-empty classes between the request and the fit (bit scans and one bound each) and steps
+ * past the holes, in the class it walks, that have no aligned window for the request (all holes of the class when
+ * a stale lazy bound is being tightened). Stats is O(log n). Memory is O(n) and independent of the region size:
+ * 32 bytes per hole slot, an edge table of 8-byte entries at most an eighth full (a quarter beyond 64K entries),
+ * 32 KiB of class roots, some 80 KiB per alignment above the granule that has ever been requested, and, once a run
  * of reserves has needed the start order, 8 bytes per hole slot. TryReserve: see BestFitAllocator.Reserve.cs.
  *
  * Concurrency: not thread-safe; the host serialises the calls on one allocator.
@@ -64,6 +67,11 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     /// <summary>Sum of the hole sizes: the region size minus the sizes of the live chunks.</summary>
     private ulong _freeBytes;
 
+    /// <summary>The smallest large chunk: <see cref="BestFitUnits.LargeChunkBytes"/> when the granule is smaller (the
+    /// region can hold small chunks to keep apart from large ones), else never (every chunk would be large: nothing to
+    /// separate, and chunks go at the head as before).</summary>
+    private readonly ulong _largeChunk;
+
     /// <summary>The Debug invariant checks over the structures above.</summary>
     private readonly BestFitAudit _audit;
 
@@ -74,11 +82,13 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
         _region = region;
         _arena = new HoleArena(capacity: 64);
         _bySize = new HoleSizeIndex(_arena, region);
-        _byStart = new HoleAddressIndex(_arena, byEnd: false);
-        _byEnd = new HoleAddressIndex(_arena, byEnd: true);
+        var edges = new HoleEdgeTable(_arena);
+        _byStart = new HoleAddressIndex(_arena, edges, byEnd: false);
+        _byEnd = new HoleAddressIndex(_arena, edges, byEnd: true);
         _byAddress = new StartOrderTreap(_arena);
         AddHole(region.Start, region.Size);
         _freeBytes = region.Size;
+        _largeChunk = region.Granule < BestFitUnits.LargeChunkBytes ? BestFitUnits.LargeChunkBytes : ulong.MaxValue;
         _audit = new BestFitAudit(region, _arena, _bySize, _byStart, _byEnd);
         Traits = CmaAllocatorTraits.Exact(region.Granule);
     }
@@ -113,8 +123,8 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     {
         Debug.Assert(size > 0 && _region.Contains(address, size), "the chunk lies in the region");
         ulong end = address + size;
-        int before = _byEnd.Find(address);
-        int after = _byStart.Find(end);
+        int before = _byEnd.Find(address, out int startVacancy);
+        int after = _byStart.Find(end, out int endVacancy);
         int freed;
         if (before != HoleArena.Nil)
         {
@@ -134,7 +144,10 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
         }
         else
         {
-            freed = AddHole(address, size);
+            // A new hole: its edges go where the two look-ups stopped (no probe).
+            freed = _arena.Rent(address, size);
+            HoleAddressIndex.AddBoth(_byStart, _byEnd, freed, startVacancy, endVacancy);
+            _bySize.Insert(freed);
         }
         _byAddress.Invalidate();
         _freeBytes += size;
@@ -152,7 +165,8 @@ internal sealed partial class BestFitAllocator : ICmaAllocator, ICmaExactPlaceme
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong TakeFrom(int hole, ulong padding, ulong size, ulong alignment)
     {
-        ulong offset = BestFitUnits.PlacementOffset(_arena.Items[hole].Size, padding, size, alignment);
+        ref Hole found = ref _arena.Items[hole];
+        ulong offset = BestFitUnits.PlacementOffset(found.End, found.Size, padding, size, alignment, size >= _largeChunk);
         return Carve(hole, offset, size);
     }
 

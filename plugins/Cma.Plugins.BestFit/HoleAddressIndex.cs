@@ -4,59 +4,61 @@ namespace Cma.Plugins.BestFit;
 /// Finds a hole by one of its edges in O(1): the hole that starts at an address, or (built with
 /// <c>byEnd: true</c>) the hole that ends at one. <see cref="BestFitAllocator.Free"/> needs nothing else to
 /// coalesce, because the only holes a freed chunk can merge with are the one ending at its start and the one
-/// starting at its end. An open-addressing table of hole indexes (4 bytes a slot; the key is read from the hole
-/// itself), linear probing, Fibonacci hashing, backward-shift deletion (no tombstones), at most a quarter full:
-/// short clusters keep the probe and shift loops (and their mispredicted exits) short (why a quarter: see
-/// docs/benchmarks.md).
+/// starting at its end. Both views of an allocator share one <see cref="HoleEdgeTable"/>, so a free's two look-ups
+/// (its start as an end, its end as a start) load the table lines that its updates then write (the merged hole's new
+/// end is the freed chunk's end; a new hole's edges are the chunk's edges).
 /// </summary>
 internal sealed class HoleAddressIndex
 {
-    /// <summary>Fibonacci hashing multiplier, 2^64 / φ: spreads granule-aligned addresses over the table.</summary>
-    private const ulong GoldenRatio = 0x9E3779B97F4A7C15UL;
-
     /// <summary>The holes whose edges are keys here.</summary>
     private readonly HoleArena _arena;
 
-    /// <summary>Whether a hole's key is its end (<c>Start + Size</c>) rather than its start.</summary>
+    /// <summary>The table shared by the start and end views.</summary>
+    private readonly HoleEdgeTable _table;
+
+    /// <summary>Whether a hole's key is its end (<c>Start + Size</c>) rather than its start: the entry's tag bit.</summary>
     private readonly bool _byEnd;
 
-    /// <summary>Hole indexes or <see cref="HoleArena.Nil"/>; length a power of two, at least 4 × <see cref="_count"/>;
-    /// every key is reachable from its home slot without crossing an empty slot.</summary>
-    private int[] _slots;
+    /// <summary>The tag of this view's entries: 1 for ends, 0 for starts.</summary>
+    private readonly int _tag;
 
-    /// <summary><c>64 - log2(_slots.Length)</c>: the shift that turns a 64-bit hash into a home slot.</summary>
-    private int _shift;
-
-    /// <summary>Holes indexed; keys are distinct (holes neither overlap nor touch).</summary>
+    /// <summary>Holes indexed by this view.</summary>
     private int _count;
 
-    /// <summary>Creates an empty index.</summary>
+    /// <summary>Creates an empty view.</summary>
     /// <param name="arena">Where the holes live.</param>
+    /// <param name="table">The table, shared with the other view.</param>
     /// <param name="byEnd">Key by end address instead of start address.</param>
-    public HoleAddressIndex(HoleArena arena, bool byEnd)
+    public HoleAddressIndex(HoleArena arena, HoleEdgeTable table, bool byEnd)
     {
         _arena = arena;
+        _table = table;
         _byEnd = byEnd;
-        _slots = NewSlots(16);
-        _shift = 64 - 4;
+        _tag = byEnd ? 1 : 0;
     }
 
-    /// <summary>Holes indexed.</summary>
+    /// <summary>Holes indexed by this view.</summary>
     public int Count => _count;
 
     /// <summary>The hole whose key is <paramref name="address"/>, or <see cref="HoleArena.Nil"/>.</summary>
     /// <param name="address">A start (or end) address.</param>
     /// <returns>The hole's index.</returns>
-    public int Find(ulong address)
+    public int Find(ulong address) => _table.Find(address, _tag, out _);
+
+    /// <summary>The hole whose key is <paramref name="address"/>, or <see cref="HoleArena.Nil"/> and in
+    /// <paramref name="vacancy"/> where <see cref="AddBoth"/> may put an edge at that address (see
+    /// <see cref="HoleEdgeTable.Find"/>).</summary>
+    public int Find(ulong address, out int vacancy) => _table.Find(address, _tag, out vacancy);
+
+    /// <summary>Indexes a new hole under its start in <paramref name="starts"/> and its end in <paramref name="ends"/>
+    /// (two views of one table) at the vacancies their look-ups stopped at, with nothing added or removed since.</summary>
+    /// <exception cref="InvalidOperationException">Another hole already has one of the edges (corrupt free space).</exception>
+    public static void AddBoth(HoleAddressIndex starts, HoleAddressIndex ends, int hole, int startVacancy, int endVacancy)
     {
-        int[] slots = _slots;
-        int mask = slots.Length - 1;
-        for (int i = Home(address); ; i = (i + 1) & mask)
-        {
-            int hole = slots[i];
-            if (hole == HoleArena.Nil || KeyOf(hole) == address)
-                return hole;
-        }
+        if (!starts._table.AddBoth(hole, startVacancy, endVacancy))
+            throw new InvalidOperationException($"best-fit free space is corrupt: another hole starts or ends where hole 0x{starts.KeyOf(hole):X} does (a chunk freed twice?).");
+        starts._count++;
+        ends._count++;
     }
 
     /// <summary>Indexes a hole under its current key.</summary>
@@ -64,18 +66,8 @@ internal sealed class HoleAddressIndex
     /// <exception cref="InvalidOperationException">Another hole already has this key (corrupt free space).</exception>
     public void Add(int hole)
     {
-        if (4 * (_count + 1) > _slots.Length)
-            Grow();
-        ulong key = KeyOf(hole);
-        int mask = _slots.Length - 1;
-        int i = Home(key);
-        while (_slots[i] != HoleArena.Nil)
-        {
-            if (KeyOf(_slots[i]) == key)
-                throw new InvalidOperationException($"best-fit free space is corrupt: two holes {(_byEnd ? "end" : "start")} at 0x{key:X} (a chunk freed twice?).");
-            i = (i + 1) & mask;
-        }
-        _slots[i] = hole;
+        if (!_table.Add(hole, _tag))
+            throw new InvalidOperationException($"best-fit free space is corrupt: two holes {(_byEnd ? "end" : "start")} at 0x{KeyOf(hole):X} (a chunk freed twice?).");
         _count++;
     }
 
@@ -84,45 +76,28 @@ internal sealed class HoleAddressIndex
     /// <exception cref="InvalidOperationException">The hole is not indexed under its key (corrupt free space).</exception>
     public void Remove(int hole)
     {
-        int mask = _slots.Length - 1;
-        int i = SlotOf(hole);
-        // Backward shift: pull each later key of the cluster into the gap unless its home lies cyclically in (gap, j].
-        for (int j = (i + 1) & mask; _slots[j] != HoleArena.Nil; j = (j + 1) & mask)
-        {
-            int home = Home(KeyOf(_slots[j]));
-            if (((j - home) & mask) >= ((j - i) & mask))
-            {
-                _slots[i] = _slots[j];
-                i = j;
-            }
-        }
-        _slots[i] = HoleArena.Nil;
+        Check(hole);
+        _table.Remove(hole, _tag);
         _count--;
     }
 
     /// <summary>Hands a key over from one hole to another without moving it: <paramref name="replacement"/> takes
-    /// <paramref name="hole"/>'s slot. The caller makes the replacement's key equal to the hole's old one.</summary>
+    /// <paramref name="hole"/>'s entry. The caller makes the replacement's key equal to the hole's old one.</summary>
     /// <param name="hole">A hole indexed here under its current key.</param>
     /// <param name="replacement">A hole not indexed here.</param>
     /// <exception cref="InvalidOperationException">The hole is not indexed under its key (corrupt free space).</exception>
     public void Replace(int hole, int replacement)
     {
-        _slots[SlotOf(hole)] = replacement;
+        Check(hole);
+        _table.Move(hole, replacement, _tag);
     }
 
-    /// <summary>The slot that holds <paramref name="hole"/>, found by probing from its key's home.</summary>
-    /// <exception cref="InvalidOperationException">The hole is not indexed under its key (corrupt free space).</exception>
-    private int SlotOf(int hole)
+    /// <summary>Throws unless the entry <paramref name="hole"/> records for this view's edge is its own.</summary>
+    /// <exception cref="InvalidOperationException">The hole is not indexed here (corrupt free space).</exception>
+    private void Check(int hole)
     {
-        int mask = _slots.Length - 1;
-        int i = Home(KeyOf(hole));
-        while (_slots[i] != hole)
-        {
-            if (_slots[i] == HoleArena.Nil)
-                throw new InvalidOperationException($"best-fit free space is corrupt: hole {hole} is missing from its {(_byEnd ? "end" : "start")} index.");
-            i = (i + 1) & mask;
-        }
-        return i;
+        if (!_table.Holds(hole, _tag))
+            throw new InvalidOperationException($"best-fit free space is corrupt: hole {hole} is missing from its {(_byEnd ? "end" : "start")} index.");
     }
 
     /// <summary>The key of a hole: its start, or its end for an end index.</summary>
@@ -130,35 +105,5 @@ internal sealed class HoleAddressIndex
     {
         ref Hole h = ref _arena.Items[hole];
         return _byEnd ? h.Start + h.Size : h.Start;
-    }
-
-    /// <summary>The home slot of a key: the top bits of <c>key × 2^64/φ</c>. E.g. with 16 slots (shift 60), key
-    /// 0x1000 → (0x1000 × 0x9E3779B97F4A7C15) mod 2^64 = 0x779B97F4A7C15000 → slot 7.</summary>
-    private int Home(ulong key) => (int)((key * GoldenRatio) >> _shift);
-
-    /// <summary>Doubles the table and re-inserts every hole.</summary>
-    private void Grow()
-    {
-        int[] old = _slots;
-        _slots = NewSlots(old.Length * 2);
-        _shift--;
-        int mask = _slots.Length - 1;
-        foreach (int hole in old)
-        {
-            if (hole == HoleArena.Nil)
-                continue;
-            int i = Home(KeyOf(hole));
-            while (_slots[i] != HoleArena.Nil)
-                i = (i + 1) & mask;
-            _slots[i] = hole;
-        }
-    }
-
-    /// <summary>A slot array of <paramref name="length"/> empty slots.</summary>
-    private static int[] NewSlots(int length)
-    {
-        int[] slots = new int[length];
-        Array.Fill(slots, HoleArena.Nil);
-        return slots;
     }
 }

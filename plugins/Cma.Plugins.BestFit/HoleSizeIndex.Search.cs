@@ -1,47 +1,50 @@
 using System.Diagnostics;
-using System.Numerics;
 
 namespace Cma.Plugins.BestFit;
 
-/// <summary>The searches of the size index: the granule-aligned one (which remembers its hole's link), the aligned
-/// one (which skips classes by their capacity bounds), and the in-order treap walk they share with alignment tracking.</summary>
+/// <summary>The searches of the size index: the granule-aligned one (which remembers a wide-class hole's link), the
+/// aligned one (which skips classes by their capacity bounds), and the in-order walks they share with alignment
+/// tracking.</summary>
 internal sealed partial class HoleSizeIndex
 {
     /// <summary>The best fit for an alignment above the granule, tracked in <paramref name="slot"/>: walks the
-    /// non-empty classes upwards, skipping each whose capacity bound is below the request.</summary>
+    /// non-empty classes upwards, skipping each whose capacity bound is below the request, and tries the holes of the
+    /// others in order; a class passed over in full gets its bound lowered to the largest capacity seen.</summary>
     /// <returns>The hole, or <see cref="HoleArena.Nil"/>.</returns>
     private int FindAligned(ulong size, ulong alignment, int slot)
     {
         Hole[] items = _arena.Items;
-        ulong sizeGranules = size >> _granuleShift;
         int firstClass = ClassOf(size);
         for (int sizeClass = _classes.NextAtOrAbove(firstClass); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
         {
             int hole;
-            if (sizeClass < ExactClasses)
+            ulong seen;
+            if (sizeClass < AlignedCapacityBounds.SmallClasses)
             {
-                // The bound is exact: skip the class, or find the fit in it (its holes all have the same size).
-                if (_bounds.ExactMaxGranules(slot, sizeClass) < sizeGranules)
+                // The bound is exact: skip the class, or find the fit in it (a walk that cannot fail).
+                if (_bounds.SmallMax(slot, sizeClass) < size)
                     continue;
-                ulong seenExact = 0;
-                for (ulong ranges = _trees.RangesOf(sizeClass); ranges != 0; ranges &= ranges - 1)
-                {
-                    int tree = SizeClassTrees.RangeTree(sizeClass, BitOperations.TrailingZeroCount(ranges));
-                    hole = FirstFit(items, _trees.Root(tree), 0, size, alignment, ref seenExact);
-                    if (hole != HoleArena.Nil)
-                        return hole;
-                }
-                Debug.Fail("an exact class's capacity bound is exact");
-                continue;
+                seen = 0;
+                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
+                Debug.Assert(hole != HoleArena.Nil, "a small class's capacity bound is exact");
+                return hole;
             }
-
-            ref ulong bound = ref _bounds.WideBound(slot, sizeClass);
+            ref ulong bound = ref _bounds.Bound(slot, sizeClass);
             if (bound < size)
                 continue;
-            // Only the first class holds holes smaller than the request, and their capacity is below it.
-            bool first = sizeClass == firstClass;
-            ulong seen = first ? size - _granule : 0;
-            hole = FirstFit(items, _trees.Root(sizeClass), first ? size : 0, size, alignment, ref seen);
+            if (sizeClass < ExactClasses)
+            {
+                // One size: every hole of the list is as good as any other, so take the first that holds the request.
+                seen = 0;
+                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
+            }
+            else
+            {
+                // Only the first class holds holes smaller than the request, and their capacity is below it.
+                bool first = sizeClass == firstClass;
+                seen = first ? size - _granule : 0;
+                hole = FirstFit(items, _roots[sizeClass], first ? size : 0, size, alignment, ref seen);
+            }
             if (hole != HoleArena.Nil)
                 return hole;
             bound = seen; // every hole was passed over: the exact maximum (or size - granule, see above)
@@ -49,24 +52,22 @@ internal sealed partial class HoleSizeIndex
         return HoleArena.Nil;
     }
 
-    /// <summary>The first hole of at least <paramref name="size"/> bytes in (size, start) order: the best fit when
-    /// the alignment is the granule, since every hole is granule-aligned. Remembers where it hangs for
-    /// <see cref="Remove"/>.</summary>
+    /// <summary>The first hole of at least <paramref name="size"/> bytes in size order: the best fit when the
+    /// alignment is the granule, since every hole is granule-aligned. An exact class's head is taken as is; in a wide
+    /// class, the hole is remembered with where it hangs, for <see cref="Remove"/>.</summary>
     /// <returns>The hole, or <see cref="HoleArena.Nil"/>.</returns>
     private int FindFirstAtLeast(ulong size)
     {
-        Hole[] items = _arena.Items;
         int sizeClass = _classes.NextAtOrAbove(ClassOf(size));
-        if (sizeClass < 0)
-            return _foundHole = HoleArena.Nil;
         if (sizeClass < ExactClasses)
         {
-            // Every hole of an exact class at or above the request's class is large enough: take the lowest start.
-            return FirstOf(items, _trees.FirstRangeTree(sizeClass));
+            // Every hole of an exact class at or above the request's class is large enough, and all have one size.
+            return sizeClass < 0 ? HoleArena.Nil : _roots[sizeClass];
         }
+        Hole[] items = _arena.Items;
         int found = HoleArena.Nil;
         long link = -1 - sizeClass;
-        for (int node = _trees.Root(sizeClass); node != HoleArena.Nil;)
+        for (int node = _roots[sizeClass]; node != HoleArena.Nil;)
         {
             if (items[node].Size >= size)
             {
@@ -88,11 +89,11 @@ internal sealed partial class HoleSizeIndex
         return sizeClass < 0 ? (_foundHole = HoleArena.Nil) : FirstOf(items, sizeClass);
     }
 
-    /// <summary>The first hole of a non-empty tree, remembered with its link for <see cref="Remove"/>.</summary>
-    private int FirstOf(Hole[] items, int tree)
+    /// <summary>The first hole of a non-empty wide class's treap, remembered with its link for <see cref="Remove"/>.</summary>
+    private int FirstOf(Hole[] items, int sizeClass)
     {
-        _foundLink = -1 - tree;
-        int node = _trees.Root(tree);
+        _foundLink = -1 - sizeClass;
+        int node = _roots[sizeClass];
         while (items[node].Left != HoleArena.Nil)
         {
             _foundLink = node * 2L;
@@ -101,13 +102,30 @@ internal sealed partial class HoleSizeIndex
         return _foundHole = node;
     }
 
-    /// <summary>The link a <see cref="_foundLink"/> encodes: a tree's root or a child field of a hole.</summary>
+    /// <summary>The link a <see cref="_foundLink"/> encodes: a treap's root or a child field of a hole.</summary>
     private ref int Link(Hole[] items, long link)
     {
         if (link < 0)
-            return ref _trees.Root((int)(-1 - link));
+            return ref _roots[(int)(-1 - link)];
         ref Hole parent = ref items[(int)(link >> 1)];
         return ref (link & 1) == 0 ? ref parent.Left : ref parent.Right;
+    }
+
+    /// <summary>The first hole of the list at <paramref name="head"/> that holds <paramref name="size"/> bytes at a
+    /// multiple of <paramref name="alignment"/>; raises <paramref name="seen"/> to the aligned capacity of each hole
+    /// passed over.</summary>
+    /// <returns>The hole, or <see cref="HoleArena.Nil"/>.</returns>
+    private static int FirstFitInList(Hole[] items, int head, ulong size, ulong alignment, ref ulong seen)
+    {
+        for (int hole = head; hole != HoleArena.Nil; hole = items[hole].Right)
+        {
+            ulong capacity = BestFitUnits.AlignedCapacity(items[hole].Start, items[hole].Size, alignment);
+            if (capacity >= size)
+                return hole;
+            if (capacity > seen)
+                seen = capacity;
+        }
+        return HoleArena.Nil;
     }
 
     /// <summary>The first hole of the treap at <paramref name="root"/>, in order from the first of at least
@@ -131,23 +149,24 @@ internal sealed partial class HoleSizeIndex
         return HoleArena.Nil;
     }
 
-    /// <summary>Starts tracking an alignment: takes the next slot and counts every hole in, which sets each class's
-    /// bound to the exact maximum aligned capacity of its holes. O(n); once per alignment in the allocator's life.</summary>
+    /// <summary>Starts tracking an alignment: takes the next slot and raises each class's bound over every hole of the
+    /// class, which sets it to the exact maximum aligned capacity. O(n); once per alignment in the allocator's life.</summary>
     /// <param name="alignmentLog">log2 of an alignment above the granule, not yet tracked.</param>
     /// <returns>The alignment's slot.</returns>
     private int Track(int alignmentLog)
     {
         int slot = _bounds.Track(alignmentLog);
         Hole[] items = _arena.Items;
-        for (int tree = 0; tree < SizeClassTrees.TreeCount; tree++)
+        var holes = new List<int>();
+        for (int sizeClass = _classes.NextAtOrAbove(0); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
         {
-            int depth = PushLeftSpine(items, _trees.Root(tree), 0, 0);
-            while (depth > 0)
-            {
-                int hole = _path[--depth];
-                _bounds.Count(slot, items[hole].Start, items[hole].Size, ClassOf(items[hole].Size), +1, classEmptied: false);
-                depth = PushLeftSpine(items, items[hole].Right, 0, depth);
-            }
+            holes.Clear();
+            if (sizeClass < ExactClasses)
+                HoleList.Audit(items, _roots[sizeClass], holes);
+            else
+                Treap.Audit(items, _roots[sizeClass], holes);
+            foreach (int hole in holes)
+                _bounds.Count(slot, items[hole].Start, items[hole].Size, sizeClass, +1);
         }
         return slot;
     }

@@ -2,8 +2,8 @@ namespace Cma.Plugins.BestFit;
 
 /// <summary>
 /// A treap of holes stored in the <see cref="HoleArena"/> slots: a binary search tree on the key (size, start),
-/// which is unique because holes never share a start, and a max-heap on <see cref="Hole.Priority"/>, which
-/// keeps the expected depth O(log n). Every operation is O(depth) and allocates nothing.
+/// which is unique because holes never share a start, and a max-heap on <see cref="Priority"/>, a hash of the hole's
+/// slot (no storage), which keeps the expected depth O(log n). Every operation is O(depth) and allocates nothing.
 /// </summary>
 internal static class Treap
 {
@@ -16,8 +16,8 @@ internal static class Treap
     {
         ulong size = items[hole].Size;
         ulong start = items[hole].Start;
-        uint priority = items[hole].Priority;
-        while (root != HoleArena.Nil && items[root].Priority >= priority)
+        uint priority = Priority(hole);
+        while (root != HoleArena.Nil && Priority(root) >= priority)
         {
             ref Hole node = ref items[root];
             root = ref KeyBefore(size, start, ref node) ? ref node.Left : ref node.Right;
@@ -71,8 +71,8 @@ internal static class Treap
             throw new InvalidOperationException("best-fit size treap has a cycle or a bad link.");
         int left = items[root].Left;
         int right = items[root].Right;
-        if ((left != HoleArena.Nil && (!Before(items, left, root) || items[left].Priority > items[root].Priority))
-            || (right != HoleArena.Nil && (!Before(items, root, right) || items[right].Priority > items[root].Priority)))
+        if ((left != HoleArena.Nil && (!Before(items, left, root) || Priority(left) > Priority(root)))
+            || (right != HoleArena.Nil && (!Before(items, root, right) || Priority(right) > Priority(root))))
             throw new InvalidOperationException($"best-fit size treap is out of order at hole 0x{items[root].Start:X}.");
         int first = holes.Count;
         Audit(items, left, holes, depth + 1);
@@ -121,7 +121,7 @@ internal static class Treap
         ref int link = ref result;
         while (a != HoleArena.Nil && b != HoleArena.Nil)
         {
-            if (items[a].Priority > items[b].Priority)
+            if (Priority(a) > Priority(b))
             {
                 link = a;
                 link = ref items[a].Right;
@@ -136,5 +136,18 @@ internal static class Treap
         }
         link = a != HoleArena.Nil ? a : b;
         return result;
+    }
+
+    /// <summary>A hole's heap priority: a hash of its slot (lowbias32), so that it needs no storage and the treap's shape
+    /// does not follow the order in which slots were rented.</summary>
+    private static uint Priority(int slot)
+    {
+        uint x = (uint)slot + 0x9E3779B9u;
+        x ^= x >> 16;
+        x *= 0x7FEB352Du;
+        x ^= x >> 15;
+        x *= 0x846CA68Bu;
+        x ^= x >> 16;
+        return x;
     }
 }

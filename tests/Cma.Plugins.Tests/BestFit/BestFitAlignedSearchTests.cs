@@ -1,13 +1,14 @@
 namespace Cma.Plugins.Tests.BestFit;
 
-/// <summary>The aligned search skips size classes by their capacity bounds (exact counts in the small classes, lazy
-/// upper bounds in the wide ones) and splits the small classes by start range; none of that may change a placement.
-/// Long seeded sequences with mixed alignments, sizes across many classes, and alignments first requested late (so
-/// their bounds are built over a populated index) are checked address by address and stat by stat against a naive
+/// <summary>The aligned search skips size classes by their capacity bounds (exact counts in the classes below 64
+/// granules, lazy upper bounds in the others) and walks exact classes' lists and wide classes' treaps; none of that may
+/// change which size is chosen. Long seeded sequences with mixed alignments, sizes across many classes (small and
+/// large chunks, so both placements), and alignments first requested late (so their bounds are built over a populated
+/// index) are checked placement by placement (the hole's size and the offset in it) and stat by stat against a naive
 /// model; in a Debug build the allocator's periodic audit also checks every bound.</summary>
 public sealed class BestFitAlignedSearchTests
 {
-    /// <summary>The granule used throughout: 4 KiB.</summary>
+    /// <summary>The granule used throughout (16 bytes, see <see cref="BestFitPlacementTests.G"/>).</summary>
     private const ulong G = BestFitPlacementTests.G;
 
     [Theory]

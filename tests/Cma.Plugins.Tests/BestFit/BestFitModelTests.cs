@@ -1,11 +1,12 @@
 namespace Cma.Plugins.Tests.BestFit;
 
-/// <summary>Best fit's placement is fully determined: a seeded random sequence is checked address by address
-/// against a naive model (a sorted list of holes searched in full), long enough to run the allocator's
-/// periodic Debug audit several times.</summary>
+/// <summary>Best fit's placement is exact: a seeded random sequence is checked placement by placement against a
+/// naive model (a sorted list of holes searched in full) — the chosen hole has the smallest size that holds the
+/// aligned request, and the chunk sits at the placement rule's offset — long enough to run the allocator's periodic
+/// Debug audit several times.</summary>
 public sealed class BestFitModelTests
 {
-    /// <summary>The granule used throughout: 4 KiB.</summary>
+    /// <summary>The granule used throughout (16 bytes, see <see cref="BestFitPlacementTests.G"/>).</summary>
     private const ulong G = BestFitPlacementTests.G;
 
     [Theory]

@@ -4,8 +4,9 @@ namespace Cma.Plugins.Tests.BestFit;
 /// coalesce. The generic contract checks are the conformance kit's.</summary>
 public sealed class BestFitPlacementTests
 {
-    /// <summary>The granule used throughout: 4 KiB.</summary>
-    internal const ulong G = 4096;
+    /// <summary>The granule used throughout: 16 bytes, so every chunk below 64 granules is small (under 1 KiB) and goes
+    /// at its hole's head (or, aligned, by the RFC's rule); the large-chunk rule has its own test.</summary>
+    internal const ulong G = 16;
 
     /// <summary>A start aligned to 1 GiB, so offsets in small regions there are absolute alignments too.</summary>
     internal const ulong AlignedStart = 1UL << 30;
@@ -24,7 +25,7 @@ public sealed class BestFitPlacementTests
     }
 
     [Fact]
-    public void Among_holes_of_equal_size_the_lowest_start_wins()
+    public void Among_holes_of_equal_size_the_last_freed_wins()
     {
         using ICmaAllocator bestFit = Create(AlignedStart, 64 * G);
         ulong[] chunks = AllocateAll(bestFit, G, 2 * G, G, 2 * G, G, 2 * G, 55 * G);
@@ -34,7 +35,7 @@ public sealed class BestFitPlacementTests
 
         Assert.True(bestFit.TryAllocate(2 * G, G, out ulong address));
 
-        Assert.Equal(chunks[1], address);
+        Assert.Equal(chunks[3], address); // last in, first out
     }
 
     [Fact]
@@ -117,6 +118,34 @@ public sealed class BestFitPlacementTests
     }
 
     /// <summary>A best-fit allocator from the real plugin DLL.</summary>
+    [Fact]
+    public void A_large_chunk_goes_at_its_hole_end_when_that_is_aligned_and_a_small_one_at_the_head()
+    {
+        // Region [1G + 1 granule, 1G + 256 granules): 255 granules, ending on a 128-granule boundary.
+        using ICmaAllocator bestFit = Create(AlignedStart + G, 255 * G);
+
+        Assert.True(bestFit.TryAllocate(G, G, out ulong small));
+        Assert.True(bestFit.TryAllocate(64 * G, 64 * G, out ulong large)); // 1 KiB: large; end − size is 64G-aligned
+        Assert.True(bestFit.TryAllocate(64 * G, 128 * G, out ulong headAligned)); // end − size (128G) is aligned too
+
+        Assert.Equal(AlignedStart + G, small);
+        Assert.Equal(AlignedStart + (192 * G), large);
+        Assert.Equal(AlignedStart + (128 * G), headAligned);
+        Assert.False(bestFit.TryAllocate(64 * G, 128 * G, out _)); // [2G, 128G) has no 128G-aligned address
+        Assert.True(bestFit.TryAllocate(64 * G, 32 * G, out ulong unalignedEnd));
+        Assert.Equal(AlignedStart + (64 * G), unalignedEnd); // hole [2G, 128G): end − size = 64G, aligned → at the end
+    }
+
+    [Fact]
+    public void With_a_granule_of_1_KiB_or_more_every_chunk_goes_at_the_head()
+    {
+        using ICmaAllocator bestFit = FirstPartyPlugins.Create("best-fit", new CmaRegion("bf", AlignedStart, 1 << 20, 4096), null);
+
+        Assert.True(bestFit.TryAllocate(64 * 1024, 4096, out ulong address));
+
+        Assert.Equal(AlignedStart, address);
+    }
+
     internal static ICmaAllocator Create(ulong start, ulong size, IReadOnlyDictionary<string, string?>? settings = null) =>
         FirstPartyPlugins.Create("best-fit", new CmaRegion("bf", start, size, G), settings);
 

@@ -3,7 +3,7 @@ namespace Cma.Plugins.Tests.BestFit;
 /// <summary>Best-fit settings, traits, huge regions, the top of the address space, and the Debug corruption checks.</summary>
 public sealed class BestFitRegionAndSettingsTests
 {
-    /// <summary>The granule used throughout: 4 KiB.</summary>
+    /// <summary>The granule used throughout (16 bytes, see <see cref="BestFitPlacementTests.G"/>).</summary>
     private const ulong G = BestFitPlacementTests.G;
 
     [Fact]
