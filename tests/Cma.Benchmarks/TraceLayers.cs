@@ -47,49 +47,82 @@ internal static class TraceLayers
         CmaRegion info = BenchPlugins.Region(regionSize);
         return layer switch
         {
-            0 => time(() => Stats(raw, steps, slots), steps.Length),
-            4 => time(() => Dict(raw, new Lock(), new Dictionary<ulong, ChunkEntry>(), steps, slots), steps.Length),
-            1 => time(() => Locked(raw, new Lock(), steps, slots), steps.Length),
-            _ => time(() => Registry(raw, new Lock(), new ChunkIndex(info.Start, info.Size, info.Granule), steps, slots), steps.Length),
+            0 => time(() => Replay(raw, new NoLock(), new NoRecord(), steps, slots), steps.Length),
+            1 => time(() => Replay(raw, new Locked(new Lock()), new NoRecord(), steps, slots), steps.Length),
+            4 => time(() => Replay(raw, new Locked(new Lock()), new DictionaryRecord([]), steps, slots), steps.Length),
+            _ => time(() => Replay(raw, new Locked(new Lock()), new RegistryRecord(new ChunkIndex(info.Start, info.Size, info.Granule)), steps, slots), steps.Length),
         };
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Stats(ICmaAllocator allocator, TraceStep[] steps, ChunkSlot[] slots)
+    /// <summary>The lock of a layer: none, or a <see cref="Lock"/>.</summary>
+    private interface ISync
     {
-        int failed = 0;
-        ulong sink = 0;
-        for (int i = 0; i < steps.Length; i++)
-        {
-            if (TraceReplay.PrefetchSlots)
-                TraceReplay.Prefetch(steps, slots, i);
-            ref readonly TraceStep step = ref steps[i];
-            ref ChunkSlot slot = ref slots[step.Slot];
-            if (step.IsFree)
-            {
-                if (slot.Address != 0)
-                {
-                    allocator.Free(slot.Address, slot.Size);
-                    sink += allocator.Stats.FreeBytes;
-                }
-                slot.Address = 0;
-            }
-            else if (allocator.TryAllocate(step.Size, step.Alignment, out slot.Address))
-            {
-                sink += allocator.Stats.FreeBytes;
-                slot.Size = step.Size;
-            }
-            else
-            {
-                slot.Address = 0;
-                failed++;
-            }
-        }
-        return sink == 1 ? -1 : failed;
+        void Enter();
+        void Exit();
     }
 
+    /// <summary>How a layer records chunks: not at all, in the registry, or in a dictionary.</summary>
+    private interface IRecord
+    {
+        void Record(ulong start, ulong size);
+        void Forget(ulong start);
+    }
+
+    private readonly struct NoLock : ISync
+    {
+        public void Enter() { }
+        public void Exit() { }
+    }
+
+    private readonly struct Locked(Lock sync) : ISync
+    {
+        public void Enter() => sync.Enter();
+        public void Exit() => sync.Exit();
+    }
+
+    private readonly struct NoRecord : IRecord
+    {
+        public void Record(ulong start, ulong size) { }
+        public void Forget(ulong start) { }
+    }
+
+    private readonly struct RegistryRecord(ChunkIndex chunks) : IRecord
+    {
+        public void Record(ulong start, ulong size)
+        {
+            if (!chunks.TryInsert(start, new ChunkEntry(size, size, 1)))
+                throw new InvalidOperationException($"The plugin returned 0x{start:X}, which overlaps a live chunk.");
+        }
+
+        public void Forget(ulong start)
+        {
+            if (!chunks.Remove(start, out _))
+                throw new InvalidOperationException($"No chunk starts at 0x{start:X}.");
+        }
+    }
+
+    private readonly struct DictionaryRecord(Dictionary<ulong, ChunkEntry> chunks) : IRecord
+    {
+        public void Record(ulong start, ulong size)
+        {
+            if (!chunks.TryAdd(start, new ChunkEntry(size, size, 1)))
+                throw new InvalidOperationException($"The plugin returned 0x{start:X} twice.");
+        }
+
+        public void Forget(ulong start)
+        {
+            if (!chunks.Remove(start))
+                throw new InvalidOperationException($"No chunk starts at 0x{start:X}.");
+        }
+    }
+
+    /// <summary>The replay of the first layers: each operation (and the stats read after it) inside
+    /// <paramref name="sync"/>, each chunk recorded in and forgotten from <paramref name="record"/>. Generic over
+    /// structs, so every layer gets its own compiled loop with nothing of the others in it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Locked(ICmaAllocator allocator, Lock sync, TraceStep[] steps, ChunkSlot[] slots)
+    private static int Replay<TSync, TRecord>(ICmaAllocator allocator, TSync sync, TRecord record, TraceStep[] steps, ChunkSlot[] slots)
+        where TSync : struct, ISync
+        where TRecord : struct, IRecord
     {
         int failed = 0;
         ulong sink = 0;
@@ -103,64 +136,28 @@ internal static class TraceLayers
             {
                 if (slot.Address != 0)
                 {
-                    lock (sync)
+                    sync.Enter();
+                    try
                     {
+                        record.Forget(slot.Address);
                         allocator.Free(slot.Address, slot.Size);
                         sink += allocator.Stats.FreeBytes;
                     }
-                }
-                slot.Address = 0;
-                continue;
-            }
-            lock (sync)
-            {
-                if (allocator.TryAllocate(step.Size, step.Alignment, out slot.Address))
-                {
-                    sink += allocator.Stats.FreeBytes;
-                    slot.Size = step.Size;
-                }
-                else
-                {
-                    slot.Address = 0;
-                    failed++;
-                }
-            }
-        }
-        return sink == 1 ? -1 : failed;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Registry(ICmaAllocator allocator, Lock sync, ChunkIndex chunks, TraceStep[] steps, ChunkSlot[] slots)
-    {
-        int failed = 0;
-        ulong sink = 0;
-        for (int i = 0; i < steps.Length; i++)
-        {
-            if (TraceReplay.PrefetchSlots)
-                TraceReplay.Prefetch(steps, slots, i);
-            ref readonly TraceStep step = ref steps[i];
-            ref ChunkSlot slot = ref slots[step.Slot];
-            if (step.IsFree)
-            {
-                if (slot.Address != 0)
-                {
-                    lock (sync)
+                    finally
                     {
-                        if (chunks.Remove(slot.Address, out ChunkEntry entry))
-                            allocator.Free(slot.Address, entry.Size);
-                        sink += allocator.Stats.FreeBytes;
+                        sync.Exit();
                     }
                 }
                 slot.Address = 0;
                 continue;
             }
-            lock (sync)
+            sync.Enter();
+            try
             {
                 if (allocator.TryAllocate(step.Size, step.Alignment, out slot.Address))
                 {
                     sink += allocator.Stats.FreeBytes;
-                    if (!chunks.TryInsert(slot.Address, new ChunkEntry(step.Size, step.Size, 1)))
-                        throw new InvalidOperationException("overlap");
+                    record.Record(slot.Address, step.Size);
                     slot.Size = step.Size;
                 }
                 else
@@ -169,52 +166,12 @@ internal static class TraceLayers
                     failed++;
                 }
             }
-        }
-        return sink == 1 ? -1 : failed;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Dict(ICmaAllocator allocator, Lock sync, Dictionary<ulong, ChunkEntry> chunks, TraceStep[] steps, ChunkSlot[] slots)
-    {
-        int failed = 0;
-        ulong sink = 0;
-        for (int i = 0; i < steps.Length; i++)
-        {
-            if (TraceReplay.PrefetchSlots)
-                TraceReplay.Prefetch(steps, slots, i);
-            ref readonly TraceStep step = ref steps[i];
-            ref ChunkSlot slot = ref slots[step.Slot];
-            if (step.IsFree)
+            finally
             {
-                if (slot.Address != 0)
-                {
-                    lock (sync)
-                    {
-                        if (chunks.Remove(slot.Address, out ChunkEntry entry))
-                            allocator.Free(slot.Address, entry.Size);
-                        sink += allocator.Stats.FreeBytes;
-                    }
-                }
-                slot.Address = 0;
-                continue;
-            }
-            lock (sync)
-            {
-                if (allocator.TryAllocate(step.Size, step.Alignment, out slot.Address))
-                {
-                    sink += allocator.Stats.FreeBytes;
-                    if (!chunks.TryAdd(slot.Address, new ChunkEntry(step.Size, step.Size, 1)))
-                        throw new InvalidOperationException("overlap");
-                    slot.Size = step.Size;
-                }
-                else
-                {
-                    slot.Address = 0;
-                    failed++;
-                }
+                sync.Exit();
             }
         }
-        return sink == 1 ? -1 : failed;
+        return sink == 1 ? -1 : failed; // the sink keeps the stats reads from being optimised away
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
