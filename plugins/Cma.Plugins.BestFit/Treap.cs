@@ -1,3 +1,5 @@
+using Cma.Plugins.Shared;
+
 namespace Cma.Plugins.BestFit;
 
 /// <summary>
@@ -138,16 +140,7 @@ internal static class Treap
         return result;
     }
 
-    /// <summary>A hole's heap priority: a hash of its slot (lowbias32), so that it needs no storage and the treap's shape
-    /// does not follow the order in which slots were rented.</summary>
-    private static uint Priority(int slot)
-    {
-        uint x = (uint)slot + 0x9E3779B9u;
-        x ^= x >> 16;
-        x *= 0x7FEB352Du;
-        x ^= x >> 15;
-        x *= 0x846CA68Bu;
-        x ^= x >> 16;
-        return x;
-    }
+    /// <summary>A hole's heap priority: a hash of its slot, so that it needs no storage and the treap's shape does not
+    /// follow the order in which slots were rented (the start-order treap's hash).</summary>
+    private static uint Priority(int slot) => StartOrderTreap.Priority(slot);
 }

@@ -256,8 +256,9 @@ internal sealed class StartOrderTreap
     }
 
     /// <summary>A node's heap priority: a hash of its slot (lowbias32), so that it needs no storage and the treap's
-    /// shape does not follow the order in which slots were rented (which often follows the addresses).</summary>
-    private static uint Priority(int slot)
+    /// shape does not follow the order in which slots were rented (which often follows the addresses). Also the
+    /// priority of best-fit's size-ordered treaps.</summary>
+    internal static uint Priority(int slot)
     {
         uint x = (uint)slot + 0x9E3779B9u;
         x ^= x >> 16;

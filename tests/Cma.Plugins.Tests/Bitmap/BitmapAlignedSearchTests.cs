@@ -21,16 +21,7 @@ public sealed class BitmapAlignedSearchTests
         for (int step = 0; step < 4000; step++)
         {
             int start = random.Next(bits), count = 1 + random.Next(Math.Min(bits - start, step % 7 == 0 ? Math.Min(3000, bits / 2) : 60));
-            if (AllEqual(used, start, count, false))
-            {
-                tree.Set(start, count);
-                Array.Fill(used, true, start, count);
-            }
-            else if (AllEqual(used, start, count, true))
-            {
-                tree.Clear(start, count);
-                Array.Fill(used, false, start, count);
-            }
+            ZeroRunModel.SetOrClear(tree, used, start, count);
             ulong mask = (1UL << random.Next(1, 13)) - 1; // lattice steps of 2 .. 4096 bits
             ulong phase = (ulong)random.Next() & mask;
             long from = step % 3 == 0 ? 0 : random.Next(bits), wanted = 1 + random.Next(step % 5 == 0 ? 1500 : 80);
@@ -56,15 +47,12 @@ public sealed class BitmapAlignedSearchTests
         Assert.Equal(-1, tree.FindAlignedRun(0, 11_000, phase: 0, mask: 4095)); // 8192 + 11000 > 16384
     }
 
-    private static bool AllEqual(bool[] bits, int start, int count, bool value) =>
-        Array.TrueForAll(bits[start..(start + count)], b => b == value);
-
     /// <summary>The lowest s ≥ <paramref name="from"/> with (phase - s) &amp; mask == 0 and bits [s, s + count) free, or -1.</summary>
     private static long FirstAlignedRun(bool[] used, long from, long count, ulong phase, ulong mask)
     {
         for (long s = from; s + count <= used.Length; s++)
         {
-            if (((phase - (ulong)s) & mask) == 0 && AllEqual(used, (int)s, (int)count, false))
+            if (((phase - (ulong)s) & mask) == 0 && ZeroRunModel.AllEqual(used, (int)s, (int)count, false))
                 return s;
         }
         return -1;

@@ -29,16 +29,7 @@ public sealed class BitmapZeroRunTreeTests
         for (int step = 0; step < 3000; step++)
         {
             int start = random.Next(Bits), count = 1 + random.Next(Math.Min(Bits - start, step % 7 == 0 ? 900 : 40));
-            if (AllEqual(used, start, count, false))
-            {
-                tree.Set(start, count);
-                Array.Fill(used, true, start, count);
-            }
-            else if (AllEqual(used, start, count, true))
-            {
-                tree.Clear(start, count);
-                Array.Fill(used, false, start, count);
-            }
+            ZeroRunModel.SetOrClear(tree, used, start, count);
             long from = random.Next(Bits), wanted = 1 + random.Next(step % 5 == 0 ? 1200 : 70);
 
             long found = tree.FindRun(from, wanted);
@@ -47,9 +38,6 @@ public sealed class BitmapZeroRunTreeTests
         }
         Assert.Equal(used.Count(u => !u), tree.CheckAll().FreeBits);
     }
-
-    private static bool AllEqual(bool[] bits, int start, int count, bool value) =>
-        Array.TrueForAll(bits[start..(start + count)], b => b == value);
 
     private static long FirstRun(bool[] used, long from, long count)
     {
