@@ -5,6 +5,8 @@ using Cma.Benchmarks;
 // dotnet run -c Release --project tests/Cma.Benchmarks -- threads    two threads on two regions against one thread
 // dotnet run -c Release --project tests/Cma.Benchmarks -- quick B-1M best-fit host   one case, stopwatch (for iterating)
 // dotnet run -c Release --project tests/Cma.Benchmarks -- trace /tmp/main.trace tlsf buddy   a gen_trace.py file replayed on raw plugins
+//     ... trace FILE --host PLUGIN...     also through a one-region host;  ... trace FILE --layers PLUGIN...   the host path piece by piece
+// dotnet run -c Release --project tests/Cma.Benchmarks -- registry /tmp/main.trace buddy   the chunk registry alone, on the plugin's addresses
 // dotnet run -c Release --project tests/Cma.Benchmarks -- reusable [migration|alloc|quick]   reusable regions: 64 MiB migration vs memmove; no-move allocate+free
 // dotnet run -c Release --project tests/Cma.Benchmarks -- journal    persistent chunks: journal record cost (both flush policies), reopen of 1M chunks
 // dotnet run -c Release --project tests/Cma.Benchmarks -- persist [rounds]   Persist: true per allocate+free (both flush policies) vs none; reopen of 100K chunks
