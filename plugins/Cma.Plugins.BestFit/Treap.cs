@@ -1,5 +1,3 @@
-using Cma.Plugins.Shared;
-
 namespace Cma.Plugins.BestFit;
 
 /// <summary>
