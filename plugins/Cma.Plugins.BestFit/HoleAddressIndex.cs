@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cma.Plugins.BestFit;
 
 /// <summary>
@@ -76,8 +78,8 @@ internal sealed class HoleAddressIndex
     /// <exception cref="InvalidOperationException">The hole is not indexed under its key (corrupt free space).</exception>
     public void Remove(int hole)
     {
-        Check(hole);
-        _table.Remove(hole, _tag);
+        if (!_table.Remove(hole, _tag, verify: true))
+            throw Missing(hole);
         _count--;
     }
 
@@ -88,17 +90,14 @@ internal sealed class HoleAddressIndex
     /// <exception cref="InvalidOperationException">The hole is not indexed under its key (corrupt free space).</exception>
     public void Replace(int hole, int replacement)
     {
-        Check(hole);
-        _table.Move(hole, replacement, _tag);
+        if (!_table.Move(hole, replacement, _tag, verify: true))
+            throw Missing(hole);
     }
 
-    /// <summary>Throws unless the entry <paramref name="hole"/> records for this view's edge is its own.</summary>
-    /// <exception cref="InvalidOperationException">The hole is not indexed here (corrupt free space).</exception>
-    private void Check(int hole)
-    {
-        if (!_table.Holds(hole, _tag))
-            throw new InvalidOperationException($"best-fit free space is corrupt: hole {hole} is missing from its {(_byEnd ? "end" : "start")} index.");
-    }
+    /// <summary>The error of a hole whose entry here is not its own (checked on the entry the operation reads anyway).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException Missing(int hole) =>
+        new($"best-fit free space is corrupt: hole {hole} is missing from its {(_byEnd ? "end" : "start")} index.");
 
     /// <summary>The key of a hole: its start, or its end for an end index.</summary>
     private ulong KeyOf(int hole)

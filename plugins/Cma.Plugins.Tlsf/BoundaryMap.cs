@@ -30,12 +30,20 @@ internal sealed class BoundaryMap(FreeLists lists, int capacity) : EdgeTable<Blo
 
     /// <summary>Removes the start (or, with <paramref name="isEnd"/>, the end) of the block in <paramref name="slot"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Remove(int slot, bool isEnd) => Remove(slot, isEnd ? 1 : 0);
+    public void Remove(int slot, bool isEnd)
+    {
+        Debug.Assert(Holds(slot, isEnd ? 1 : 0), "the record knows its entry");
+        Remove(slot, isEnd ? 1 : 0, verify: false);
+    }
 
     /// <summary>Hands the end of the block in <paramref name="from"/> to the block in <paramref name="to"/>, whose record
     /// already holds the same end (a block that took over another's end): same key, same entry, new owner.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void MoveEnd(int from, int to) => Move(from, to, 1);
+    public void MoveEnd(int from, int to)
+    {
+        Debug.Assert(Holds(from, 1), "the record knows its entry");
+        Move(from, to, 1, verify: false);
+    }
 
     /// <summary>Debug: whether the block in <paramref name="slot"/> is found under both its boundaries, and its record
     /// knows where.</summary>

@@ -162,12 +162,20 @@ internal class EdgeTable<TRecords> where TRecords : struct, IEdgeRecords
     /// <summary>Removes the start (or, with <paramref name="isEnd"/> 1, the end) of the range in <paramref name="slot"/>,
     /// shifting later entries of its probe run back so that no look-up needs tombstones: an entry at j moves to the gap g
     /// unless its home lies in (g, j]. E.g. length 8, gap 3, entries at 4 (home 4) and 5 (home 3): 4 stays, 5 moves to 3.</summary>
+    /// <param name="slot">The range's slot.</param>
+    /// <param name="isEnd">1 for its end, 0 for its start.</param>
+    /// <param name="verify">Whether to check first that the entry the record names is that edge's (on the line the
+    /// removal reads anyway); a constant at each call site, so an unverified removal compiles without the check.</param>
+    /// <returns>False, removing nothing, when <paramref name="verify"/> finds the entry is not that edge's (corrupt
+    /// free space).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Remove(int slot, int isEnd)
+    public bool Remove(int slot, int isEnd, bool verify)
     {
         Entry[] entries = _entries;
         int mask = entries.Length - 1;
         int gap = _records.EntryOf(slot, isEnd != 0);
+        if (verify && ((uint)gap >= (uint)entries.Length || entries[gap].Tag != (slot << 1) + 1 + isEnd))
+            return false;
         int j = (gap + 1) & mask;
         while (entries[j].Tag != 0)
         {
@@ -182,17 +190,23 @@ internal class EdgeTable<TRecords> where TRecords : struct, IEdgeRecords
         }
         entries[gap] = default;
         _count--;
+        return true;
     }
 
     /// <summary>Hands the edge of kind <paramref name="isEnd"/> of the range in <paramref name="from"/> to the range in
     /// <paramref name="to"/>, whose record already holds the same edge: same key, same entry, new owner.</summary>
+    /// <returns>False, changing nothing, when <paramref name="verify"/> finds that the entry the record names is not
+    /// that edge's (corrupt free space); see <see cref="Remove"/>.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Move(int from, int to, int isEnd)
+    public bool Move(int from, int to, int isEnd, bool verify)
     {
         int position = _records.EntryOf(from, isEnd != 0);
+        if (verify && ((uint)position >= (uint)_entries.Length || _entries[position].Tag != (from << 1) + 1 + isEnd))
+            return false;
         int tag = (to << 1) + 1 + isEnd;
         _entries[position] = new Entry(_entries[position].Hash, tag);
         Place(tag, position);
+        return true;
     }
 
     /// <summary>Stores the entry of <paramref name="tag"/> at <paramref name="vacancy"/>, the first empty entry of its
