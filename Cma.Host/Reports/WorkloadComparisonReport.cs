@@ -63,7 +63,8 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
 
     /// <summary>How the times are measured, under the table and in the HTML report's notes (and in <c>--json</c>'s <c>timing</c>).</summary>
     public static string TimingMethod =>
-        "Timing: after the verified replay (the warm-up), each allocator replays the trace again on a fresh instance, called directly "
+        "Timing: after the verified replay (the warm-up; on a trace of under 1M operations, untimed passes too, until 1M operations or "
+        + $"{WorkloadComparison.WarmUpTime.TotalMilliseconds:0} ms), each allocator replays the trace again on a fresh instance, called directly "
         + $"(no host checks, trace read untimed); the mean per op is timed in batches of {ReportFormat.N(AllocatorTiming.BatchOperations)} operations (one pair of timer reads a batch), "
         + $"batches during which the OS ran another process (wall time beyond the process's CPU time by over {AllocatorTiming.InterruptionMicroseconds} µs) left out; "
         + $"p50 / p99 / max from 1 op in {AllocatorTiming.SampleEvery} timed alone, less the timer's own cost "
@@ -92,7 +93,7 @@ internal sealed class WorkloadComparisonReport(TraceFile trace, TraceProfile pro
             sampleEvery = AllocatorTiming.SampleEvery,
             interruptionMicroseconds = AllocatorTiming.InterruptionMicroseconds,
             timerCostNs = LatencyHistogram.TimerCostNanoseconds,
-            warmUp = "the verified replay through the host's guard",
+            warmUp = $"the verified replay through the host's guard, then untimed passes on fresh instances until {WorkloadComparison.WarmUpOperations:0} operations or {WorkloadComparison.WarmUpTime.TotalMilliseconds:0} ms",
             description = TimingMethod,
         },
         results = results.Select(r => new

@@ -97,7 +97,42 @@ public class AllocatorTimingTests
         Assert.Contains("second-throws threw InvalidOperationException in the timed pass", timed.TimingFault);
     }
 
-    /// <summary>First fit whose second allocator (the timed pass's) throws on its first allocation.</summary>
+    [Fact]
+    public void A_short_trace_is_replayed_untimed_on_fresh_instances_before_the_timed_pass()
+    {
+        // 4 operations: the verified replay alone is far too short for tiered compilation, so untimed passes follow it
+        // (each on a fresh instance) until a million operations or the warm-up time, and only then the timed pass.
+        TraceFile file = TraceFile.Open(WriteTemp("t.trace", "a a 4K\na b 4K\nf a\nf b\n"));
+        TraceProfile profile = TraceProfile.Measure(file, 4096);
+        var provider = new CountingProvider();
+
+        ReplayResult timed = WorkloadComparison.RunOne(file, profile, new AllocatorCandidate("counting", provider), 1UL << 30, 1 << 20, 4096,
+            new ReplayOptions { TimeAllocator = true });
+
+        Assert.NotNull(timed.Latency);
+        Assert.Equal(4, timed.Latency!.Operations);  // the timed pass is one pass of the trace
+        Assert.True(provider.Created > 3, $"{provider.Created} instances: the verified replay, the warm-up passes and the timed pass");
+        Assert.True(provider.Created - 2 <= WorkloadComparison.WarmUpOperations / 4, "no more warm-up passes than a million operations need");
+    }
+
+    /// <summary>First fit that counts the instances it creates.</summary>
+    private sealed class CountingProvider : ICmaAllocatorProvider
+    {
+        public int Created { get; private set; }
+
+        public string Name => "counting";
+
+        public string Description => "Counts its instances (test allocator).";
+
+        public ICmaAllocator Create(CmaRegion region, Microsoft.Extensions.Configuration.IConfiguration settings)
+        {
+            Created++;
+            return new FirstFitAllocator(region);
+        }
+    }
+
+    /// <summary>First fit whose second allocator (the first untimed warm-up pass's, or the timed pass's) throws on its first
+    /// allocation.</summary>
     private sealed class SecondInstanceThrowsProvider : ICmaAllocatorProvider
     {
         private int _created;
