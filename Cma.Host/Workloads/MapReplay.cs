@@ -10,7 +10,8 @@ namespace Cma.Host.Workloads;
 /// by address — the host doing what a CMA host does. Measures per device (asked, got, how it failed) and per region
 /// (placements, peak live bytes, footprint, fragmentation after every operation: one <see cref="ReplayMeter"/> each).
 /// Chunks the workload never frees stay live, so the region table afterwards shows the end state. Movable chunks, pins
-/// and unpins go through the host's reusable-region API (<c>MapReplay.Movable.cs</c>).
+/// and unpins go through the host's reusable-region API (<c>MapReplay.Movable.cs</c>); the per-device rows are kept in
+/// <c>MapReplay.Devices.cs</c>.
 /// </summary>
 internal sealed partial class MapReplay
 {
@@ -193,36 +194,6 @@ internal sealed partial class MapReplay
             _occupancy?.NewPeak(r, op);
     }
 
-    /// <summary>Allocation <paramref name="op"/> failed with <paramref name="outcome"/>: counted per device, and with a
-    /// report, the occupancy of each region it could have gone to.</summary>
-    private void Refused(in TraceOp next, long op, CmaOutcome outcome, DeviceReplayRow row, string? who, string? what)
-    {
-        _slots.Set(next.Slot, 0, 0, 0);
-        if (row.FirstFailureOp == 0)
-        {
-            row.FirstFailureOp = op;
-            row.FirstFailureLine = next.Line;
-        }
-        if (_occupancy is not null && outcome == CmaOutcome.NoSpace)
-        {
-            IReadOnlyList<string>? candidates = _target.RegionList ?? _service.Map.FindRegions(who!, what);
-            foreach (string name in candidates ?? [])
-            {
-                if (_regionIndex.TryGetValue(name, out int c))
-                    _occupancy.Failed(c, op, _describe);
-            }
-        }
-        switch (outcome)
-        {
-            case CmaOutcome.NoMatchingRule: row.NoMatchingRule++; break;
-            case CmaOutcome.AllRegionsFenced: row.AllRegionsFenced++; break;
-            case CmaOutcome.Pinned: row.Pinned++; break;
-            case CmaOutcome.NoRoomToMigrate: row.NoRoomToMigrate++; break;
-            case CmaOutcome.MoverFailed: row.MoverFailed++; break;
-            default: row.NoSpace++; break;
-        }
-    }
-
     /// <summary>Replays a free by address (skipped when its allocation failed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per operation: inlined into the loop, as when it was one method
     private void Free(in TraceOp next)
@@ -276,27 +247,5 @@ internal sealed partial class MapReplay
         CmaAllocatorStats s = _regions[r].LastStats;
         return new OccupancyMap(atOp, what, _regions[r].Info.Size, _regions[r].Chunks.Count, _meters[r].Live, s.FreeBytes, s.LargestFreeBlock, s.FreeBlockCount,
             _occupancy!.Cells(r));
-    }
-
-    /// <summary>Where allocation <paramref name="next"/> goes (its device and type, or <paramref name="region"/>) and its row.</summary>
-    private DeviceReplayRow Target(in TraceOp next, string? region, out string? who, out string? what)
-    {
-        who = next.Device ?? _target.Device;
-        what = next.Device is null ? _target.Type : next.Type;
-        if (who is null && region is null)
-            throw new TraceFormatException(_target.Trace, next.Line, "the operation names no @device; give --device NAME (and --type) or --region NAME for traces without devices.");
-        return Row(region is null ? who! : "region:" + region, region is null ? what : null);
-    }
-
-    /// <summary>The row of <paramref name="device"/>/<paramref name="type"/>, added on its first request.</summary>
-    private DeviceReplayRow Row(string device, string? type)
-    {
-        if (!_rows.TryGetValue((device, type), out DeviceReplayRow? row))
-        {
-            row = new DeviceReplayRow(device, type);
-            _rows.Add((device, type), row);
-            _result.Devices.Add(row);
-        }
-        return row;
     }
 }
