@@ -66,18 +66,10 @@ internal sealed partial class CmaService
     /// <summary>Frees every live chunk of every region (the host's own tools, e.g. <c>replay --loop</c> between passes).</summary>
     internal void FreeAll()
     {
-        var addresses = new List<ulong>();
         foreach (Region r in Topology.Regions)
-        {
-            addresses.Clear();
-            lock (r.Sync)
-                r.Chunks.ForEach((start, _) => addresses.Add(start));
-            foreach (ulong address in addresses)
-                TryFree(address);
-        }
+            EmptyRegion(r);
     }
 
-    /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
     /// <inheritdoc/>
     public CmaState CaptureState()
     {
@@ -93,6 +85,7 @@ internal sealed partial class CmaService
         return new CmaState { TakenAt = DateTimeOffset.UtcNow, Regions = regions, Map = [.. topology.Map.Rules.Select(rule => rule.ToString())] };
     }
 
+    /// <summary>Region lookup by name for the host's own tools (replay, CLI).</summary>
     internal Region? FindRegion(string name) => Topology.ByName.GetValueOrDefault(name);
 
     /// <summary>The region named <paramref name="name"/>; an <see cref="ArgumentException"/> on

@@ -135,7 +135,7 @@ internal sealed partial class CmaService
         CmaTopology topology = Topology;
         ReloadPlan plan = ReloadPlan.Compute(Configured, topology, next);
         if (StartPlugins is { } plugins && ReloadPlan.PluginsText(plugins) != ReloadPlan.PluginsText(source.Plugins))
-            problems.Add($"{source.Prefix}:Plugins: plugin directories and pins are read once, when the application starts; restart it to load other plugins.");
+            problems.Add($"{source.Prefix}:Plugins: plugin directories, pins and HotReload are read once, when the application starts; restart it to load other plugins or change HotReload.");
         problems.AddRange(plan.Unsafe);
         foreach (Region r in plan.Removed)
         {

@@ -12,16 +12,14 @@ internal sealed partial class CmaService
         PluginCallScope.ThrowIfInside();
         ArgumentNullException.ThrowIfNull(region);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        CmaTopology topology = Topology;
-        if (!topology.ByName.TryGetValue(region, out Region? r))
-            CmaThrow.UnknownRegion(region, topology.ByName.Keys, nameof(region));
+        Region r = RegionNamed(region, nameof(region));
         var buffers = new List<CmaBuffer>();
         lock (r.Sync)
         {
             var found = new List<(ulong Start, ChunkEntry Entry)>();
             r.Chunks.ForEach((start, entry) =>
             {
-                if ((owner is null || r.OwnerName(entry.Owner) == owner) && !HasHandle(r, start) && r.Movables?.ByAddress.ContainsKey(start) != true)
+                if ((owner is null || r.OwnerName(entry.Owner) == owner) && Unclaimed(r, start))
                     found.Add((start, entry));
             });
             foreach ((ulong start, ChunkEntry entry) in found)
@@ -39,7 +37,7 @@ internal sealed partial class CmaService
             return null;
         lock (r.Sync)
         {
-            if (!r.Chunks.TryGet(address, out ChunkEntry entry) || HasHandle(r, address) || r.Movables?.ByAddress.ContainsKey(address) == true)
+            if (!r.Chunks.TryGet(address, out ChunkEntry entry) || !Unclaimed(r, address))
                 return null;
             return Reopen(r, address, entry);
         }
@@ -48,6 +46,10 @@ internal sealed partial class CmaService
     /// <summary>A handle for a live contiguous chunk that has none. Caller holds the region's lock.</summary>
     private CmaBuffer Reopen(Region region, ulong start, ChunkEntry entry) =>
         AdoptChunk(region, start, entry.Requested, region.OwnerName(entry.Owner));
+
+    /// <summary>Whether the live chunk at <paramref name="start"/> can be reopened: a contiguous chunk (not a movable one)
+    /// without a live handle. Caller holds the region's lock.</summary>
+    private static bool Unclaimed(Region region, ulong start) => !HasHandle(region, start) && region.Movables?.ByAddress.ContainsKey(start) != true;
 
     /// <summary>Whether the chunk at <paramref name="start"/> already has a live handle. Caller holds the region's lock.</summary>
     private static bool HasHandle(Region region, ulong start) => region.Handles is { } table && table.ContainsKey(start);

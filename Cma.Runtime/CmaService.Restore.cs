@@ -22,16 +22,19 @@ internal sealed partial class CmaService
 {
     /// <summary>Every way <paramref name="state"/> does not fit this host's configuration, one line each (empty when
     /// it fits): a region the configuration lacks, or a size, granule or start that differs.</summary>
-    internal IReadOnlyList<string> CheckState(CmaState state)
+    internal IReadOnlyList<string> CheckState(CmaState state) => CheckState(state, Topology);
+
+    /// <summary><see cref="CheckState(CmaState)"/> against <paramref name="topology"/> (read once by the caller).</summary>
+    private static List<string> CheckState(CmaState state, CmaTopology topology)
     {
         ArgumentNullException.ThrowIfNull(state);
         var problems = new List<string>();
         foreach (CmaRegionState saved in state.Regions)
         {
             CmaRegionSnapshot s = saved.Region;
-            if (!Topology.ByName.TryGetValue(s.Name, out Region? r))
+            if (!topology.ByName.TryGetValue(s.Name, out Region? r))
             {
-                problems.Add($"region '{s.Name}' is in the state but not configured (regions: {string.Join(", ", Topology.Regions.Select(x => x.Info.Name))})");
+                problems.Add($"region '{s.Name}' is in the state but not configured (regions: {string.Join(", ", topology.Regions.Select(x => x.Info.Name))})");
                 continue;
             }
             bool backed = s.Backing != CmaBacking.None || r.Memory is not null;
@@ -45,7 +48,7 @@ internal sealed partial class CmaService
         return problems;
     }
 
-    /// <summary>Restores every region of <paramref name="state"/> (which <see cref="CheckState"/> passed) into this
+    /// <summary>Restores every region of <paramref name="state"/> (which <see cref="CheckState(CmaState)"/> passed) into this
     /// host's empty regions. False, with the reason naming the region and chunk, when one could not be: the regions
     /// restored before it are emptied again, so the host is as it was.</summary>
     internal bool TryRestoreState(CmaState state, out IReadOnlyList<CmaRestoredRegion> restored, out string? reason)
@@ -55,17 +58,18 @@ internal sealed partial class CmaService
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var done = new List<CmaRestoredRegion>();
         restored = done;
-        reason = CheckState(state) is { Count: > 0 } problems ? string.Join("; ", problems) : null;
+        CmaTopology topology = Topology;   // once: a reload in between must not change the regions under the restore
+        reason = CheckState(state, topology) is { Count: > 0 } problems ? string.Join("; ", problems) : null;
         foreach (CmaRegionState saved in reason is null ? state.Regions : [])
         {
-            Region r = Topology.ByName[saved.Region.Name];
+            Region r = topology.ByName[saved.Region.Name];
             bool ok;
             lock (r.Sync)
                 ok = r.TryRestore(saved.Chunks, r.Info.Start - saved.Region.Start, out reason);
             if (!ok)
             {
                 foreach (CmaRestoredRegion back in done)
-                    EmptyRegion(Topology.ByName[back.Region]);
+                    EmptyRegion(topology.ByName[back.Region]);
                 done.Clear();
                 _logger.LogWarning("Restoring a state was refused: {Reason}. The host is as it was.", reason);
                 return false;

@@ -65,16 +65,6 @@ internal sealed partial class FreeGapTree
         GapCount = 1;
     }
 
-    /// <summary>Makes the whole range one gap again (the node array is kept, so nothing is allocated).</summary>
-    public void Reset()
-    {
-        _used = 0;
-        _freeList = Nil;
-        _root = NewNode(Start, End - Start);
-        FreeBytes = End - Start;
-        GapCount = 1;
-    }
-
     /// <summary>First address of the tracked range.</summary>
     public ulong Start { get; }
 

@@ -96,6 +96,13 @@ internal sealed partial class Region
         if (State == RegionState.Active)
             DisposeAllocator();
         Fence(ClosedReason, countFault: false);
+        ReleaseAll();
+    }
+
+    /// <summary>The end of a region closed for good (by <see cref="Close"/> or <see cref="CloseRetired"/>): its movable
+    /// chunks' bookkeeping, its journal and its bytes.</summary>
+    private void ReleaseAll()
+    {
         CloseMovables();
         Journal?.Dispose();
         ReleaseMemory();
@@ -105,15 +112,7 @@ internal sealed partial class Region
     /// is logged. Caller holds <see cref="Sync"/>.</summary>
     private void DisposeAllocator()
     {
-        try
-        {
-            using PluginCallScope call = PluginCallScope.Enter(this);
-            Allocator!.Dispose();
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning("Disposing the allocator of region {Region} threw {Error}.", Info.Name, e.Message);
-        }
+        DisposeInstance(Allocator!, AllocatorName);
         if (_reentered)
             _logger.LogWarning("The allocator of region {Region} called back into the Cma host from inside Dispose; the call was refused.", Info.Name);
     }

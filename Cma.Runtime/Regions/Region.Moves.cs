@@ -228,8 +228,7 @@ internal sealed partial class Region
         bool released = space.Gaps!.TryRelease(from, length);
         Debug.Assert(released, "a host-placed chunk's range is occupied in the gaps");
         PublishMovableChange();
-        CheckMovableAccounting();
-        target.CheckMovableAccounting();
+        CheckMovableAccounting();   // the target is never reusable (MoveOutForLongTermPin), so it keeps no such accounting
         return moves[0];
     }
 

@@ -40,13 +40,12 @@ internal sealed partial class Region
             SetState(RegionState.Active, null);
     }
 
-    /// <summary>Closes a retired region for good: disposes its allocator (if it was serving when retired) and releases its
-    /// memory; it stays fenced as removed. Caller holds <see cref="Sync"/>.</summary>
+    /// <summary>Closes a retired region for good: disposes its allocator (if it was serving when retired), closes its
+    /// journal and releases its memory; it stays fenced as removed. Caller holds <see cref="Sync"/>.</summary>
     public void CloseRetired(bool wasActive)
     {
         if (wasActive)
             DisposeAllocator();
-        CloseMovables();
-        ReleaseMemory();
+        ReleaseAll();   // the journal too: a region added back by a later reload opens its table again
     }
 }

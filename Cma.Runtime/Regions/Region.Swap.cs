@@ -24,10 +24,11 @@ internal sealed partial class Region
         if (fresh is null)
             return false;
         (reason, bool fault) = PlaceLiveChunks(fresh, allocatorName);
+        CmaAllocatorStats stats = default;
         if (reason is null)
         {
             fault = true;   // from here on a failure is a lie of the new instance
-            CmaAllocatorStats stats = ReadStatsInPlugin(fresh, out Exception? statsFault);
+            stats = ReadStatsInPlugin(fresh, out Exception? statsFault);
             if (_reentered)
                 reason = $"{allocatorName}: Stats called back into the Cma host";
             else if (!fresh.StatsHold(stats, statsFault))
@@ -41,7 +42,7 @@ internal sealed partial class Region
                 CountFault($"swap to {allocatorName} refused: {reason}");
             return false;
         }
-        PublishStats(ReadStatsInPlugin(fresh, out _));
+        PublishStats(stats);   // checked above
         AllocatorGuard? old = _guard;
         string oldName = AllocatorName;
         _guard = fresh;

@@ -61,7 +61,7 @@ internal sealed class ReloadPlan
         if (was.Alignment != now.Alignment)
             Unsafe.Add($"{now.Field}:Alignment: region '{now.Name}' Alignment {was.Alignment} → {now.Alignment} {fixedNote}.");
         if (was.Memory != now.Memory)
-            Unsafe.Add($"{now.Field}:Backing: region '{now.Name}' backing options (Backing, BackingPath, ZeroOnAllocate, PoisonOnFree, GuardBytes) {fixedNote}.");
+            Unsafe.Add($"{now.Field}:Backing: region '{now.Name}' backing options (Backing, BackingPath, ZeroOnAllocate, PoisonOnFree, GuardBytes, Persist, PersistFlush) {fixedNote}.");
         if (was.Movable != now.Movable)
             Unsafe.Add($"{now.Field}:Reusable: region '{now.Name}' reusable options (Reusable, MovableFrom, MigrationRetries) cannot change while running; restart the application to apply them.");
         // Against the region itself: an allocator swapped by hand since (TrySwapAllocator) goes back to the configured one.
@@ -69,9 +69,10 @@ internal sealed class ReloadPlan
             Swaps.Add((region, now));
     }
 
-    /// <summary>Plugin directories and pins as canonical text.</summary>
+    /// <summary>Plugin directories, pins and hot reload as canonical text.</summary>
     public static string PluginsText(Plugins.PluginSources plugins) =>
-        string.Join('\n', plugins.Directories) + "\n--\n" + string.Join('\n', plugins.Pins.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+        string.Join('\n', plugins.Directories) + "\n--\n" + string.Join('\n', plugins.Pins.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value))
+        + "\n--\n" + plugins.HotReload;
 
     /// <summary>A settings section as canonical text: its key/value pairs, sorted, one per line.</summary>
     public static string SettingsText(IConfiguration settings) =>

@@ -33,6 +33,19 @@ public sealed class EmbeddedApplyTests
     }
 
     [Fact]
+    public void A_change_to_Plugins_HotReload_is_refused_too()
+    {
+        IConfigurationRoot start = Root(("Cma:Regions:0:Name", "a"), ("Cma:Regions:0:Size", "1M"));
+        using ServiceProvider services = new ServiceCollection().AddCma(start.GetSection("Cma")).BuildServiceProvider();
+        ICmaService cma = services.GetRequiredService<ICmaService>();
+
+        CmaReloadOutcome outcome = cma.Apply(Root(("Cma:Regions:0:Name", "a"), ("Cma:Regions:0:Size", "1M"), ("Cma:Plugins:HotReload", "true")));
+
+        Assert.Equal(CmaReloadResult.Refused, outcome.Result);
+        Assert.Contains(outcome.Problems, p => p.StartsWith("Cma:Plugins:", StringComparison.Ordinal) && p.Contains("HotReload", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_reload_puts_back_the_configured_allocator_of_a_region_swapped_by_hand()
     {
         using TestHost host = TestHost.Start($"[ {A} ]");
