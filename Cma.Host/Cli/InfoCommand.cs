@@ -30,12 +30,20 @@ internal static class InfoCommand
         CmaInfo? info = null;
         bool matched = device is null || service.TryGetInfo(device, type, out info) == CmaOutcome.Ok;
         CmaState? state = chunks ? service.CaptureState() : null;
+        if (json && state is not null)
+        {
+            // The state document itself (what replay --save-snapshot writes), so that replay --from-snapshot reads it.
+            using var bytes = new MemoryStream();
+            state.WriteJson(bytes);
+            console.Output.WriteLine(System.Text.Encoding.UTF8.GetString(bytes.ToArray()));
+            return 0;
+        }
         if (json)
         {
             var doc = new
             {
                 config = host.ConfigPath,
-                regions = state is null ? (object)service.GetRegions() : state.Regions,
+                regions = service.GetRegions(),
                 map = service.Map.Rules.Select(r => r.ToString()),
                 device = device is null ? null : new { name = device, type = type ?? DeviceMap.CommonType, matched, info },
             };

@@ -39,6 +39,22 @@ public sealed class SnapshotReplayCliTests
     }
 
     [Fact]
+    public void Info_chunks_json_writes_the_state_document_that_replay_from_snapshot_reads()
+    {
+        string saved = WriteTemp("info.json", "");
+        (int code, string output, string error) = CliRun.Run("info", "--chunks", "--json", "--config", CliRun.DefaultConfig);
+        Assert.True(code == 0, error);
+        File.WriteAllText(saved, output);
+
+        using (FileStream file = File.OpenRead(saved))
+            Assert.NotEmpty(CmaState.ReadJson(file).Regions);
+        string trace = Path.Combine(Path.GetDirectoryName(saved)!, "one.trace");
+        File.WriteAllText(trace, "a e 4K @video/a\n");
+        (code, _, error) = CliRun.Run("replay", trace, "--from-snapshot", saved, "--config", CliRun.DefaultConfig);
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
     public void The_restored_chunks_count_in_peak_live_bytes_and_footprint()
     {
         string a = WriteTemp("a.trace", TraceA);
