@@ -66,7 +66,7 @@ internal sealed class ReplayResult
 
     /// <summary>Allocator time per operation, from the timed pass (<see cref="AllocatorTiming"/>: no host checks, no
     /// parsing; the mean from batches, the percentiles from sampled operations); null when not timed.</summary>
-    public LatencySummary? Latency { get; set; }
+    public LatencySummary? Latency => Timing?.Latency;
 
     /// <summary>The timed pass in full (batches left out, failures there); null when not timed.</summary>
     public TimedReplay? Timing { get; set; }

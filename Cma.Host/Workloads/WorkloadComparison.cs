@@ -149,19 +149,25 @@ internal static class WorkloadComparison
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         while (operations < WarmUpOperations && System.Diagnostics.Stopwatch.GetElapsedTime(started) < WarmUpTime)
         {
-            ICmaAllocator allocator = candidate.Provider.Create(info, s_noSettings);
-            try
-            {
-                using ITraceReader reader = profile?.OpenReader(trace) ?? trace.OpenReader();
-                long pass = AllocatorTiming.Run(reader, allocator, info.Size, info.Granule).Latency.Operations;
-                if (pass == 0)
-                    return;
-                operations += pass;
-            }
-            finally
-            {
-                DisposeQuietly(allocator);
-            }
+            long pass = TimedPass(trace, profile, candidate, info).Latency.Operations;
+            if (pass == 0)
+                return;
+            operations += pass;
+        }
+    }
+
+    /// <summary>One pass of <see cref="AllocatorTiming"/> on a fresh instance over <paramref name="info"/>.</summary>
+    private static TimedReplay TimedPass(TraceFile trace, TraceProfile? profile, AllocatorCandidate candidate, CmaRegion info)
+    {
+        ICmaAllocator allocator = candidate.Provider.Create(info, s_noSettings);
+        try
+        {
+            using ITraceReader reader = profile?.OpenReader(trace) ?? trace.OpenReader();
+            return AllocatorTiming.Run(reader, allocator, info.Size, info.Granule);
+        }
+        finally
+        {
+            DisposeQuietly(allocator);
         }
     }
 
@@ -170,23 +176,14 @@ internal static class WorkloadComparison
     /// <see cref="ReplayResult.TimingFault"/> instead.</summary>
     private static void Time(TraceFile trace, TraceProfile? profile, AllocatorCandidate candidate, CmaRegion info, ReplayResult result)
     {
-        ICmaAllocator? allocator = null;
         try
         {
             WarmUp(trace, profile, candidate, info, result.Operations);
-            allocator = candidate.Provider.Create(info, s_noSettings);
-            using ITraceReader reader = profile?.OpenReader(trace) ?? trace.OpenReader();
-            TimedReplay timed = AllocatorTiming.Run(reader, allocator, info.Size, info.Granule);
-            result.Latency = timed.Latency;
-            result.Timing = timed;
+            result.Timing = TimedPass(trace, profile, candidate, info);
         }
         catch (Exception e) when (e is not TraceFormatException)
         {
             result.TimingFault = $"{candidate.Name} threw {e.GetType().Name} in the timed pass: {e.Message}";
-        }
-        finally
-        {
-            DisposeQuietly(allocator);
         }
     }
 

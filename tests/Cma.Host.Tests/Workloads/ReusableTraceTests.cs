@@ -161,5 +161,6 @@ public class ReusableTraceTests
         Assert.Equal(1L, result.Devices.Single(d => d.Device == "camera").Requests);
         Assert.Equal((64UL << 10) + (8UL << 10) + (1UL << 20), result.Regions[0].PeakLiveBytes);
         Assert.Equal(0, service.GetRegion("r").Chunks);
+        Assert.All(result.Migration, m => Assert.Equal(0, m.Migrations));   // not reusable: nothing ever moved
     }
 }
