@@ -143,9 +143,6 @@ internal sealed class ChunkJournal : IDisposable
         CompactIfDue();
     }
 
-    /// <summary>The live chunks, by offset.</summary>
-    public IReadOnlyList<PersistedChunk> LiveChunks() => _state.Snapshot();
-
     /// <summary>Rewrites the journal as just the live set: a fresh file, synced, renamed over the journal.</summary>
     public void Compact()
     {

@@ -80,7 +80,7 @@ internal static class JournalReplay
     }
 
     /// <summary>The start-up error for a journal written under another identity: each differing field, and the fix.</summary>
-    public static CmaConfigurationException Mismatch(string path, List<string> differences)
+    private static CmaConfigurationException Mismatch(string path, List<string> differences)
     {
         string fix = $" (the persisted chunk table '{path}' does not match the region's configuration: restore the previous "
             + "configuration, or delete that file to start the region empty, losing its persisted chunks)";

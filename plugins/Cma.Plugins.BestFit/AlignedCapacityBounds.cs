@@ -134,22 +134,21 @@ internal struct AlignedCapacityBounds
     /// O(n) per tracked alignment.</summary>
     /// <param name="items">The hole slots.</param>
     /// <param name="holes">Every hole of the index.</param>
-    /// <param name="granuleShift">log2 of the region's granule.</param>
     /// <exception cref="InvalidOperationException">A bound is below a capacity, or a slot is inconsistent.</exception>
-    public readonly void Audit(Hole[] items, List<int> holes, int granuleShift)
+    public readonly void Audit(Hole[] items, List<int> holes)
     {
         for (int slot = 0; slot < _trackedCount; slot++)
         {
             ulong alignment = 1UL << _trackedAlignmentLogs[slot];
-            if (_slotOfAlignmentLog[_trackedAlignmentLogs[slot]] != slot || alignment >> granuleShift <= 1)
+            if (_slotOfAlignmentLog[_trackedAlignmentLogs[slot]] != slot || alignment >> _granuleShift <= 1)
                 throw new InvalidOperationException($"best-fit tracked alignment slot {slot} is inconsistent.");
             var counts = new int[SmallClasses * 64];
             foreach (int hole in holes)
             {
                 ulong capacity = BestFitUnits.AlignedCapacity(items[hole].Start, items[hole].Size, alignment);
-                int sizeClass = BestFitUnits.SizeClass(items[hole].Size >> granuleShift);
+                int sizeClass = BestFitUnits.SizeClass(items[hole].Size >> _granuleShift);
                 if (sizeClass < SmallClasses)
-                    counts[(sizeClass * 64) + (int)(capacity >> granuleShift)]++;
+                    counts[(sizeClass * 64) + (int)(capacity >> _granuleShift)]++;
                 else if (_bounds[(slot * ClassCount) + sizeClass] < capacity)
                     throw new InvalidOperationException($"best-fit capacity bound for alignment 0x{alignment:X} is below hole 0x{items[hole].Start:X}'s capacity.");
             }

@@ -178,7 +178,7 @@ internal sealed partial class HoleSizeIndex
             }
         }
         _classes.Audit();
-        _bounds.Audit(items, holes, _granuleShift);
+        _bounds.Audit(items, holes);
     }
 
     /// <summary>The size class of a byte count.</summary>

@@ -1,8 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Cma.Benchmarks;
 
@@ -48,7 +44,8 @@ public class PersistBenchmarks
     [Benchmark]
     public CmaOutcome AllocateFree()
     {
-        _service.TryAllocateFrom("r", 64 * 1024, 0, out CmaChunk chunk);
+        if (_service.TryAllocateFrom("r", 64 * 1024, 0, out CmaChunk chunk) != CmaOutcome.Ok)
+            throw new InvalidOperationException("The benchmark region refused a 64 KiB chunk.");
         return _service.TryFree(chunk.Address);
     }
 }

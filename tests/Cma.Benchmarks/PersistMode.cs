@@ -23,7 +23,7 @@ internal static class PersistMode
         Directory.CreateDirectory(dir);
         try
         {
-            Console.WriteLine($"load: {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine($"load: {MemoryMode.LoadAverage()}");
             (string Name, string Extra, int Pairs)[] cases = [("File, no Persist", "", 20_000), ("Persist, Os", "\"Persist\": true", 20_000), ("Persist, EachChange", "\"Persist\": true, \"PersistFlush\": \"EachChange\"", 100)];
             var samples = cases.Select(_ => new List<double>()).ToArray();
             for (int r = 0; r < rounds; r++)
@@ -32,7 +32,7 @@ internal static class PersistMode
                     samples[i].Add(PairCost(dir, $"case{i}", cases[i].Extra, cases[i].Pairs));
             }
             for (int i = 0; i < cases.Length; i++)
-                Console.WriteLine($"  {cases[i].Name,-22} allocate+free pair: min {samples[i].Min(),10:F0} ns  median {Median(samples[i]),10:F0} ns");
+                Console.WriteLine($"  {cases[i].Name,-22} allocate+free pair: min {samples[i].Min(),10:F0} ns  median {MemoryMode.Median(samples[i]),10:F0} ns");
             var reopen = new List<double>();
             Fill(dir, chunks);
             for (int r = 0; r < Math.Max(3, rounds / 2); r++)
@@ -46,8 +46,8 @@ internal static class PersistMode
                 }
                 reopen.Add(clock.Elapsed.TotalMilliseconds);
             }
-            Console.WriteLine($"  reopen with {chunks:N0} persisted chunks (host built, journal replayed, chunks placed): min {reopen.Min():F0} ms  median {Median(reopen):F0} ms");
-            Console.WriteLine($"load: {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine($"  reopen with {chunks:N0} persisted chunks (host built, journal replayed, chunks placed): min {reopen.Min():F0} ms  median {MemoryMode.Median(reopen):F0} ms");
+            Console.WriteLine($"load: {MemoryMode.LoadAverage()}");
             return 0;
         }
         finally
@@ -89,10 +89,4 @@ internal static class PersistMode
 
     private static string Region(string dir, string name, string size, string extra) =>
         $$"""[ { "Name": "{{name}}", "Size": "{{size}}", "Allocator": "best-fit", "Backing": "File", "BackingPath": "{{Path.Combine(dir, name + ".bin")}}"{{(extra.Length == 0 ? "" : ", " + extra)}} } ]""";
-
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted[sorted.Length / 2];
-    }
 }

@@ -22,11 +22,8 @@ internal static class RegistryMode
         }
         (TraceStep[] steps, int slotCount, ulong regionSize) = TraceFileMode.Parse(args[0]);
         var slots = new ChunkSlot[slotCount];
-        using (ICmaAllocator raw = BenchPlugins.CreateRaw(args[1], regionSize))
-            TraceReplay.Raw(raw, steps, slots);
         // Addresses per allocation (0 = failed), in step order; frees look theirs up by slot.
         var addresses = new ulong[slotCount];
-        Array.Clear(slots);
         using (ICmaAllocator raw = BenchPlugins.CreateRaw(args[1], regionSize))
         {
             foreach (TraceStep step in steps)

@@ -1,8 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Cma.Benchmarks;
 
@@ -21,7 +17,7 @@ namespace Cma.Benchmarks;
 [MemoryDiagnoser]
 public class ReusableAllocBenchmarks
 {
-    /// <summary>The three regions compared.</summary>
+    /// <summary>The four regions compared.</summary>
     public static IEnumerable<string> Cases => ["ordinary", "reusable-empty", "reusable-movables", "reusable-movables-below"];
 
     [ParamsSource(nameof(Cases))]

@@ -18,10 +18,10 @@ internal static class ReusableQuickMode
     {
         // At least 2: the migration alternates rounds that time the host's move with rounds that time the bare copy.
         int rounds = Math.Max(2, args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30);
-        Console.WriteLine($"load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load: {MemoryMode.LoadAverage()}");
         Pairs(rounds);
         Migration(rounds);
-        Console.WriteLine($"load: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load: {MemoryMode.LoadAverage()}");
         return 0;
     }
 
@@ -52,7 +52,7 @@ internal static class ReusableQuickMode
             }
             Console.WriteLine($"allocate+free pair, {size / 1024} KiB, {rounds} interleaved samples of {pairsPerSample} pairs:");
             for (int i = 0; i < cases.Length; i++)
-                Console.WriteLine($"  {cases[i].Region,-24} min {samples[i].Min(),7:F1} ns  median {Median(samples[i]),7:F1} ns  alloc {allocated[i] / ((double)rounds * pairsPerSample),6:F0} B/pair");
+                Console.WriteLine($"  {cases[i].Region,-24} min {samples[i].Min(),7:F1} ns  median {MemoryMode.Median(samples[i]),7:F1} ns  alloc {allocated[i] / ((double)rounds * pairsPerSample),6:F0} B/pair");
             foreach (ReusableAllocBenchmarks b in cases)
                 b.Cleanup();
         }
@@ -108,18 +108,12 @@ internal static class ReusableQuickMode
         }
         b.Cleanup();
         Console.WriteLine($"64 MiB in {MigrationBenchmarks.ChunkSizes.Length} movable chunks, {rounds} interleaved rounds:");
-        Console.WriteLine($"  migrate (host)           min {host.Min(),6:F2} ms  median {Median(host),6:F2} ms");
-        Console.WriteLine($"  Buffer.MemoryCopy 64 MiB min {memmove.Min(),6:F2} ms  median {Median(memmove),6:F2} ms");
-        Console.WriteLine($"  MemoryCopy per chunk     min {perChunk.Min(),6:F2} ms  median {Median(perChunk),6:F2} ms");
-        Console.WriteLine($"  same copies in the region min {inRegion.Min(),6:F2} ms  median {Median(inRegion),6:F2} ms  (pinned chunk → +64 MiB, no host)");
-        Console.WriteLine($"  migrate, no bytes (None) min {noBytes.Min(),6:F2} ms  median {Median(noBytes),6:F2} ms  ({noBytes.Min() * 1e6 / MigrationBenchmarks.ChunkSizes.Length:F0} ns per chunk at the minimum)");
+        Console.WriteLine($"  migrate (host)           min {host.Min(),6:F2} ms  median {MemoryMode.Median(host),6:F2} ms");
+        Console.WriteLine($"  Buffer.MemoryCopy 64 MiB min {memmove.Min(),6:F2} ms  median {MemoryMode.Median(memmove),6:F2} ms");
+        Console.WriteLine($"  MemoryCopy per chunk     min {perChunk.Min(),6:F2} ms  median {MemoryMode.Median(perChunk),6:F2} ms");
+        Console.WriteLine($"  same copies in the region min {inRegion.Min(),6:F2} ms  median {MemoryMode.Median(inRegion),6:F2} ms  (pinned chunk → +64 MiB, no host)");
+        Console.WriteLine($"  migrate, no bytes (None) min {noBytes.Min(),6:F2} ms  median {MemoryMode.Median(noBytes),6:F2} ms  ({noBytes.Min() * 1e6 / MigrationBenchmarks.ChunkSizes.Length:F0} ns per chunk at the minimum)");
         var ratios = host.Zip(memmove.Where((_, i) => (i & 1) == 1), (h, m) => h / m).ToList();
-        Console.WriteLine($"  ratio migrate/memmove: of minima {host.Min() / memmove.Min():F2}, of medians {Median(host) / Median(memmove):F2}, per-round median {Median(ratios):F2}");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        Console.WriteLine($"  ratio migrate/memmove: of minima {host.Min() / memmove.Min():F2}, of medians {MemoryMode.Median(host) / MemoryMode.Median(memmove):F2}, per-round median {MemoryMode.Median(ratios):F2}");
     }
 }

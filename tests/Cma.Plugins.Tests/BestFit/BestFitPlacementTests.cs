@@ -117,7 +117,6 @@ public sealed class BestFitPlacementTests
         Assert.True(bestFit.TryAllocate(5 * G, G, out _));
     }
 
-    /// <summary>A best-fit allocator from the real plugin DLL.</summary>
     [Fact]
     public void A_large_chunk_goes_at_its_hole_end_when_that_is_aligned_and_a_small_one_at_the_head()
     {
@@ -146,6 +145,7 @@ public sealed class BestFitPlacementTests
         Assert.Equal(AlignedStart, address);
     }
 
+    /// <summary>A best-fit allocator from the real plugin DLL.</summary>
     internal static ICmaAllocator Create(ulong start, ulong size, IReadOnlyDictionary<string, string?>? settings = null) =>
         FirstPartyPlugins.Create("best-fit", new CmaRegion("bf", start, size, G), settings);
 

@@ -16,7 +16,7 @@ public sealed class ExactPlacementTests
 
     [Theory]
     [MemberData(nameof(ExactAllocators))]
-    public void Every_first_party_allocator_implements_exact_placement(string name)
+    public void Every_exact_first_party_allocator_implements_exact_placement(string name)
     {
         using ICmaAllocator allocator = Create(name);
         Assert.IsAssignableFrom<ICmaExactPlacement>(allocator);
