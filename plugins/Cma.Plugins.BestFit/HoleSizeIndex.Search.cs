@@ -157,16 +157,20 @@ internal sealed partial class HoleSizeIndex
     {
         int slot = _bounds.Track(alignmentLog);
         Hole[] items = _arena.Items;
-        var holes = new List<int>();
         for (int sizeClass = _classes.NextAtOrAbove(0); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
         {
-            holes.Clear();
             if (sizeClass < ExactClasses)
-                HoleList.Audit(items, _roots[sizeClass], holes);
-            else
-                Treap.Audit(items, _roots[sizeClass], holes);
-            foreach (int hole in holes)
+            {
+                for (int hole = _roots[sizeClass]; hole != HoleArena.Nil; hole = items[hole].Right)   // the class's list
+                    _bounds.Count(slot, items[hole].Start, items[hole].Size, sizeClass, +1);
+                continue;
+            }
+            for (int depth = PushLeftSpine(items, _roots[sizeClass], 0, 0); depth > 0;)   // the class's treap, in order
+            {
+                int hole = _path[--depth];
                 _bounds.Count(slot, items[hole].Start, items[hole].Size, sizeClass, +1);
+                depth = PushLeftSpine(items, items[hole].Right, 0, depth);
+            }
         }
         return slot;
     }
