@@ -122,8 +122,8 @@ internal sealed class ChunkJournal : IDisposable
         ThrowIfFailed();
         if (_state.Live.ContainsKey(offset))
             throw new InvalidOperationException($"The chunk journal '{Path}' already holds a live chunk at offset {offset}.");
-        if (size == 0 || offset >= Identity.RegionSize || size > Identity.RegionSize - offset || requested > size)
-            throw new ArgumentOutOfRangeException(nameof(size), $"Chunk [{offset}, +{size}) (requested {requested}) does not fit the region of {Identity.RegionSize} bytes.");
+        if (JournalFormat.ChunkProblem(offset, size, requested, Identity.RegionSize) is { } problem)
+            throw new ArgumentOutOfRangeException(nameof(size), char.ToUpperInvariant(problem[0]) + problem[1..] + ".");
         int ownerId = OwnerId(owner);
         Append(new JournalRecord(NextSequence, JournalRecordType.Allocate, kind, 0, ownerId, offset, size, requested), default);
         _state.Live.Add(offset, new LiveChunk(size, requested, ownerId, kind));

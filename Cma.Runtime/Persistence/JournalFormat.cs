@@ -32,6 +32,13 @@ internal readonly record struct JournalRecord(
 /// </summary>
 internal static class JournalFormat
 {
+    /// <summary>Why a chunk record cannot describe a chunk of a region of <paramref name="regionSize"/> bytes (empty,
+    /// outside it, or asking for more than it holds), or null when it can: the one rule of the writer and of replay.</summary>
+    public static string? ChunkProblem(ulong offset, ulong size, ulong requested, ulong regionSize) =>
+        size == 0 || offset >= regionSize || size > regionSize - offset || requested > size
+            ? $"chunk [{offset}, +{size}) (requested {requested}) does not fit the region of {regionSize} bytes"
+            : null;
+
     /// <summary>The header's size in bytes; the first record starts here.</summary>
     public const int HeaderSize = 256;
 

@@ -95,8 +95,8 @@ internal static class JournalReplay
             case JournalRecordType.Allocate:
                 if ((uint)record.OwnerId >= (uint)state.Owners.Count)
                     return $"owner id {record.OwnerId} was never named";
-                if (record.Size == 0 || record.Offset >= regionSize || record.Size > regionSize - record.Offset || record.Requested > record.Size)
-                    return $"chunk [{record.Offset}, +{record.Size}) (requested {record.Requested}) does not fit the region of {regionSize} bytes";
+                if (JournalFormat.ChunkProblem(record.Offset, record.Size, record.Requested, regionSize) is { } problem)
+                    return problem;
                 if (!Enum.IsDefined(record.Kind))
                     return $"unknown chunk kind {(byte)record.Kind}";
                 return state.Live.TryAdd(record.Offset, new LiveChunk(record.Size, record.Requested, record.OwnerId, record.Kind))
