@@ -191,13 +191,10 @@ internal sealed class ChunkJournal : IDisposable
     {
         if (_state.OwnerIds.TryGetValue(owner, out int id))
             return id;
-        byte[] name = System.Text.Encoding.UTF8.GetBytes(owner);
-        if (name.Length > JournalFormat.MaxOwnerNameBytes)
+        if (System.Text.Encoding.UTF8.GetByteCount(owner) > JournalFormat.MaxOwnerNameBytes)
             throw new ArgumentException($"The owner '{owner}' is longer than {JournalFormat.MaxOwnerNameBytes} UTF-8 bytes.", nameof(owner));
         id = _state.Owners.Count;
-        byte[] payload = new byte[JournalFormat.PayloadBlocksFor(name.Length) * JournalFormat.RecordSize];
-        name.CopyTo(payload, 0);
-        Append(new JournalRecord(NextSequence, JournalRecordType.OwnerName, default, (ushort)(payload.Length / JournalFormat.RecordSize), id, (ulong)name.Length, 0, 0), payload);
+        Append(JournalFormat.OwnerRecord(NextSequence, id, owner, out byte[] payload), payload);
         _state.Owners.Add(owner);
         _state.OwnerIds.Add(owner, id);
         return id;

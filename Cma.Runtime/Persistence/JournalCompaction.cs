@@ -27,10 +27,7 @@ internal static class JournalCompaction
             ulong sequence = 0;
             for (int id = 0; id < state.Owners.Count; id++)
             {
-                byte[] name = Encoding.UTF8.GetBytes(state.Owners[id]);
-                byte[] payload = new byte[JournalFormat.PayloadBlocksFor(name.Length) * JournalFormat.RecordSize];
-                name.CopyTo(payload, 0);
-                var record = new JournalRecord(++sequence, JournalRecordType.OwnerName, default, (ushort)(payload.Length / JournalFormat.RecordSize), id, (ulong)name.Length, 0, 0);
+                JournalRecord record = JournalFormat.OwnerRecord(++sequence, id, state.Owners[id], out byte[] payload);
                 used = Reserve(stream, buffer, used, JournalFormat.RecordSize + payload.Length);
                 JournalFormat.Encode(buffer.AsSpan(used), record, payload, seed);
                 payload.CopyTo(buffer, used + JournalFormat.RecordSize);

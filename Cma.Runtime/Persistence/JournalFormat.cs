@@ -32,6 +32,16 @@ internal readonly record struct JournalRecord(
 /// </summary>
 internal static class JournalFormat
 {
+    /// <summary>The record naming owner <paramref name="id"/>, and in <paramref name="payload"/> its UTF-8 name padded to
+    /// whole record blocks: what the writer appends and compaction rewrites.</summary>
+    public static JournalRecord OwnerRecord(ulong sequence, int id, string name, out byte[] payload)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(name);
+        payload = new byte[PayloadBlocksFor(bytes.Length) * RecordSize];
+        bytes.CopyTo(payload, 0);
+        return new JournalRecord(sequence, JournalRecordType.OwnerName, default, (ushort)(payload.Length / RecordSize), id, (ulong)bytes.Length, 0, 0);
+    }
+
     /// <summary>Why a chunk record cannot describe a chunk of a region of <paramref name="regionSize"/> bytes (empty,
     /// outside it, or asking for more than it holds), or null when it can: the one rule of the writer and of replay.</summary>
     public static string? ChunkProblem(ulong offset, ulong size, ulong requested, ulong regionSize) =>
