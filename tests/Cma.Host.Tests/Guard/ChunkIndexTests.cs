@@ -2,31 +2,39 @@ using Cma.Runtime.Regions;
 
 namespace Cma.Host.Tests.Guard;
 
-/// <summary>The host's chunk registry through the calls the region makes (TryInsert, Remove, ForEach): overlap checks
-/// across bucket boundaries and against far neighbours, and a seeded random comparison with a naive list of live chunks.</summary>
+/// <summary>The host's chunk registry through the calls the region makes (TryInsert, Remove, ForEach, the queries), in
+/// both layouts (granule marks and address buckets): overlap checks across bucket and word boundaries and against far
+/// neighbours, and seeded random comparisons with a naive list of live chunks.</summary>
 public class ChunkIndexTests
 {
     private const ulong Granule = 4096;
 
     private const ulong Start = 1UL << 30;
 
-    /// <summary>A 64 MiB region: buckets of 64 granules (256 KiB).</summary>
-    private static ChunkIndex NewIndex() => new(Start, 64UL << 20, Granule);
+    /// <summary>A 64 MiB region in <paramref name="layout"/>: "marks" (two bits per granule) or "buckets" (of 64
+    /// granules, 256 KiB).</summary>
+    private static ChunkIndex NewIndex(string layout) => layout == "marks"
+        ? new GranuleChunkIndex(Start, 64UL << 20, Granule)
+        : new BucketChunkIndex(Start, 64UL << 20, Granule);
 
-    [Fact]
-    public void A_range_that_encloses_a_chunk_in_a_later_bucket_overlaps_it()
+    [Theory]
+    [InlineData("marks")]
+    [InlineData("buckets")]
+    public void A_range_that_encloses_a_chunk_in_a_later_bucket_overlaps_it(string layout)
     {
-        ChunkIndex index = NewIndex();
+        ChunkIndex index = NewIndex(layout);
         Assert.True(index.TryInsert(Start + (10UL << 20), new ChunkEntry(Granule, Granule, 0)));
 
         Assert.False(index.TryInsert(Start, new ChunkEntry(16UL << 20, 16UL << 20, 1)));
         Assert.True(index.TryInsert(Start, new ChunkEntry(10UL << 20, 10UL << 20, 1)));
     }
 
-    [Fact]
-    public void A_range_that_starts_inside_a_long_chunk_from_an_earlier_bucket_overlaps_it()
+    [Theory]
+    [InlineData("marks")]
+    [InlineData("buckets")]
+    public void A_range_that_starts_inside_a_long_chunk_from_an_earlier_bucket_overlaps_it(string layout)
     {
-        ChunkIndex index = NewIndex();
+        ChunkIndex index = NewIndex(layout);
         Assert.True(index.TryInsert(Start, new ChunkEntry(8UL << 20, 8UL << 20, 0)));
 
         Assert.False(index.TryInsert(Start + (8UL << 20) - Granule, new ChunkEntry(Granule, Granule, 1)));
@@ -35,10 +43,12 @@ public class ChunkIndexTests
         Assert.Equal(2, index.Count);
     }
 
-    [Fact]
-    public void Remove_of_an_address_where_no_chunk_starts_changes_nothing()
+    [Theory]
+    [InlineData("marks")]
+    [InlineData("buckets")]
+    public void Remove_of_an_address_where_no_chunk_starts_changes_nothing(string layout)
     {
-        ChunkIndex index = NewIndex();
+        ChunkIndex index = NewIndex(layout);
         var entry = new ChunkEntry(2 * Granule, Granule + 1, 3);
         Assert.True(index.TryInsert(Start + Granule, entry));
 
@@ -48,11 +58,13 @@ public class ChunkIndexTests
         Assert.Equal([(Start + Granule, entry)], Listed(index));
     }
 
-    [Fact]
-    public void Random_inserts_removes_and_overlap_queries_agree_with_a_naive_list_of_live_chunks()
+    [Theory]
+    [InlineData("marks")]
+    [InlineData("buckets")]
+    public void Random_inserts_removes_and_overlap_queries_agree_with_a_naive_list_of_live_chunks(string layout)
     {
         var random = new Random(42);
-        ChunkIndex index = NewIndex();
+        ChunkIndex index = NewIndex(layout);
         var live = new SortedDictionary<ulong, ulong>();
         for (int step = 0; step < 5_000; step++)
         {
@@ -65,9 +77,11 @@ public class ChunkIndexTests
             var collected = new List<ulong>();
             index.CollectOverlapping(at, size, collected);
             Assert.Equal(live.Where(c => c.Key < at + size && at < c.Key + c.Value).Select(c => c.Key), collected);
-            Assert.Equal(!naiveOverlap, index.TryInsert(at, new ChunkEntry(size, size, 0)));
+            Assert.Equal(!naiveOverlap, index.TryInsert(at, new ChunkEntry(size, size - (ulong)step % Granule, step)));
             if (!naiveOverlap)
                 live.Add(at, size);
+            Assert.Equal(!naiveOverlap, index.TryGet(at, out ChunkEntry got) && got == new ChunkEntry(size, size - (ulong)step % Granule, step));
+            Assert.False(index.TryGet(at + Granule / 2, out _));
             if (live.Count > 0 && random.Next(3) == 0)
             {
                 ulong victim = live.Keys.ElementAt(random.Next(live.Count));
@@ -80,14 +94,17 @@ public class ChunkIndexTests
         index.ForEach((start, _) => listed.Add(start));
         Assert.Equal(live.Keys, listed);
         Assert.Equal(live.Count, index.Count);
+        Assert.Equal(live.Values.Aggregate(0UL, (sum, size) => sum + size), index.Bytes);
     }
 
-    [Fact]
-    public void Sparse_buckets_keep_every_chunks_entry_through_inserts_and_removes()
+    [Theory]
+    [InlineData("marks")]
+    [InlineData("buckets")]
+    public void Sparse_buckets_keep_every_chunks_entry_through_inserts_and_removes(string layout)
     {
         // Few live chunks per 64-granule bucket: buckets keep going between empty, one chunk and a few.
         var random = new Random(7);
-        ChunkIndex index = NewIndex();
+        ChunkIndex index = NewIndex(layout);
         var live = new Dictionary<ulong, ChunkEntry>();
         for (int step = 0; step < 20_000; step++)
         {
@@ -109,6 +126,50 @@ public class ChunkIndexTests
             }
         }
         Assert.Equal(live.Count, index.Count);
+    }
+
+    [Fact]
+    public void A_region_of_up_to_2_to_the_24_granules_gets_the_marks_layout_and_a_larger_one_the_buckets()
+    {
+        Assert.IsType<GranuleChunkIndex>(ChunkIndex.For(Start, 64UL << 30, Granule));
+        Assert.IsType<BucketChunkIndex>(ChunkIndex.For(Start, 128UL << 30, Granule));
+        Assert.IsType<BucketChunkIndex>(ChunkIndex.For(Start, 64UL << 30, 16));
+    }
+
+    [Fact]
+    public void Marks_find_neighbours_across_every_summary_level_of_a_2_to_the_24_granule_region()
+    {
+        // 2^25 + 2 marks: the first and last chunks are 2^25 bits apart, beyond a word, a summary word and a summary group.
+        const ulong size = 64UL << 30;
+        var index = new GranuleChunkIndex(Start, size, Granule);
+        Assert.True(index.TryInsert(Start, new ChunkEntry(Granule, 1, 1)));
+        Assert.True(index.TryInsert(Start + size - 2 * Granule, new ChunkEntry(2 * Granule, 2, 2)));
+
+        Assert.False(index.Overlaps(Start + Granule, size - 3 * Granule));
+        Assert.True(index.Overlaps(Start + Granule, size - 2 * Granule));
+        Assert.False(index.TryInsert(Start + Granule, new ChunkEntry(size - Granule, 3, 3)));
+        Assert.True(index.TryInsert(Start + Granule, new ChunkEntry(size - 3 * Granule, 3, 3)));
+        var collected = new List<ulong>();
+        index.CollectOverlapping(Start, size, collected);
+        Assert.Equal([Start, Start + Granule, Start + size - 2 * Granule], collected);
+
+        Assert.True(index.Remove(Start + Granule, out ChunkEntry middle));
+        Assert.Equal(new ChunkEntry(size - 3 * Granule, 3, 3), middle);
+        Assert.True(index.Remove(Start + size - 2 * Granule, out ChunkEntry last));
+        Assert.Equal(new ChunkEntry(2 * Granule, 2, 2), last);
+        Assert.False(index.Overlaps(Start + Granule, size - Granule));
+        Assert.True(index.Overlaps(Start + Granule / 2, Granule));
+        Assert.Equal([(Start, new ChunkEntry(Granule, 1, 1))], Listed(index));
+    }
+
+    [Fact]
+    public void Marks_refuse_a_chunk_that_does_not_cover_whole_granules_and_change_nothing()
+    {
+        var index = new GranuleChunkIndex(Start, 64UL << 20, Granule);
+        Assert.Throws<ArgumentException>(() => index.TryInsert(Start + 1, new ChunkEntry(Granule, Granule, 0)));
+        Assert.Throws<ArgumentException>(() => index.TryInsert(Start, new ChunkEntry(Granule + 1, Granule, 0)));
+        Assert.Equal(0, index.Count);
+        Assert.Empty(Listed(index));
     }
 
     /// <summary>Every live chunk of <paramref name="index"/> in start order, as the region's dumps and replays see them.</summary>

@@ -4,12 +4,12 @@ namespace Cma.Runtime.Regions;
 
 /// <summary>The read-only queries of the index (see <see cref="ChunkIndex"/>): overlap, the chunks a range overlaps, one
 /// chunk by its start.</summary>
-internal sealed partial class ChunkIndex
+internal sealed partial class BucketChunkIndex
 {
     /// <summary>Whether [start, start + size), inside the region, overlaps a live chunk (the check of
     /// <see cref="TryInsert"/> without the insert): the guard's check of a range the host chose itself, such as a
     /// migration's destination.</summary>
-    public bool Overlaps(ulong start, ulong size)
+    public override bool Overlaps(ulong start, ulong size)
     {
         Debug.Assert(start - _start < _size && size <= _size - (start - _start), "the range lies inside the region");
         int b = BucketOf(start);
@@ -19,7 +19,7 @@ internal sealed partial class ChunkIndex
     /// <summary>Appends to <paramref name="into"/> the starts of the live chunks that overlap [start, start + size) (inside
     /// the region), ascending: the predecessor when it reaches into the range, then every chunk that starts inside it.
     /// O(1) to find the first (as <see cref="Overlaps"/>) plus O(1) per chunk found and per bucket crossed.</summary>
-    public void CollectOverlapping(ulong start, ulong size, List<ulong> into)
+    public override void CollectOverlapping(ulong start, ulong size, List<ulong> into)
     {
         Debug.Assert(start - _start < _size && size <= _size - (start - _start), "the range lies inside the region");
         int b = BucketOf(start);
@@ -50,7 +50,7 @@ internal sealed partial class ChunkIndex
     }
 
     /// <summary>The chunk that starts at <paramref name="start"/>, if any.</summary>
-    public bool TryGet(ulong start, out ChunkEntry entry)
+    public override bool TryGet(ulong start, out ChunkEntry entry)
     {
         if (start - _start < _size)
         {

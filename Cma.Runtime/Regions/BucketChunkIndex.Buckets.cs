@@ -6,7 +6,7 @@ namespace Cma.Runtime.Regions;
 
 /// <summary>The bucket-level helpers of the <see cref="ChunkIndex"/>: moving a bucket's array entries, the search inside
 /// a bucket, and the bit scans of the non-empty bucket bitmap.</summary>
-internal sealed partial class ChunkIndex
+internal sealed partial class BucketChunkIndex
 {
     /// <summary>Moves chunks [i + 1, n) down by one (over chunk i). A bucket's tail is short (often empty), so a plain loop
     /// beats a call to a general memmove.</summary>
