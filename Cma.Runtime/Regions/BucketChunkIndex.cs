@@ -25,7 +25,7 @@ namespace Cma.Runtime.Regions;
 /// bucket (≤ 10 MiB per region).
 /// Not thread-safe: the region's lock guards it.
 /// </summary>
-internal sealed partial class BucketChunkIndex : ChunkIndex
+internal sealed partial class BucketChunkIndex : ChunkIndexLayout
 {
     /// <summary>At most 2^18 buckets per region: the directory stays ≤ 10 MiB however large the region is.</summary>
     private const int MaxBucketCountLog2 = 18;

@@ -23,7 +23,7 @@ namespace Cma.Runtime.Regions;
 /// Complexity: every operation is a few bit scans (O(1) in the number of chunks; the summary levels bound a scan across
 /// empty space) plus one hash look-up. Memory: 2 bits per granule (≤ 4 MiB) plus 32–64 bytes per live chunk (the table of details).
 /// </summary>
-internal sealed class GranuleChunkIndex : ChunkIndex
+internal sealed class GranuleChunkIndex : ChunkIndexLayout
 {
     /// <summary>The region's first address.</summary>
     private readonly ulong _start;
@@ -47,7 +47,7 @@ internal sealed class GranuleChunkIndex : ChunkIndex
     /// <paramref name="granule"/>, at most <see cref="ChunkIndex.MaxGranulesForMarks"/> granules).</summary>
     public GranuleChunkIndex(ulong start, ulong size, ulong granule)
     {
-        Debug.Assert(size > 0 && BitOperations.IsPow2(granule) && size % granule == 0 && size / granule <= MaxGranulesForMarks);
+        Debug.Assert(size > 0 && BitOperations.IsPow2(granule) && size % granule == 0 && size / granule <= ChunkIndex.MaxGranulesForMarks);
         _start = start;
         _size = size;
         _shift = BitOperations.TrailingZeroCount(granule);

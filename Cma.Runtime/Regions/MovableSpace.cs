@@ -29,7 +29,7 @@ internal sealed class MovableSpace
         if (reusable)
         {
             Gaps = new FreeGapTree(region.Start, region.Size);
-            _hostPlaced = ChunkIndex.For(region.Start, region.Size, region.Granule);
+            _hostPlaced = new ChunkIndex(region.Start, region.Size, region.Granule);
         }
     }
 

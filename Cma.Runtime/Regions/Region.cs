@@ -33,7 +33,7 @@ internal sealed partial class Region
     public Region(CmaRegion info, ulong alignment, string allocatorName, ICmaAllocatorProvider? provider, IConfiguration settings, ILogger logger)
     {
         Info = info;
-        Chunks = ChunkIndex.For(info.Start, info.Size, info.Granule);
+        Chunks = new ChunkIndex(info.Start, info.Size, info.Granule);
         Alignment = alignment;
         AllocatorName = allocatorName;
         Provider = provider;

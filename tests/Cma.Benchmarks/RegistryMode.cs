@@ -42,10 +42,10 @@ internal static class RegistryMode
         CmaRegion info = BenchPlugins.Region(regionSize);
         var times = new List<double>();
         bool reuse = args.Contains("--reuse");
-        var reused = ChunkIndex.For(info.Start, info.Size, info.Granule);
+        var reused = new ChunkIndex(info.Start, info.Size, info.Granule);
         for (int run = 0; run < 12; run++)
         {
-            ChunkIndex index = reuse ? reused : ChunkIndex.For(info.Start, info.Size, info.Granule);
+            ChunkIndex index = reuse ? reused : new ChunkIndex(info.Start, info.Size, info.Granule);
             if (reuse)
             {
                 var live = new List<ulong>();

@@ -50,7 +50,7 @@ internal static class TraceLayers
             0 => time(() => Replay(raw, new NoLock(), new NoRecord(), steps, slots), steps.Length),
             1 => time(() => Replay(raw, new Locked(new Lock()), new NoRecord(), steps, slots), steps.Length),
             4 => time(() => Replay(raw, new Locked(new Lock()), new DictionaryRecord([]), steps, slots), steps.Length),
-            _ => time(() => Replay(raw, new Locked(new Lock()), new RegistryRecord(ChunkIndex.For(info.Start, info.Size, info.Granule)), steps, slots), steps.Length),
+            _ => time(() => Replay(raw, new Locked(new Lock()), new RegistryRecord(new ChunkIndex(info.Start, info.Size, info.Granule)), steps, slots), steps.Length),
         };
     }
 

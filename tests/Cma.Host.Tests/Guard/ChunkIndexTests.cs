@@ -13,9 +13,7 @@ public class ChunkIndexTests
 
     /// <summary>A 64 MiB region in <paramref name="layout"/>: "marks" (two bits per granule) or "buckets" (of 64
     /// granules, 256 KiB).</summary>
-    private static ChunkIndex NewIndex(string layout) => layout == "marks"
-        ? new GranuleChunkIndex(Start, 64UL << 20, Granule)
-        : new BucketChunkIndex(Start, 64UL << 20, Granule);
+    private static ChunkIndex NewIndex(string layout) => new(Start, 64UL << 20, Granule, marks: layout == "marks");
 
     [Theory]
     [InlineData("marks")]
@@ -131,9 +129,9 @@ public class ChunkIndexTests
     [Fact]
     public void A_region_of_up_to_2_to_the_24_granules_gets_the_marks_layout_and_a_larger_one_the_buckets()
     {
-        Assert.IsType<GranuleChunkIndex>(ChunkIndex.For(Start, 64UL << 30, Granule));
-        Assert.IsType<BucketChunkIndex>(ChunkIndex.For(Start, 128UL << 30, Granule));
-        Assert.IsType<BucketChunkIndex>(ChunkIndex.For(Start, 64UL << 30, 16));
+        Assert.True(new ChunkIndex(Start, 64UL << 30, Granule).UsesMarks);
+        Assert.False(new ChunkIndex(Start, 128UL << 30, Granule).UsesMarks);
+        Assert.False(new ChunkIndex(Start, 64UL << 30, 16).UsesMarks);
     }
 
     [Fact]
@@ -141,7 +139,7 @@ public class ChunkIndexTests
     {
         // 2^25 + 2 marks: the first and last chunks are 2^25 bits apart, beyond a word, a summary word and a summary group.
         const ulong size = 64UL << 30;
-        var index = new GranuleChunkIndex(Start, size, Granule);
+        var index = new ChunkIndex(Start, size, Granule, marks: true);
         Assert.True(index.TryInsert(Start, new ChunkEntry(Granule, 1, 1)));
         Assert.True(index.TryInsert(Start + size - 2 * Granule, new ChunkEntry(2 * Granule, 2, 2)));
 
@@ -165,7 +163,7 @@ public class ChunkIndexTests
     [Fact]
     public void Marks_refuse_a_chunk_that_does_not_cover_whole_granules_and_change_nothing()
     {
-        var index = new GranuleChunkIndex(Start, 64UL << 20, Granule);
+        var index = new ChunkIndex(Start, 64UL << 20, Granule, marks: true);
         Assert.Throws<ArgumentException>(() => index.TryInsert(Start + 1, new ChunkEntry(Granule, Granule, 0)));
         Assert.Throws<ArgumentException>(() => index.TryInsert(Start, new ChunkEntry(Granule + 1, Granule, 0)));
         Assert.Equal(0, index.Count);
