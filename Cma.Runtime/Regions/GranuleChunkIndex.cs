@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -61,7 +62,7 @@ internal sealed class GranuleChunkIndex : ChunkIndexLayout
         ulong offset = start - _start, size = entry.Size;
         Debug.Assert(offset < _size && size <= _size - offset, "the chunk lies inside the region");
         if (((offset | size) & _granuleMask) != 0 || size == 0)
-            throw new ArgumentException($"chunk 0x{start:X}+{size} does not cover whole granules of {_granuleMask + 1} bytes", nameof(entry));
+            ThrowNotWholeGranules(start, size);
         int g = (int)(offset >> _shift), e = (int)((offset + size) >> _shift);
         if (Overlapping(g, e))
             return false;
@@ -176,6 +177,13 @@ internal sealed class GranuleChunkIndex : ChunkIndexLayout
         Debug.Assert(end > 2 * g && (end & 1) == 0, "a chunk's start mark is followed by its end mark");
         return end;
     }
+
+    /// <summary>Refuses a chunk that does not cover whole granules (kept out of <see cref="TryInsert"/>, whose frame would
+    /// otherwise set up the message's formatting on every call).</summary>
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowNotWholeGranules(ulong start, ulong size) =>
+        throw new ArgumentException($"chunk 0x{start:X}+{size} does not cover whole granules of {_granuleMask + 1} bytes", "entry");
 
     /// <summary>The address of granule <paramref name="g"/>.</summary>
     private ulong StartOf(int g) => _start + ((ulong)g << _shift);
