@@ -1,11 +1,10 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Cma.Runtime.Regions;
 
-/// <summary>The bucket-level helpers of the <see cref="ChunkIndex"/>: moving a bucket's array entries, the search inside
-/// a bucket, and the bit scans of the non-empty bucket bitmap.</summary>
+/// <summary>The bucket-level helpers of the <see cref="BucketChunkIndex"/>: moving a bucket's array entries and the
+/// search inside a bucket.</summary>
 internal sealed partial class BucketChunkIndex
 {
     /// <summary>Moves chunks [i + 1, n) down by one (over chunk i). A bucket's tail is short (often empty), so a plain loop
@@ -57,56 +56,5 @@ internal sealed partial class BucketChunkIndex
         for (int j = 0; j < n; j++)
             below += Unsafe.Add(ref first, lo + j).Start < key ? 1 : 0;
         return lo + below;
-    }
-
-    /// <summary>The first non-empty bucket at or after <paramref name="b"/>, or -1. E.g. non-empty buckets 3 and 700:
-    /// b = 4 → 700 (bit scan in word 0 finds nothing above bit 4; the summary points at word 10).</summary>
-    private int NextNonEmpty(int b)
-    {
-        if (b >= _buckets.Length)
-            return -1;
-        int w = b >> 6;
-        ulong bits = _nonEmpty[w] & (~0UL << b);
-        if (bits == 0)
-        {
-            if (++w == _nonEmpty.Length)
-                return -1;
-            int top = w >> 6;
-            ulong words = _nonEmptyWords[top] & (~0UL << w);
-            while (words == 0)
-            {
-                if (++top == _nonEmptyWords.Length)
-                    return -1;
-                words = _nonEmptyWords[top];
-            }
-            w = (top << 6) + BitOperations.TrailingZeroCount(words);
-            bits = _nonEmpty[w];
-        }
-        return (w << 6) + BitOperations.TrailingZeroCount(bits);
-    }
-
-    /// <summary>The last non-empty bucket at or before <paramref name="b"/>, or -1.</summary>
-    private int PreviousNonEmpty(int b)
-    {
-        if (b < 0)
-            return -1;
-        int w = b >> 6;
-        ulong bits = _nonEmpty[w] & (~0UL >> (63 - (b & 63)));
-        if (bits == 0)
-        {
-            if (--w < 0)
-                return -1;
-            int top = w >> 6;
-            ulong words = _nonEmptyWords[top] & (~0UL >> (63 - (w & 63)));
-            while (words == 0)
-            {
-                if (--top < 0)
-                    return -1;
-                words = _nonEmptyWords[top];
-            }
-            w = (top << 6) + 63 - BitOperations.LeadingZeroCount(words);
-            bits = _nonEmpty[w];
-        }
-        return (w << 6) + 63 - BitOperations.LeadingZeroCount(bits);
     }
 }

@@ -31,11 +31,11 @@ internal sealed partial class BucketChunkIndex
             if (EndOf(before) > offset)
                 into.Add(before.Start);
         }
-        else if (PreviousNonEmpty(b - 1) is int previous and >= 0 && _buckets[previous].LastEnd > offset)
+        else if (_nonEmpty.Previous(b - 1) is int previous and >= 0 && _buckets[previous].LastEnd > offset)
         {
             into.Add(ChunkAt(ref _buckets[previous], _buckets[previous].Count - 1).Start);
         }
-        for (; b >= 0; b = NextNonEmpty(b + 1), i = 0)
+        for (; b >= 0; b = _nonEmpty.Next(b + 1), i = 0)
         {
             for (; i < _buckets[b].Count; i++)
             {

@@ -13,7 +13,7 @@ namespace Cma.Runtime.Regions;
 /// directory entry (<see cref="ChunkBucket"/>), two or more in a small array sorted by start; the entry also keeps the
 /// bucket's edges (its first start and last end), so that a neighbouring bucket is checked from the directory alone.
 /// (On the peer harness's main trace most buckets hold zero or one chunk, and the array was a second, scattered cache
-/// miss on every operation.) A two-level bitmap of non-empty buckets finds the nearest non-empty bucket on either side with a few
+/// miss on every operation.) A <see cref="SummarizedBitmap"/> of non-empty buckets finds the nearest non-empty bucket on either side with a few
 /// bit scans, so the live predecessor and successor of any address — which decide an overlap, since live chunks are
 /// disjoint — are found without walking.
 /// Invariants: chunks are disjoint; bucket b holds exactly the chunks whose start lies in it, ascending; bit b of the
@@ -45,11 +45,8 @@ internal sealed partial class BucketChunkIndex : ChunkIndexLayout
     /// <summary>Per bucket, its chunks ascending by start and their count.</summary>
     private readonly ChunkBucket[] _buckets;
 
-    /// <summary>Bit b % 64 of word b / 64 is set exactly when bucket b holds a chunk.</summary>
-    private readonly ulong[] _nonEmpty;
-
-    /// <summary>Bit w % 64 of word w / 64 is set exactly when <see cref="_nonEmpty"/>[w] is not zero.</summary>
-    private readonly ulong[] _nonEmptyWords;
+    /// <summary>Bit b is set exactly when bucket b holds a chunk.</summary>
+    private SummarizedBitmap _nonEmpty;
 
     /// <summary>Creates the empty index of a region.</summary>
     /// <param name="start">The region's start.</param>
@@ -64,8 +61,7 @@ internal sealed partial class BucketChunkIndex : ChunkIndexLayout
         _bucketShift = Math.Min(63, Math.Max(BitOperations.TrailingZeroCount(granule) + MinGranulesPerBucketLog2, sizeLog2 - MaxBucketCountLog2));
         int bucketCount = (int)((size - 1) >> _bucketShift) + 1;
         _buckets = new ChunkBucket[bucketCount];
-        _nonEmpty = new ulong[(bucketCount + 63) >> 6];
-        _nonEmptyWords = new ulong[(_nonEmpty.Length + 63) >> 6];
+        _nonEmpty = new SummarizedBitmap(bucketCount);
     }
 
 
@@ -100,8 +96,7 @@ internal sealed partial class BucketChunkIndex : ChunkIndexLayout
                 return false;
             entry = new ChunkEntry(bucket.LastEnd - offset, bucket.OnlyRequested, bucket.OnlyOwner);
             bucket.Count = 0;
-            if ((_nonEmpty[b >> 6] &= ~(1UL << b)) == 0)
-                _nonEmptyWords[b >> 12] &= ~(1UL << (b >> 6));
+            _nonEmpty.Clear(b);
         }
         else
         {
@@ -127,7 +122,7 @@ internal sealed partial class BucketChunkIndex : ChunkIndexLayout
     /// <summary>Calls <paramref name="visit"/> for every live chunk in start order.</summary>
     public override void ForEach(Action<ulong, ChunkEntry> visit)
     {
-        for (int b = NextNonEmpty(0); b >= 0; b = NextNonEmpty(b + 1))
+        for (int b = _nonEmpty.Next(0); b >= 0; b = _nonEmpty.Next(b + 1))
         {
             for (int i = 0; i < _buckets[b].Count; i++)
             {
@@ -175,13 +170,13 @@ internal sealed partial class BucketChunkIndex : ChunkIndexLayout
         }
         else if ((ulong)(b + 1) << _bucketShift < endOffset)
         {
-            int next = NextNonEmpty(b + 1); // the range reaches past its bucket: the successor may be further on
+            int next = _nonEmpty.Next(b + 1); // the range reaches past its bucket: the successor may be further on
             if (next >= 0 && _buckets[next].FirstStart < endOffset)
                 return true;
         }
         if (i > 0)
             return (i == n ? bucket.LastEnd : EndOf(bucket.Chunks![i - 1])) > offset;
-        int previous = PreviousNonEmpty(b - 1);
+        int previous = _nonEmpty.Previous(b - 1);
         return previous >= 0 && _buckets[previous].LastEnd > offset;
     }
 
@@ -198,8 +193,7 @@ internal sealed partial class BucketChunkIndex : ChunkIndexLayout
             bucket.LastEnd = offset + entry.Size;
             (bucket.OnlyRequested, bucket.OnlyOwner) = (entry.Requested, entry.Owner);
             bucket.Count = 1;
-            _nonEmpty[b >> 6] |= 1UL << b;
-            _nonEmptyWords[b >> 12] |= 1UL << (b >> 6);
+            _nonEmpty.Set(b);
         }
         else
         {
