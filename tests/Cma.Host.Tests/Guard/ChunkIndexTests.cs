@@ -134,12 +134,15 @@ public class ChunkIndexTests
         Assert.False(new ChunkIndex(Start, 64UL << 30, 16).UsesMarks);
     }
 
-    [Fact]
-    public void Marks_find_neighbours_across_every_summary_level_of_a_2_to_the_24_granule_region()
+    [Theory]
+    [InlineData("marks")]
+    [InlineData("buckets")]
+    public void Far_neighbours_are_found_across_every_summary_level_of_a_64_GiB_region(string layout)
     {
-        // 2^25 + 2 marks: the first and last chunks are 2^25 bits apart, beyond a word, a summary word and a summary group.
+        // Marks: 2^25 + 2 bits, the first and last chunks 2^25 bits apart — beyond a word, a summary word and a summary
+        // group. Buckets: 2^18 of them, the two chunks at either end.
         const ulong size = 64UL << 30;
-        var index = new ChunkIndex(Start, size, Granule, marks: true);
+        var index = new ChunkIndex(Start, size, Granule, marks: layout == "marks");
         Assert.True(index.TryInsert(Start, new ChunkEntry(Granule, 1, 1)));
         Assert.True(index.TryInsert(Start + size - 2 * Granule, new ChunkEntry(2 * Granule, 2, 2)));
 
