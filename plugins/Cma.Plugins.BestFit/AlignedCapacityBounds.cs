@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Cma.Plugins.BestFit;
 
@@ -47,6 +48,11 @@ internal struct AlignedCapacityBounds
     /// <see cref="_smallCounts"/> is not zero; its top bit is the class's largest capacity in granules.</summary>
     private ulong[] _smallMasks;
 
+    /// <summary>Entry <c>slot × SmallClasses + class</c>: the top bit of the matching mask of <see cref="_smallMasks"/>,
+    /// i.e. the small class's largest capacity in granules (0 when the class is empty). One byte per class, so a
+    /// slot's 64 classes are one cache line that <see cref="FirstSmallHolding"/> compares in two vector steps.</summary>
+    private byte[] _smallMaxima;
+
     /// <summary>Creates bounds that track no alignment yet.</summary>
     /// <param name="granuleShift">log2 of the region's granule.</param>
     public AlignedCapacityBounds(int granuleShift)
@@ -54,6 +60,7 @@ internal struct AlignedCapacityBounds
         _granuleShift = granuleShift;
         _smallCounts = [];
         _smallMasks = [];
+        _smallMaxima = [];
         _slotOfAlignmentLog = new int[64];
         Array.Fill(_slotOfAlignmentLog, -1);
         _trackedAlignmentLogs = new int[64];
@@ -78,13 +85,27 @@ internal struct AlignedCapacityBounds
         Array.Resize(ref _bounds, _trackedCount * ClassCount);
         Array.Resize(ref _smallCounts, _trackedCount * SmallClasses * 64);
         Array.Resize(ref _smallMasks, _trackedCount * SmallClasses);
+        Array.Resize(ref _smallMaxima, _trackedCount * SmallClasses);
         return slot;
     }
 
-    /// <summary>The largest aligned capacity, in bytes, of the holes of small class <paramref name="sizeClass"/>
-    /// (non-empty) for the alignment of <paramref name="slot"/>: exact.</summary>
-    public readonly ulong SmallMax(int slot, int sizeClass) =>
-        (ulong)(63 - BitOperations.LeadingZeroCount(_smallMasks[(slot * SmallClasses) + sizeClass])) << _granuleShift;
+    /// <summary>The smallest small class at or above <paramref name="firstClass"/> with a hole whose aligned capacity,
+    /// for the alignment of <paramref name="slot"/>, is at least <paramref name="granules"/>: the best fit's class when
+    /// the request is small, since the small classes' maxima are exact. E.g. maxima 0, 3, 0, 9 in classes 4 to 7, a
+    /// 5-granule request: class 7.</summary>
+    /// <param name="slot">A tracked alignment's slot.</param>
+    /// <param name="granules">The request in granules, 1 to 63 (an empty class, maximum 0, never holds it).</param>
+    /// <param name="firstClass">The request's class (its granule count).</param>
+    /// <returns>The class, or -1 when no small class holds the request.</returns>
+    public readonly int FirstSmallHolding(int slot, int granules, int firstClass)
+    {
+        var maxima = new ReadOnlySpan<byte>(_smallMaxima, slot * SmallClasses, SmallClasses);
+        Vector256<byte> request = Vector256.Create((byte)granules);
+        ulong low = Vector256.GreaterThanOrEqual(Vector256.Create(maxima), request).ExtractMostSignificantBits();
+        ulong high = Vector256.GreaterThanOrEqual(Vector256.Create(maxima[32..]), request).ExtractMostSignificantBits();
+        ulong holding = (low | (high << 32)) & (ulong.MaxValue << firstClass);
+        return holding == 0 ? -1 : BitOperations.TrailingZeroCount(holding);
+    }
 
     /// <summary>The lazy bound of class <paramref name="sizeClass"/> for the alignment of <paramref name="slot"/>, by
     /// reference: a search that passed over every hole of the class lowers it to the maximum it saw.</summary>
@@ -110,9 +131,9 @@ internal struct AlignedCapacityBounds
             int mask = (slot * SmallClasses) + sizeClass;
             int count = _smallCounts[(mask * 64) + granules] += delta;
             if (count == 0)
-                _smallMasks[mask] &= ~(1UL << granules);
+                _smallMaxima[mask] = (byte)(63 - BitOperations.LeadingZeroCount((_smallMasks[mask] &= ~(1UL << granules)) | 1));
             else if (count == 1 && delta > 0)
-                _smallMasks[mask] |= 1UL << granules;
+                _smallMaxima[mask] = (byte)(63 - BitOperations.LeadingZeroCount(_smallMasks[mask] |= 1UL << granules));
         }
         else if (delta > 0)
         {
@@ -155,8 +176,10 @@ internal struct AlignedCapacityBounds
             for (int i = 0; i < counts.Length; i++)
             {
                 int index = (slot * SmallClasses * 64) + i;
-                bool bit = (_smallMasks[index >> 6] & (1UL << i)) != 0;
-                if (_smallCounts[index] != counts[i] || bit != (counts[i] != 0))
+                ulong mask = _smallMasks[index >> 6];
+                bool bit = (mask & (1UL << i)) != 0;
+                bool maximum = _smallMaxima[index >> 6] == 63 - BitOperations.LeadingZeroCount(mask | 1);
+                if (_smallCounts[index] != counts[i] || bit != (counts[i] != 0) || !maximum)
                     throw new InvalidOperationException($"best-fit capacity count for alignment 0x{alignment:X}, class {i / 64}, capacity {i % 64} granules is wrong.");
             }
         }

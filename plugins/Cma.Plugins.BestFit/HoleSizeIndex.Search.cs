@@ -15,20 +15,25 @@ internal sealed partial class HoleSizeIndex
     {
         Hole[] items = _arena.Items;
         int firstClass = ClassOf(size);
-        for (int sizeClass = _classes.NextAtOrAbove(firstClass); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
+        int fromClass = firstClass;
+        int hole;
+        ulong seen;
+        if (firstClass < AlignedCapacityBounds.SmallClasses)
         {
-            int hole;
-            ulong seen;
-            if (sizeClass < AlignedCapacityBounds.SmallClasses)
+            // The small classes' bounds are exact: the first that holds the request is the fit's class (a walk
+            // that cannot fail); when none does, the search goes on above them.
+            int smallClass = _bounds.FirstSmallHolding(slot, firstClass, firstClass);
+            if (smallClass >= 0)
             {
-                // The bound is exact: skip the class, or find the fit in it (a walk that cannot fail).
-                if (_bounds.SmallMax(slot, sizeClass) < size)
-                    continue;
                 seen = 0;
-                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
+                hole = FirstFitInList(items, _roots[smallClass], size, alignment, ref seen);
                 Debug.Assert(hole != HoleArena.Nil, "a small class's capacity bound is exact");
                 return hole;
             }
+            fromClass = AlignedCapacityBounds.SmallClasses;
+        }
+        for (int sizeClass = _classes.NextAtOrAbove(fromClass); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
+        {
             ref ulong bound = ref _bounds.Bound(slot, sizeClass);
             if (bound < size)
                 continue;
