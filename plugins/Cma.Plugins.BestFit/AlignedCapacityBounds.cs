@@ -130,10 +130,13 @@ internal struct AlignedCapacityBounds
             int granules = (int)(capacity >> _granuleShift);
             int mask = (slot * SmallClasses) + sizeClass;
             int count = _smallCounts[(mask * 64) + granules] += delta;
-            if (count == 0)
-                _smallMaxima[mask] = (byte)(63 - BitOperations.LeadingZeroCount((_smallMasks[mask] &= ~(1UL << granules)) | 1));
-            else if (count == 1 && delta > 0)
-                _smallMaxima[mask] = (byte)(63 - BitOperations.LeadingZeroCount(_smallMasks[mask] |= 1UL << granules));
+            // The capacity's bit is set exactly when its count is not 0; written with no branch (counts that change
+            // between 0 and 1 in random order), and so is the maximum.
+            ulong bit = 1UL << granules;
+            ulong held = count != 0 ? 1UL : 0UL;
+            ulong bits = (_smallMasks[mask] & ~bit) | (bit & (0 - held));
+            _smallMasks[mask] = bits;
+            _smallMaxima[mask] = (byte)(63 - BitOperations.LeadingZeroCount(bits | 1));
         }
         else if (delta > 0)
         {
