@@ -20,6 +20,9 @@ internal struct AlignedCapacityBounds
     /// <summary>Classes below this one keep exact capacity counts (their capacities are 0 to 63 granules).</summary>
     public const int SmallClasses = 64;
 
+    /// <summary>Classes below this one are exact (one size each; see <see cref="BestFitUnits.ExactClasses"/>).</summary>
+    public const int ExactClasses = BestFitUnits.ExactClasses;
+
     /// <summary>Size classes (see <see cref="SizeClassBitmap.ClassCount"/>).</summary>
     private const int ClassCount = SizeClassBitmap.ClassCount;
 
@@ -39,6 +42,12 @@ internal struct AlignedCapacityBounds
     /// <summary>Entry <c>slot × ClassCount + class</c>: at least the aligned capacity, for the slot's alignment, of
     /// every hole in the class (0 for an empty class). Grows by one block per newly tracked alignment.</summary>
     private ulong[] _bounds;
+
+    /// <summary>Entry <c>slot × ExactClasses + class</c>, for the exact classes that are not small: the class's lazy
+    /// bound in granules (a capacity there is below 4096 granules), kept here instead of in <see cref="_bounds"/> so
+    /// that <see cref="FirstExactMayHold"/> compares 16 classes per vector step; 16 spare entries at the end let the
+    /// last step read past the last class.</summary>
+    private ushort[] _exactBounds;
 
     /// <summary>Entry <c>(slot × SmallClasses + class) × 64 + c</c>: how many holes of small class <c>class</c> have an
     /// aligned capacity of <c>c</c> granules for the slot's alignment.</summary>
@@ -65,6 +74,7 @@ internal struct AlignedCapacityBounds
         Array.Fill(_slotOfAlignmentLog, -1);
         _trackedAlignmentLogs = new int[64];
         _bounds = [];
+        _exactBounds = [];
     }
 
     /// <summary>Whether some alignment is tracked (so inserts and removes must be counted).</summary>
@@ -83,6 +93,7 @@ internal struct AlignedCapacityBounds
         _trackedAlignmentLogs[slot] = alignmentLog;
         _slotOfAlignmentLog[alignmentLog] = slot;
         Array.Resize(ref _bounds, _trackedCount * ClassCount);
+        Array.Resize(ref _exactBounds, (_trackedCount * ExactClasses) + Vector256<ushort>.Count);
         Array.Resize(ref _smallCounts, _trackedCount * SmallClasses * 64);
         Array.Resize(ref _smallMasks, _trackedCount * SmallClasses);
         Array.Resize(ref _smallMaxima, _trackedCount * SmallClasses);
@@ -107,7 +118,36 @@ internal struct AlignedCapacityBounds
         return holding == 0 ? -1 : BitOperations.TrailingZeroCount(holding);
     }
 
-    /// <summary>The lazy bound of class <paramref name="sizeClass"/> for the alignment of <paramref name="slot"/>, by
+    /// <summary>The first exact class from <paramref name="fromClass"/> (small classes excluded) up to
+    /// <paramref name="toClass"/> (excluded, at most <see cref="ExactClasses"/>) whose lazy bound for the alignment of
+    /// <paramref name="slot"/> is at least <paramref name="granules"/>: the next class that may hold the request (an
+    /// empty class has bound 0). Vector steps of 16 classes. E.g. bounds 3, 0, 7 in classes 100 to 102, a 5-granule
+    /// request from class 100: class 102.</summary>
+    /// <returns>The class, or -1.</returns>
+    public readonly int FirstExactMayHold(int slot, int fromClass, int toClass, int granules)
+    {
+        Vector256<ushort> request = Vector256.Create((ushort)granules);
+        int row = slot * ExactClasses;
+        for (int sizeClass = fromClass; sizeClass < toClass; sizeClass += Vector256<ushort>.Count)
+        {
+            var bounds = Vector256.Create(new ReadOnlySpan<ushort>(_exactBounds, row + sizeClass, Vector256<ushort>.Count));
+            uint holding = Vector256.GreaterThanOrEqual(bounds, request).ExtractMostSignificantBits();
+            int left = toClass - sizeClass;
+            if (left < Vector256<ushort>.Count)
+                holding &= (1U << left) - 1;
+            if (holding != 0)
+                return sizeClass + BitOperations.TrailingZeroCount(holding);
+        }
+        return -1;
+    }
+
+    /// <summary>Lowers the lazy bound of exact class <paramref name="sizeClass"/> (not small) for the alignment of
+    /// <paramref name="slot"/> to <paramref name="capacity"/> bytes, the largest capacity a search that passed over
+    /// every hole of the class saw.</summary>
+    public readonly void LowerExact(int slot, int sizeClass, ulong capacity) =>
+        _exactBounds[(slot * ExactClasses) + sizeClass] = (ushort)(capacity >> _granuleShift);
+
+    /// <summary>The lazy bound of wide class <paramref name="sizeClass"/> for the alignment of <paramref name="slot"/>, by
     /// reference: a search that passed over every hole of the class lowers it to the maximum it saw.</summary>
     public readonly ref ulong Bound(int slot, int sizeClass) => ref _bounds[(slot * ClassCount) + sizeClass];
 
@@ -138,6 +178,13 @@ internal struct AlignedCapacityBounds
             _smallMasks[mask] = bits;
             _smallMaxima[mask] = (byte)(63 - BitOperations.LeadingZeroCount(bits | 1));
         }
+        else if (delta > 0 && sizeClass < ExactClasses)
+        {
+            ref ushort bound = ref _exactBounds[(slot * ExactClasses) + sizeClass];
+            ushort granules = (ushort)(capacity >> _granuleShift);
+            if (granules > bound)
+                bound = granules;
+        }
         else if (delta > 0)
         {
             ref ulong bound = ref _bounds[(slot * ClassCount) + sizeClass];
@@ -150,7 +197,12 @@ internal struct AlignedCapacityBounds
     public readonly void ResetAll(int sizeClass)
     {
         for (int slot = 0; slot < _trackedCount; slot++)
-            _bounds[(slot * ClassCount) + sizeClass] = 0;
+        {
+            if (sizeClass < ExactClasses)
+                _exactBounds[(slot * ExactClasses) + sizeClass] = 0;
+            else
+                _bounds[(slot * ClassCount) + sizeClass] = 0;
+        }
     }
 
     /// <summary>Checks every tracked alignment's bounds against <paramref name="holes"/>, every hole of the index:
@@ -173,7 +225,7 @@ internal struct AlignedCapacityBounds
                 int sizeClass = BestFitUnits.SizeClass(items[hole].Size >> _granuleShift);
                 if (sizeClass < SmallClasses)
                     counts[(sizeClass * 64) + (int)(capacity >> _granuleShift)]++;
-                else if (_bounds[(slot * ClassCount) + sizeClass] < capacity)
+                else if ((sizeClass < ExactClasses ? (ulong)_exactBounds[(slot * ExactClasses) + sizeClass] << _granuleShift : _bounds[(slot * ClassCount) + sizeClass]) < capacity)
                     throw new InvalidOperationException($"best-fit capacity bound for alignment 0x{alignment:X} is below hole 0x{items[hole].Start:X}'s capacity.");
             }
             for (int i = 0; i < counts.Length; i++)

@@ -9,7 +9,8 @@ internal sealed partial class HoleSizeIndex
 {
     /// <summary>The best fit for an alignment above the granule, tracked in <paramref name="slot"/>: walks the
     /// non-empty classes upwards, skipping each whose capacity bound is below the request, and tries the holes of the
-    /// others in order; a class passed over in full gets its bound lowered to the largest capacity seen.</summary>
+    /// others in order; a class passed over in full gets its bound lowered to the largest capacity seen. The small
+    /// classes are compared in one vector step, the exact classes that can fail in steps of 16.</summary>
     /// <returns>The hole, or <see cref="HoleArena.Nil"/>.</returns>
     private int FindAligned(ulong size, ulong alignment, int slot)
     {
@@ -32,24 +33,38 @@ internal sealed partial class HoleSizeIndex
             }
             fromClass = AlignedCapacityBounds.SmallClasses;
         }
+        if (fromClass < ExactClasses)
+        {
+            // Every hole of an exact class from `sure` on holds the request (its padding is below the alignment), so
+            // only the classes below it can fail: their lazy bounds are compared in vector steps. In a class that may
+            // hold the request, every hole is as good as any other (one size): the first that holds it is taken.
+            ulong sure = (size + alignment - _granule) >> _granuleShift;
+            int scanTo = sure < ExactClasses ? (int)sure : ExactClasses;
+            int request = (int)(size >> _granuleShift);
+            for (int sizeClass = fromClass; sizeClass < scanTo; sizeClass++)
+            {
+                sizeClass = _bounds.FirstExactMayHold(slot, sizeClass, scanTo, request);
+                if (sizeClass < 0)
+                    break;
+                seen = 0;
+                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
+                if (hole != HoleArena.Nil)
+                    return hole;
+                _bounds.LowerExact(slot, sizeClass, seen); // every hole was passed over: the exact maximum
+            }
+            fromClass = Math.Max(fromClass, scanTo);
+        }
         for (int sizeClass = _classes.NextAtOrAbove(fromClass); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
         {
+            if (sizeClass < ExactClasses)
+                return _roots[sizeClass]; // at or above `sure`: its first hole holds the request
             ref ulong bound = ref _bounds.Bound(slot, sizeClass);
             if (bound < size)
                 continue;
-            if (sizeClass < ExactClasses)
-            {
-                // One size: every hole of the list is as good as any other, so take the first that holds the request.
-                seen = 0;
-                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
-            }
-            else
-            {
-                // Only the first class holds holes smaller than the request, and their capacity is below it.
-                bool first = sizeClass == firstClass;
-                seen = first ? size - _granule : 0;
-                hole = FirstFit(items, _roots[sizeClass], first ? size : 0, size, alignment, ref seen);
-            }
+            // Only the first class holds holes smaller than the request, and their capacity is below it.
+            bool first = sizeClass == firstClass;
+            seen = first ? size - _granule : 0;
+            hole = FirstFit(items, _roots[sizeClass], first ? size : 0, size, alignment, ref seen);
             if (hole != HoleArena.Nil)
                 return hole;
             bound = seen; // every hole was passed over: the exact maximum (or size - granule, see above)
