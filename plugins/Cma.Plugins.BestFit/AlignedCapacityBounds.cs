@@ -8,7 +8,7 @@ namespace Cma.Plugins.BestFit;
 /// aligned capacity (<see cref="BestFitUnits.AlignedCapacity"/>) of its holes, so that a search skips a class whose
 /// bound is below the request without visiting its holes, and stays exact. A small class (below
 /// <see cref="SmallClasses"/> granules, where the padding holes of aligned chunks pile up) keeps it exact: a count of
-/// its holes per capacity in granules (0 to 63) and a mask of the non-zero counts, whose top bit is the maximum. Any
+/// its holes per capacity in granules (1 to 63; a hole of capacity 0 holds nothing and is not counted) and a mask of the non-zero counts, whose top bit is the maximum. Any
 /// other class keeps a lazy bound: an insert raises it, a remove leaves it (still an upper bound), an emptied class
 /// resets it to 0, and a search that tries every hole of the class without a fit lowers it to the exact maximum it
 /// saw. E.g. granule 4K, alignment 64K: a 17-granule hole [0x13000, +0x11000) has capacity 0x4000 (4 granules), so
@@ -50,7 +50,9 @@ internal struct AlignedCapacityBounds
     private ushort[] _exactBounds;
 
     /// <summary>Entry <c>(slot × SmallClasses + class) × 64 + c</c>: how many holes of small class <c>class</c> have an
-    /// aligned capacity of <c>c</c> granules for the slot's alignment.</summary>
+    /// aligned capacity of <c>c</c> granules for the slot's alignment; for <c>c</c> = 0 always 0: a hole with no
+    /// capacity never holds a request, so it is not counted (at a large alignment most small holes, whose counts would
+    /// otherwise be written on every insert and remove).</summary>
     private int[] _smallCounts;
 
     /// <summary>Entry <c>slot × SmallClasses + class</c>: bit <c>c</c> set exactly when the matching count of
@@ -168,6 +170,8 @@ internal struct AlignedCapacityBounds
         if (sizeClass < SmallClasses)
         {
             int granules = (int)(capacity >> _granuleShift);
+            if (granules == 0)
+                return; // never holds a request: not counted
             int mask = (slot * SmallClasses) + sizeClass;
             int count = _smallCounts[(mask * 64) + granules] += delta;
             // The capacity's bit is set exactly when its count is not 0; written with no branch (counts that change
@@ -224,7 +228,7 @@ internal struct AlignedCapacityBounds
                 ulong capacity = BestFitUnits.AlignedCapacity(items[hole].Start, items[hole].Size, alignment);
                 int sizeClass = BestFitUnits.SizeClass(items[hole].Size >> _granuleShift);
                 if (sizeClass < SmallClasses)
-                    counts[(sizeClass * 64) + (int)(capacity >> _granuleShift)]++;
+                    counts[(sizeClass * 64) + (int)(capacity >> _granuleShift)] += capacity >> _granuleShift == 0 ? 0 : 1;
                 else if ((sizeClass < ExactClasses ? (ulong)_exactBounds[(slot * ExactClasses) + sizeClass] << _granuleShift : _bounds[(slot * ClassCount) + sizeClass]) < capacity)
                     throw new InvalidOperationException($"best-fit capacity bound for alignment 0x{alignment:X} is below hole 0x{items[hole].Start:X}'s capacity.");
             }
