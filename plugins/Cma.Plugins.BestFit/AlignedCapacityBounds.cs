@@ -8,16 +8,18 @@ namespace Cma.Plugins.BestFit;
 /// aligned capacity (<see cref="BestFitUnits.AlignedCapacity"/>) of its holes, so that a search skips a class whose
 /// bound is below the request without visiting its holes, and stays exact. A small class (below
 /// <see cref="SmallClasses"/> granules, where the padding holes of aligned chunks pile up) keeps it exact: a count of
-/// its holes per capacity in granules (1 to 63; a hole of capacity 0 holds nothing and is not counted) and a mask of the non-zero counts, whose top bit is the maximum. Any
-/// other class keeps a lazy bound: an insert raises it, a remove leaves it (still an upper bound), an emptied class
-/// resets it to 0, and a search that tries every hole of the class without a fit lowers it to the exact maximum it
-/// saw. E.g. granule 4K, alignment 64K: a 17-granule hole [0x13000, +0x11000) has capacity 0x4000 (4 granules), so
-/// count 4 of class 17 goes up and bit 4 of its mask is set.
+/// its holes per capacity in granules (1 to 63; a hole of capacity 0 holds nothing and is not counted) and a mask of
+/// the non-zero counts, whose top bit is the maximum (one byte per class keeps it for a vector compare). Any other
+/// class keeps a lazy bound (in granules, 16 bits, for the exact classes): an insert raises it, a remove leaves it
+/// (still an upper bound), an emptied class resets it to 0, and a search that tries every hole of the class without a
+/// fit lowers it to the exact maximum it saw. E.g. granule 4K, alignment 64K: a 17-granule hole [0x13000, +0x11000)
+/// has capacity 0x4000 (4 granules), so count 4 of class 17 goes up and bit 4 of its mask is set.
 /// </summary>
 /// <remarks>A mutable struct kept in a field of its owner, so a call is no extra indirection; never copy it.</remarks>
 internal struct AlignedCapacityBounds
 {
-    /// <summary>Classes below this one keep exact capacity counts (their capacities are 0 to 63 granules).</summary>
+    /// <summary>Classes below this one keep exact capacity counts (their capacities are 0 to 63 granules; 0 is not
+    /// counted).</summary>
     public const int SmallClasses = 64;
 
     /// <summary>Classes below this one are exact (one size each; see <see cref="BestFitUnits.ExactClasses"/>).</summary>
@@ -227,9 +229,13 @@ internal struct AlignedCapacityBounds
             {
                 ulong capacity = BestFitUnits.AlignedCapacity(items[hole].Start, items[hole].Size, alignment);
                 int sizeClass = BestFitUnits.SizeClass(items[hole].Size >> _granuleShift);
+                int granules = (int)(capacity >> _granuleShift);
+                ulong bound = sizeClass < ExactClasses
+                    ? (ulong)_exactBounds[(slot * ExactClasses) + sizeClass] << _granuleShift
+                    : _bounds[(slot * ClassCount) + sizeClass];
                 if (sizeClass < SmallClasses)
-                    counts[(sizeClass * 64) + (int)(capacity >> _granuleShift)] += capacity >> _granuleShift == 0 ? 0 : 1;
-                else if ((sizeClass < ExactClasses ? (ulong)_exactBounds[(slot * ExactClasses) + sizeClass] << _granuleShift : _bounds[(slot * ClassCount) + sizeClass]) < capacity)
+                    counts[(sizeClass * 64) + granules] += granules == 0 ? 0 : 1; // capacity 0 is not counted
+                else if (bound < capacity)
                     throw new InvalidOperationException($"best-fit capacity bound for alignment 0x{alignment:X} is below hole 0x{items[hole].Start:X}'s capacity.");
             }
             for (int i = 0; i < counts.Length; i++)
