@@ -16,16 +16,13 @@ internal static class BestFitUnits
     private const int ExactOctave = 12;
 
     /// <summary>Bytes from <paramref name="start"/> up to the next multiple of <paramref name="alignment"/>,
-    /// without forming <c>start + alignment - 1</c> (which could wrap near 2^64).
-    /// E.g. start 0x13000, alignment 64K (0x10000) → misalignment 0x3000 → padding 0xD000; start 0x20000 → 0.</summary>
+    /// without forming <c>start + alignment - 1</c> (which could wrap near 2^64): <c>-start mod alignment</c>, with no
+    /// branch (the aligned searches and the capacity counts compute it for holes in random order).
+    /// E.g. start 0x13000, alignment 64K (0x10000) → -0x13000 mod 0x10000 = 0xD000; start 0x20000 → 0.</summary>
     /// <param name="start">An address.</param>
     /// <param name="alignment">A power of two.</param>
     /// <returns>The padding, less than <paramref name="alignment"/>.</returns>
-    public static ulong AlignPadding(ulong start, ulong alignment)
-    {
-        ulong misalignment = start & (alignment - 1);
-        return misalignment == 0 ? 0 : alignment - misalignment;
-    }
+    public static ulong AlignPadding(ulong start, ulong alignment) => unchecked(0UL - start) & (alignment - 1);
 
     /// <summary>Whether a hole of <paramref name="holeSize"/> bytes holds <paramref name="size"/> bytes after
     /// skipping <paramref name="padding"/>. E.g. hole 64K, padding 52K, size 12K → yes (exactly); size 16K → no.</summary>
@@ -39,7 +36,8 @@ internal static class BestFitUnits
     /// <summary>The most bytes a hole can hold at multiples of <paramref name="alignment"/>: its size minus the
     /// padding to its first aligned address, or 0 when it has no aligned address. A hole holds an aligned request
     /// exactly when its aligned capacity is at least the request. E.g. hole [0x13000, +0x30000), 64K: padding
-    /// 0xD000 → 0x23000; hole [0x13000, +0xD000) → 0 (its first aligned address is its end).</summary>
+    /// 0xD000 → 0x23000; hole [0x13000, +0xD000) → 0 (its first aligned address is its end). No branch: the difference is
+    /// masked to 0 when the padding is beyond the hole.</summary>
     /// <param name="start">The hole's start.</param>
     /// <param name="holeSize">The hole's size.</param>
     /// <param name="alignment">A power of two.</param>
@@ -47,7 +45,8 @@ internal static class BestFitUnits
     public static ulong AlignedCapacity(ulong start, ulong holeSize, ulong alignment)
     {
         ulong padding = AlignPadding(start, alignment);
-        return padding < holeSize ? holeSize - padding : 0;
+        ulong beyond = padding > holeSize ? 1UL : 0UL;   // a flag (setcc), not a jump
+        return (holeSize - padding) & (beyond - 1);
     }
 
     /// <summary>The size class of a granule count: counts below <see cref="ExactClasses"/> have a class each (the

@@ -9,42 +9,62 @@ internal sealed partial class HoleSizeIndex
 {
     /// <summary>The best fit for an alignment above the granule, tracked in <paramref name="slot"/>: walks the
     /// non-empty classes upwards, skipping each whose capacity bound is below the request, and tries the holes of the
-    /// others in order; a class passed over in full gets its bound lowered to the largest capacity seen.</summary>
+    /// others in order; a class passed over in full gets its bound lowered to the largest capacity seen. The small
+    /// classes are compared in one vector step, the exact classes that can fail in steps of 16.</summary>
     /// <returns>The hole, or <see cref="HoleArena.Nil"/>.</returns>
     private int FindAligned(ulong size, ulong alignment, int slot)
     {
         Hole[] items = _arena.Items;
         int firstClass = ClassOf(size);
-        for (int sizeClass = _classes.NextAtOrAbove(firstClass); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
+        int fromClass = firstClass;
+        int hole;
+        ulong seen;
+        if (firstClass < AlignedCapacityBounds.SmallClasses)
         {
-            int hole;
-            ulong seen;
-            if (sizeClass < AlignedCapacityBounds.SmallClasses)
+            // The small classes' bounds are exact: the first that holds the request is the fit's class (a walk
+            // that cannot fail); when none does, the search goes on above them.
+            int smallClass = _bounds.FirstSmallHolding(slot, firstClass, firstClass);
+            if (smallClass >= 0)
             {
-                // The bound is exact: skip the class, or find the fit in it (a walk that cannot fail).
-                if (_bounds.SmallMax(slot, sizeClass) < size)
-                    continue;
                 seen = 0;
-                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
+                hole = FirstFitInList(items, _roots[smallClass], size, alignment, ref seen);
                 Debug.Assert(hole != HoleArena.Nil, "a small class's capacity bound is exact");
                 return hole;
             }
+            fromClass = AlignedCapacityBounds.SmallClasses;
+        }
+        if (fromClass < ExactClasses)
+        {
+            // Every hole of an exact class from `sure` on holds the request (its padding is below the alignment), so
+            // only the classes below it can fail: their lazy bounds are compared in vector steps. In a class that may
+            // hold the request, every hole is as good as any other (one size): the first that holds it is taken.
+            ulong sure = (size + alignment - _granule) >> _granuleShift;
+            int scanTo = sure < ExactClasses ? (int)sure : ExactClasses;
+            int request = (int)(size >> _granuleShift);
+            for (int sizeClass = fromClass; sizeClass < scanTo; sizeClass++)
+            {
+                sizeClass = _bounds.FirstExactMayHold(slot, sizeClass, scanTo, request);
+                if (sizeClass < 0)
+                    break;
+                seen = 0;
+                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
+                if (hole != HoleArena.Nil)
+                    return hole;
+                _bounds.LowerExact(slot, sizeClass, seen); // every hole was passed over: the exact maximum
+            }
+            fromClass = Math.Max(fromClass, scanTo);
+        }
+        for (int sizeClass = _classes.NextAtOrAbove(fromClass); sizeClass >= 0; sizeClass = _classes.NextAtOrAbove(sizeClass + 1))
+        {
+            if (sizeClass < ExactClasses)
+                return _roots[sizeClass]; // at or above `sure`: its first hole holds the request
             ref ulong bound = ref _bounds.Bound(slot, sizeClass);
             if (bound < size)
                 continue;
-            if (sizeClass < ExactClasses)
-            {
-                // One size: every hole of the list is as good as any other, so take the first that holds the request.
-                seen = 0;
-                hole = FirstFitInList(items, _roots[sizeClass], size, alignment, ref seen);
-            }
-            else
-            {
-                // Only the first class holds holes smaller than the request, and their capacity is below it.
-                bool first = sizeClass == firstClass;
-                seen = first ? size - _granule : 0;
-                hole = FirstFit(items, _roots[sizeClass], first ? size : 0, size, alignment, ref seen);
-            }
+            // Only the first class holds holes smaller than the request, and their capacity is below it.
+            bool first = sizeClass == firstClass;
+            seen = first ? size - _granule : 0;
+            hole = FirstFit(items, _roots[sizeClass], first ? size : 0, size, alignment, ref seen);
             if (hole != HoleArena.Nil)
                 return hole;
             bound = seen; // every hole was passed over: the exact maximum (or size - granule, see above)
