@@ -22,7 +22,7 @@ namespace Cma.Runtime.Regions;
 /// E.g. granule 4 KiB, chunks [0, 8 KiB) and [8 KiB, 12 KiB): marks 1 (start 0), 4 (end 2), 5 (start 2), 6 (end 3).
 /// Inserting [4 KiB, 8 KiB) (g 1, e 2): the last mark ≤ 2 is 1, a start: overlap.
 /// Complexity: every operation is a few bit scans (O(1) in the number of chunks; the summary levels bound a scan across
-/// empty space) plus one hash look-up. Memory: 2 bits per granule (≤ 4 MiB) plus 32–64 bytes per live chunk (the table of details).
+/// empty space) plus one hash look-up. Memory: 2 bits per granule (≤ 4 MiB) plus 16–32 bytes per live chunk (the table of details).
 /// </summary>
 internal sealed class GranuleChunkIndex : ChunkIndexLayout
 {
@@ -68,7 +68,7 @@ internal sealed class GranuleChunkIndex : ChunkIndexLayout
             return false;
         _marks.Set(2 * g + 1);
         _marks.Set(2 * e);
-        _details.Add(g, entry.Requested, entry.Owner);
+        _details.Add(g, size, entry.Requested, entry.Owner);
         Count++;
         Bytes += size;
         return true;
@@ -83,10 +83,11 @@ internal sealed class GranuleChunkIndex : ChunkIndexLayout
             return false;
         }
         int end = EndMark(g);
-        _details.Remove(g, out ulong requested, out int owner);
+        ulong size = (ulong)((end >> 1) - g) << _shift;
+        _details.Remove(g, size, out ulong requested, out int owner);
         _marks.Clear(2 * g + 1);
         _marks.Clear(end);
-        entry = new ChunkEntry((ulong)((end >> 1) - g) << _shift, requested, owner);
+        entry = new ChunkEntry(size, requested, owner);
         Count--;
         Bytes -= entry.Size;
         return true;
@@ -100,8 +101,9 @@ internal sealed class GranuleChunkIndex : ChunkIndexLayout
             entry = default;
             return false;
         }
-        _details.Get(g, out ulong requested, out int owner);
-        entry = new ChunkEntry((ulong)((EndMark(g) >> 1) - g) << _shift, requested, owner);
+        ulong size = (ulong)((EndMark(g) >> 1) - g) << _shift;
+        _details.Get(g, size, out ulong requested, out int owner);
+        entry = new ChunkEntry(size, requested, owner);
         return true;
     }
 
@@ -112,8 +114,9 @@ internal sealed class GranuleChunkIndex : ChunkIndexLayout
         {
             Debug.Assert((mark & 1) == 1, "after an end (or at the start) the next mark is a start");
             int g = mark >> 1, end = EndMark(g);
-            _details.Get(g, out ulong requested, out int owner);
-            visit(StartOf(g), new ChunkEntry((ulong)((end >> 1) - g) << _shift, requested, owner));
+            ulong size = (ulong)((end >> 1) - g) << _shift;
+            _details.Get(g, size, out ulong requested, out int owner);
+            visit(StartOf(g), new ChunkEntry(size, requested, owner));
             mark = _marks.Next(end + 1);
         }
     }

@@ -164,6 +164,37 @@ public class ChunkIndexTests
     }
 
     [Fact]
+    public void Marks_keep_an_owner_index_or_slack_too_large_for_a_table_entry_and_give_it_back()
+    {
+        // A table entry holds an owner index below 65,535 and a slack (size − requested) below 8 MiB; beyond, the
+        // details live in a side dictionary. Mixed with ordinary chunks, through insert, look-up, listing and removal.
+        var index = new ChunkIndex(Start, 64UL << 20, Granule, marks: true);
+        var chunks = new (ulong At, ChunkEntry Entry)[]
+        {
+            (Start, new ChunkEntry(Granule, Granule - 7, 65_534)),                     // fits (largest owner that does)
+            (Start + Granule, new ChunkEntry(Granule, Granule, 65_535)),               // owner too large
+            (Start + (1UL << 20), new ChunkEntry(16UL << 20, 1, 3)),                   // slack of 16 MiB − 1
+            (Start + (17UL << 20), new ChunkEntry(8UL << 20, 1, 4)),                   // slack of 8 MiB − 1: fits
+            (Start + (25UL << 20), new ChunkEntry(9UL << 20, (1UL << 20) - 1, 100_000)), // both too large
+        };
+        foreach ((ulong at, ChunkEntry entry) in chunks)
+            Assert.True(index.TryInsert(at, entry));
+
+        Assert.Equal(chunks, Listed(index));
+        foreach ((ulong at, ChunkEntry entry) in chunks)
+        {
+            Assert.True(index.TryGet(at, out ChunkEntry got));
+            Assert.Equal(entry, got);
+        }
+        Assert.True(index.Remove(Start + Granule, out ChunkEntry removed));
+        Assert.Equal(chunks[1].Entry, removed);
+        Assert.True(index.TryInsert(Start + Granule, new ChunkEntry(Granule, 1, 2)));
+        Assert.True(index.Remove(Start + (25UL << 20), out removed));
+        Assert.Equal(chunks[4].Entry, removed);
+        Assert.Equal([chunks[0], (Start + Granule, new ChunkEntry(Granule, 1, 2)), chunks[2], chunks[3]], Listed(index));
+    }
+
+    [Fact]
     public void Marks_refuse_a_chunk_that_does_not_cover_whole_granules_and_change_nothing()
     {
         var index = new ChunkIndex(Start, 64UL << 20, Granule, marks: true);
