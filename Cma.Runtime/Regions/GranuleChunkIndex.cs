@@ -66,9 +66,9 @@ internal sealed class GranuleChunkIndex : ChunkIndexLayout
         int g = (int)(offset >> _shift), e = (int)((offset + size) >> _shift);
         if (Overlapping(g, e))
             return false;
+        _details.Add(g, size, entry.Requested, entry.Owner); // first: if it cannot grow, no mark is left without details
         _marks.Set(2 * g + 1);
         _marks.Set(2 * e);
-        _details.Add(g, size, entry.Requested, entry.Owner);
         Count++;
         Bytes += size;
         return true;

@@ -195,6 +195,31 @@ public class ChunkIndexTests
     }
 
     [Fact]
+    public void Marks_keep_every_chunks_details_through_a_table_grown_past_its_sparse_size()
+    {
+        // 100,000 chunks: the details table grows past 65,536 entries, where it is kept at most half full instead of a
+        // quarter; then every other chunk is removed (backward-shift deletion in long runs) and the rest looked up.
+        const int chunks = 100_000;
+        var index = new ChunkIndex(Start, 1UL << 30, Granule, marks: true);
+        for (int i = 0; i < chunks; i++)
+            Assert.True(index.TryInsert(Start + (ulong)i * 2 * Granule, new ChunkEntry(Granule, (ulong)i % Granule, i)));
+        for (int i = 0; i < chunks; i += 2)
+        {
+            Assert.True(index.Remove(Start + (ulong)i * 2 * Granule, out ChunkEntry removed));
+            Assert.Equal(new ChunkEntry(Granule, (ulong)i % Granule, i), removed);
+        }
+        for (int i = 0; i < chunks; i++)
+        {
+            Assert.Equal(i % 2 == 1, index.TryGet(Start + (ulong)i * 2 * Granule, out ChunkEntry got));
+            if (i % 2 == 1)
+                Assert.Equal(new ChunkEntry(Granule, (ulong)i % Granule, i), got);
+        }
+        Assert.False(index.Remove(Start + Granule / 2, out _));
+        Assert.Equal(chunks / 2, index.Count);
+        Assert.Equal((ulong)chunks / 2 * Granule, index.Bytes);
+    }
+
+    [Fact]
     public void Marks_refuse_a_chunk_that_does_not_cover_whole_granules_and_change_nothing()
     {
         var index = new ChunkIndex(Start, 64UL << 20, Granule, marks: true);
