@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Cma.Runtime.Regions;
 
 namespace Cma.Host.Workloads;
 
@@ -132,8 +133,8 @@ internal sealed class AllocatorTiming
                 ulong size = op.Size == 0 ? _granule : op.Size;
                 bool fits = size <= _regionSize; // the region size is a multiple of the granule: rounding cannot pass it
                 _code[n] = fits ? Place : Refuse;
-                _size[n] = fits ? (size + _granule - 1) & ~(_granule - 1) : 0;
-                _alignment[n] = op.Alignment < _granule ? _granule : op.Alignment;
+                (ulong rounded, _alignment[n]) = Region.Normalize(size, op.Alignment, _granule); // as the checked replay's region does
+                _size[n] = fits ? rounded : 0;
             }
             else if (op.Kind == TraceOpKind.Free)
             {

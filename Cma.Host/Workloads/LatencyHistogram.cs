@@ -62,7 +62,8 @@ internal sealed class LatencyHistogram
     public LatencySummary Summarize()
     {
         double ns = 1e9 / Stopwatch.Frequency;
-        return new LatencySummary(Count, Count == 0 ? 0 : _sum * ns / Count, Percentile(0.50) * ns, Percentile(0.99) * ns, _max * ns, _sum * ns / 1e9)
+        (double p50, double p99, double max) = Percentiles(Stopwatch.Frequency);
+        return new LatencySummary(Count, Count == 0 ? 0 : _sum * ns / Count, p50, p99, max, _sum * ns / 1e9)
         {
             Samples = Count,
         };

@@ -16,6 +16,10 @@ internal sealed class ReplayOptions
     /// checks (<see cref="AllocatorTiming"/>); <c>cma compare</c> asks it for the replay it shows, not for its probes.</summary>
     public bool TimeAllocator { get; init; }
 
+    /// <summary>Operations the allocator already ran in this process before this replay (the minimum-size search's probes):
+    /// they count towards the untimed warm-up before the timed pass (<see cref="WorkloadComparison.WarmUpOperations"/>).</summary>
+    public long WarmedOperations { get; init; }
+
     /// <summary>Called now and then with the fraction of the trace read.</summary>
     public Action<double>? Progress { get; init; }
 }

@@ -54,6 +54,7 @@ internal static class WorkloadComparison
                     {
                         SnapshotFirstFailure = settings.Occupancy,
                         TimeAllocator = true,
+                        WarmedOperations = probes * profile.Operations, // the search's probes (each up to the whole trace) warmed the plugin
                         Progress = f => progress?.Report(candidate.Name, "replay at minimum", f),
                     });
                 }
@@ -129,7 +130,7 @@ internal static class WorkloadComparison
             DisposeQuietly(region.Allocator);
         }
         if (options.TimeAllocator && result.Fault is null)
-            Time(trace, profile, candidate, region.Info, result);
+            Time(trace, profile, candidate, region.Info, result, options.WarmedOperations);
         return result;
     }
 
@@ -174,11 +175,11 @@ internal static class WorkloadComparison
     /// <summary>Times the allocator on a fresh instance over <paramref name="info"/> (<see cref="AllocatorTiming"/>),
     /// after the verified replay that found <paramref name="result"/>; an allocator that throws there gets no time and a
     /// <see cref="ReplayResult.TimingFault"/> instead.</summary>
-    private static void Time(TraceFile trace, TraceProfile? profile, AllocatorCandidate candidate, CmaRegion info, ReplayResult result)
+    private static void Time(TraceFile trace, TraceProfile? profile, AllocatorCandidate candidate, CmaRegion info, ReplayResult result, long warmed)
     {
         try
         {
-            WarmUp(trace, profile, candidate, info, result.Operations);
+            WarmUp(trace, profile, candidate, info, result.Operations + warmed);
             result.Timing = TimedPass(trace, profile, candidate, info);
         }
         catch (Exception e) when (e is not TraceFormatException)

@@ -78,14 +78,16 @@ internal sealed partial class Region
 
     /// <summary>A request as this region's plugin must receive it: the size rounded up to the granule, the alignment
     /// raised to at least the granule (0 means the granule). The caller has checked that neither overflows.</summary>
-    public (ulong Size, ulong Alignment) Normalize(ulong size, ulong alignment)
-    {
-        ulong granule = Info.Granule;
-        return ((size + granule - 1) & ~(granule - 1), alignment < granule ? granule : alignment);
-    }
+    public (ulong Size, ulong Alignment) Normalize(ulong size, ulong alignment) => Normalize(size, alignment, Info.Granule);
+
+    /// <summary>A request as a plugin on a region of granule <paramref name="granule"/> must receive it (see the instance
+    /// <see cref="Normalize(ulong, ulong)"/>): also for a caller that drives a plugin without a region, such as the
+    /// timed pass of <c>cma compare</c>.</summary>
+    public static (ulong Size, ulong Alignment) Normalize(ulong size, ulong alignment, ulong granule) =>
+        ((size + granule - 1) & ~(granule - 1), alignment < granule ? granule : alignment);
 
     /// <summary>Places a chunk of <paramref name="requested"/> bytes as a caller asked for it: adds the region's guard bytes,
-    /// normalises the request (<see cref="Normalize"/>), asks the plugin (<see cref="Place"/>) and prepares the chunk's
+    /// normalises the request (<see cref="Normalize(ulong, ulong)"/>), asks the plugin (<see cref="Place"/>) and prepares the chunk's
     /// bytes. <paramref name="size"/> is what the chunk reserves in the plugin. Caller holds <see cref="Sync"/> and has
     /// checked that <paramref name="requested"/> does not overflow when rounded.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -25,8 +25,8 @@ internal struct AlignedCapacityBounds
     /// <summary>Classes below this one are exact (one size each; see <see cref="BestFitUnits.ExactClasses"/>).</summary>
     public const int ExactClasses = BestFitUnits.ExactClasses;
 
-    /// <summary>Size classes (see <see cref="SizeClassBitmap.ClassCount"/>).</summary>
-    private const int ClassCount = SizeClassBitmap.ClassCount;
+    /// <summary>Size classes above the exact ones (see <see cref="SizeClassBitmap.ClassCount"/>).</summary>
+    private const int WideClasses = SizeClassBitmap.ClassCount - ExactClasses;
 
     /// <summary>log2 of the region's granule: a capacity in granules is <c>capacity &gt;&gt; _granuleShift</c>.</summary>
     private readonly int _granuleShift;
@@ -38,11 +38,13 @@ internal struct AlignedCapacityBounds
     /// <summary>Per tracking slot, log2 of its alignment; the first <see cref="_trackedCount"/> entries are used.</summary>
     private readonly int[] _trackedAlignmentLogs;
 
-    /// <summary>Alignments tracked so far; each costs 64 KiB of bounds and a little work per insert and remove.</summary>
+    /// <summary>Alignments tracked so far; each costs 32 KiB of wide-class bounds, 8 KiB of exact-class bounds, the small
+    /// classes' counts and a little work per insert and remove.</summary>
     private int _trackedCount;
 
-    /// <summary>Entry <c>slot × ClassCount + class</c>: at least the aligned capacity, for the slot's alignment, of
-    /// every hole in the class (0 for an empty class). Grows by one block per newly tracked alignment.</summary>
+    /// <summary>Entry <c>slot × WideClasses + class − ExactClasses</c>, for the wide classes (the exact ones keep theirs
+    /// in <see cref="_exactBounds"/>): at least the aligned capacity, for the slot's alignment, of every hole in the class
+    /// (0 for an empty class). Grows by one block per newly tracked alignment.</summary>
     private ulong[] _bounds;
 
     /// <summary>Entry <c>slot × ExactClasses + class</c>, for the exact classes that are not small: the class's lazy
@@ -96,7 +98,7 @@ internal struct AlignedCapacityBounds
         int slot = _trackedCount++;
         _trackedAlignmentLogs[slot] = alignmentLog;
         _slotOfAlignmentLog[alignmentLog] = slot;
-        Array.Resize(ref _bounds, _trackedCount * ClassCount);
+        Array.Resize(ref _bounds, _trackedCount * WideClasses);
         Array.Resize(ref _exactBounds, (_trackedCount * ExactClasses) + Vector256<ushort>.Count);
         Array.Resize(ref _smallCounts, _trackedCount * SmallClasses * 64);
         Array.Resize(ref _smallMasks, _trackedCount * SmallClasses);
@@ -153,7 +155,10 @@ internal struct AlignedCapacityBounds
 
     /// <summary>The lazy bound of wide class <paramref name="sizeClass"/> for the alignment of <paramref name="slot"/>, by
     /// reference: a search that passed over every hole of the class lowers it to the maximum it saw.</summary>
-    public readonly ref ulong Bound(int slot, int sizeClass) => ref _bounds[(slot * ClassCount) + sizeClass];
+    public readonly ref ulong Bound(int slot, int sizeClass) => ref _bounds[WideIndex(slot, sizeClass)];
+
+    /// <summary>Where wide class <paramref name="sizeClass"/>'s bound for <paramref name="slot"/> is in <see cref="_bounds"/>.</summary>
+    private static int WideIndex(int slot, int sizeClass) => (slot * WideClasses) + sizeClass - ExactClasses;
 
     /// <summary>A hole entered (<paramref name="delta"/> +1) or left (-1) class <paramref name="sizeClass"/>: counts it
     /// for every tracked alignment (see <see cref="Count"/>).</summary>
@@ -193,7 +198,7 @@ internal struct AlignedCapacityBounds
         }
         else if (delta > 0)
         {
-            ref ulong bound = ref _bounds[(slot * ClassCount) + sizeClass];
+            ref ulong bound = ref _bounds[WideIndex(slot, sizeClass)];
             if (capacity > bound)
                 bound = capacity;
         }
@@ -207,7 +212,7 @@ internal struct AlignedCapacityBounds
             if (sizeClass < ExactClasses)
                 _exactBounds[(slot * ExactClasses) + sizeClass] = 0;
             else
-                _bounds[(slot * ClassCount) + sizeClass] = 0;
+                _bounds[WideIndex(slot, sizeClass)] = 0;
         }
     }
 
@@ -232,7 +237,7 @@ internal struct AlignedCapacityBounds
                 int granules = (int)(capacity >> _granuleShift);
                 ulong bound = sizeClass < ExactClasses
                     ? (ulong)_exactBounds[(slot * ExactClasses) + sizeClass] << _granuleShift
-                    : _bounds[(slot * ClassCount) + sizeClass];
+                    : _bounds[WideIndex(slot, sizeClass)];
                 if (sizeClass < SmallClasses)
                     counts[(sizeClass * 64) + granules] += granules == 0 ? 0 : 1; // capacity 0 is not counted
                 else if (bound < capacity)

@@ -64,11 +64,9 @@ internal static class RegistryMode
             Floor(steps, addresses);
             floor.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuStarted).TotalNanoseconds / steps.Length);
         }
-        double[] floors = [.. floor.Skip(3).Order()];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the loop alone (reading each step's address): {floors[floors.Length / 2]:F1} ns/op"));
-        double[] timed = [.. times.Skip(4).Order()];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"the loop alone (reading each step's address): {MemoryMode.Median(floor.Skip(3)):F1} ns/op"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"registry on {args[1]}'s addresses: CPU time median {timed[timed.Length / 2]:F1} ns/op (fastest {timed[0]:F1}); all: {string.Join(' ', times.Select(t => t.ToString("F1", CultureInfo.InvariantCulture)))}; load {MemoryMode.LoadAverage()}"));
+            $"registry on {args[1]}'s addresses: CPU time median {MemoryMode.Median(times.Skip(4)):F1} ns/op (fastest {times.Skip(4).Min():F1}); all: {string.Join(' ', times.Select(t => t.ToString("F1", CultureInfo.InvariantCulture)))}; load {MemoryMode.LoadAverage()}"));
         return 0;
     }
 

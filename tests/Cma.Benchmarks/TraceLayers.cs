@@ -126,9 +126,10 @@ internal static class TraceLayers
     {
         int failed = 0;
         ulong sink = 0;
+        bool prefetch = TraceReplay.PrefetchSlots; // read once, as the raw and host loops do
         for (int i = 0; i < steps.Length; i++)
         {
-            if (TraceReplay.PrefetchSlots)
+            if (prefetch)
                 TraceReplay.Prefetch(steps, slots, i);
             ref readonly TraceStep step = ref steps[i];
             ref ChunkSlot slot = ref slots[step.Slot];
@@ -178,9 +179,10 @@ internal static class TraceLayers
     private static int Region(Region region, TraceStep[] steps, ChunkSlot[] slots)
     {
         int failed = 0;
+        bool prefetch = TraceReplay.PrefetchSlots;
         for (int i = 0; i < steps.Length; i++)
         {
-            if (TraceReplay.PrefetchSlots)
+            if (prefetch)
                 TraceReplay.Prefetch(steps, slots, i);
             ref readonly TraceStep step = ref steps[i];
             ref ChunkSlot slot = ref slots[step.Slot];

@@ -69,14 +69,29 @@ public class AllocatorTimingTests
     public void Failed_requests_are_counted_and_their_frees_skipped_and_pins_are_not_operations()
     {
         var time = new FakeTime();
-        // 64K region: c does not fit (failed, its free skipped); p/u are nothing to a raw allocator.
-        const string trace = "# region 64K\na a 32K\nm b 32K\np b\na c 4K\nu b\nf c\nf a\nf b\n";
+        // 64K region: c does not fit (failed, its free skipped); d is larger than the region (refused without a plugin
+        // call, as the checked replay's region refuses it; its free skipped); p/u are nothing to a raw allocator.
+        const string trace = "# region 64K\na a 32K\nm b 32K\np b\na c 4K\na d 128K\nu b\nf c\nf d\nf a\nf b\n";
 
         TimedReplay timed = Time(trace, time, (_, isFree) => isFree ? 50 : 100, regionSize: 64 << 10);
 
-        Assert.Equal(1, timed.Failed);
-        Assert.Equal(6, timed.Latency.Operations);                        // a, m, a, f, f, f
-        Assert.Equal((3 * 100 + 2 * 50) / 6.0, timed.Latency.MeanNs, 9);  // the failed request costs its call; its free, nothing
+        Assert.Equal(2, timed.Failed);
+        Assert.Equal(8, timed.Latency.Operations);                        // a, m, a, a, f, f, f, f
+        Assert.Equal((3 * 100 + 2 * 50) / 8.0, timed.Latency.MeanNs, 9);  // c costs its call; d and the skipped frees, nothing
+    }
+
+    [Fact]
+    public void Operations_of_one_cost_give_that_cost_as_every_percentile()
+    {
+        var time = new FakeTime();
+
+        TimedReplay timed = Time(Alternating(5000), time, (_, _) => 100);
+
+        LatencySummary l = timed.Latency;
+        Assert.True(l.Samples > 100);
+        Assert.Equal(100, l.MaxNs, 9);                                    // the timer's reads are taken off exactly
+        Assert.InRange(l.P50Ns, 96, 104);                                 // within the histogram's resolution
+        Assert.InRange(l.P99Ns, 96, 104);
     }
 
     [Fact]
